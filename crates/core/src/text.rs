@@ -1,0 +1,448 @@
+//! Text plumbing shared by the analysers: whitespace normalisation, sentence
+//! segmentation and byte↔char offset maps.
+//!
+//! Offsets in the contract are counted in Unicode scalar values (chars); Rust slices
+//! strings by bytes. Analysers work in bytes and convert at the edge with
+//! [`CharIndex`], which is free for ASCII text.
+
+use std::ops::Range;
+
+/// Normalises plain text the way `factwire extract --text` promises: paragraphs
+/// separated by one blank line, runs of spaces and tabs inside a paragraph folded to
+/// one space, no leading or trailing space.
+///
+/// When the input has blank lines, they separate paragraphs and single line breaks are
+/// wrapping (folded to a space); when it has none, every non-empty line is a paragraph.
+///
+/// ```
+/// use factwire_core::text::normalize_text;
+/// assert_eq!(normalize_text("  a\tb \n\n\n c\nd "), "a b\n\nc d");
+/// assert_eq!(normalize_text("Title\nBody  one.\n"), "Title\n\nBody one.");
+/// ```
+pub fn normalize_text(input: &str) -> String {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let lines: Vec<&str> = input.lines().collect();
+    let has_blank = {
+        let mut seen_text = false;
+        let mut blank_between = false;
+        for l in &lines {
+            if l.trim().is_empty() {
+                if seen_text {
+                    blank_between = true;
+                }
+            } else if blank_between {
+                break;
+            } else {
+                seen_text = true;
+            }
+        }
+        blank_between && lines.iter().filter(|l| !l.trim().is_empty()).count() > 1
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if !has_blank && !current.is_empty() {
+            paragraphs.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        push_folded(&mut current, line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs.join("\n\n")
+}
+
+/// Appends `s` to `out` with every run of whitespace folded to one space and the
+/// ends trimmed. Control characters other than whitespace are dropped.
+pub fn push_folded(out: &mut String, s: &str) {
+    let mut pending_space = false;
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+        } else if c.is_control() || c == '\u{200b}' || c == '\u{feff}' {
+            continue;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+}
+
+/// Folds whitespace inside one line of text (no paragraph structure).
+pub fn fold_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_folded(&mut out, s);
+    out
+}
+
+/// Paragraphs of normalised text, as byte ranges (separated by blank lines).
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices("\n\n") {
+        if i > start {
+            out.push(start..i);
+        }
+        start = i + 2;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out.into_iter()
+        .map(|r| trim_range(text, r))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    (r.start + lead)..(r.end - trail).max(r.start + lead)
+}
+
+/// Abbreviations after which a full stop never ends a sentence.
+const NEVER_FINAL: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "st", "vs",
+    "v", "e.g", "i.e", "cf", "etc.,", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "no", "nos", "approx", "est", "fig", "figs", "vol", "ca", "jr",
+    "sr", "mt", "ft", "op", "pp", "ch", "sec", "art", "para",
+];
+
+/// Abbreviations that may end a sentence, but usually do not: a break is made only
+/// when the next word is a common sentence opener.
+const MAYBE_FINAL: &[&str] = &[
+    "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co", "ltd", "plc", "llc", "bros", "a.m", "p.m",
+    "etc", "n.v", "s.a", "ag", "d.c",
+];
+
+/// Words that, after an ambiguous abbreviation, show a new sentence has begun.
+const OPENERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "It",
+    "Its",
+    "In",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "But",
+    "And",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "As",
+    "At",
+    "On",
+    "For",
+    "If",
+    "When",
+    "While",
+    "However",
+    "Meanwhile",
+    "Shares",
+    "According",
+    "There",
+    "Analysts",
+    "Still",
+    "Yet",
+    "Also",
+    "After",
+    "Before",
+    "So",
+    "Some",
+    "Many",
+    "Most",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+];
+
+/// Splits normalised text into sentences, returned as byte ranges into `text`.
+///
+/// A paragraph break always ends a sentence, so headings and bullet lines without a
+/// full stop stand alone. Inside a paragraph, a sentence ends at `.`, `!`, `?` or `…`
+/// (with any closing quotes or brackets) followed by white space and a word that can
+/// open a sentence. Decimals (`35.6`), initials (`J. Smith`), abbreviations (`Jan. 28`,
+/// `vs.`) and corporate suffixes followed by a name (`Amazon.com Inc. said`) do not end
+/// a sentence.
+///
+/// ```
+/// use factwire_core::text::sentences;
+/// let t = "AWS grew 24% to $35.6 billion. Amazon.com Inc. said so on Jan. 28. The U.S. unit rose.";
+/// let s: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+/// assert_eq!(s, ["AWS grew 24% to $35.6 billion.", "Amazon.com Inc. said so on Jan. 28.", "The U.S. unit rose."]);
+/// ```
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for para in paragraphs(text) {
+        split_paragraph(text, para, &mut out);
+    }
+    out
+}
+
+fn split_paragraph(text: &str, para: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut start = para.start;
+    let mut i = para.start;
+    while i < para.end {
+        let c = match text[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        let clen = c.len_utf8();
+        if matches!(c, '.' | '!' | '?' | '…') {
+            // Swallow repeated terminators and closing quotes/brackets.
+            let mut j = i + clen;
+            while j < para.end {
+                let d = text[j..].chars().next().unwrap_or(' ');
+                if matches!(
+                    d,
+                    '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
+                ) {
+                    j += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if j >= para.end {
+                break;
+            }
+            let next_is_space = text[j..].chars().next().is_some_and(char::is_whitespace);
+            if next_is_space && is_boundary(text, start, i, c, j, para.end) {
+                out.push(trim_range(text, start..j));
+                let mut k = j;
+                while k < para.end && bytes[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                start = k;
+                i = k;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        i += clen;
+    }
+    if start < para.end {
+        let r = trim_range(text, start..para.end);
+        if !r.is_empty() {
+            out.push(r);
+        }
+    }
+}
+
+fn is_boundary(text: &str, start: usize, term: usize, c: char, after: usize, end: usize) -> bool {
+    let rest = text[after..end].trim_start();
+    let next_word: &str = rest
+        .split(|ch: char| ch.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let first = next_word.chars().next();
+    let opens = match first {
+        Some(f) => {
+            f.is_uppercase()
+                || f.is_ascii_digit()
+                || matches!(
+                    f,
+                    '"' | '“' | '‘' | '\'' | '(' | '[' | '$' | '€' | '£' | '¥' | '—' | '-' | '•'
+                )
+                || !f.is_alphabetic()
+                || (!f.is_lowercase() && !f.is_uppercase())
+        }
+        None => false,
+    };
+    if !opens {
+        return false;
+    }
+    if c != '.' {
+        return true;
+    }
+    // The word carrying the full stop.
+    let before = &text[start..term];
+    let word = before
+        .rsplit(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '"' | '“' | '['))
+        .next()
+        .unwrap_or("");
+    let lower = word.to_lowercase();
+    if lower.is_empty() {
+        return true;
+    }
+    // A single letter (an initial), unless it is a lone capital "I".
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() == 1 && letters[0].is_alphabetic() && letters[0] != 'I' {
+        return false;
+    }
+    if NEVER_FINAL.contains(&lower.as_str()) {
+        // "No. 1", "Jan. 28", "Mr. Smith".
+        return false;
+    }
+    if MAYBE_FINAL.contains(&lower.as_str()) {
+        let w = next_word.trim_matches(|ch: char| !ch.is_alphanumeric());
+        return OPENERS.contains(&w);
+    }
+    true
+}
+
+/// Converts byte offsets of one string to char (Unicode scalar value) offsets.
+///
+/// ```
+/// use factwire_core::text::CharIndex;
+/// let s = "€5 and $3";
+/// let idx = CharIndex::new(s);
+/// assert_eq!(idx.char_of(s.find('$').unwrap()), 7);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    /// For non-ASCII text: the char offset of every byte offset (len + 1 entries).
+    map: Option<Vec<u32>>,
+}
+
+impl CharIndex {
+    /// Builds the map for `text` (no allocation when `text` is ASCII).
+    pub fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return CharIndex { map: None };
+        }
+        let mut map = vec![0u32; text.len() + 1];
+        let mut count = 0u32;
+        for (b, ch) in text.char_indices() {
+            for slot in &mut map[b..b + ch.len_utf8()] {
+                *slot = count;
+            }
+            count += 1;
+        }
+        map[text.len()] = count;
+        CharIndex { map: Some(map) }
+    }
+
+    /// The char offset of byte offset `byte` (which should be on a char boundary).
+    pub fn char_of(&self, byte: usize) -> usize {
+        match &self.map {
+            None => byte,
+            Some(m) => m
+                .get(byte)
+                .copied()
+                .map_or(m.len().saturating_sub(1), |v| v as usize),
+        }
+    }
+}
+
+/// Slices `text` by char offsets `start..end`, as the contract's offsets mean.
+pub fn char_slice(text: &str, start: usize, end: usize) -> &str {
+    let mut it = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    let b0 = it.nth(start).unwrap_or(text.len());
+    let b1 = if end >= start {
+        it.nth(end - start - 1).unwrap_or(text.len())
+    } else {
+        b0
+    };
+    if end == start {
+        ""
+    } else {
+        &text[b0..b1.max(b0)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn paragraphs_and_headings_stand_alone() {
+        let t = normalize_text("Heading without stop\nBody one. Body two.\n");
+        assert_eq!(
+            split(&t),
+            ["Heading without stop", "Body one.", "Body two."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_decimals_do_not_split() {
+        assert_eq!(
+            split("Revenue was $35.6 bn. Shares rose."),
+            ["Revenue was $35.6 bn.", "Shares rose."]
+        );
+        assert_eq!(
+            split("It beat rivals vs. last year. OK."),
+            ["It beat rivals vs. last year.", "OK."]
+        );
+        assert_eq!(
+            split("Jane Q. Public spoke. Then left."),
+            ["Jane Q. Public spoke.", "Then left."]
+        );
+        assert_eq!(
+            split("Sales in the U.S. rose 5%."),
+            ["Sales in the U.S. rose 5%."]
+        );
+        assert_eq!(
+            split("He said “we grew.” Then he left."),
+            ["He said “we grew.”", "Then he left."]
+        );
+        assert_eq!(split("Really? Yes!"), ["Really?", "Yes!"]);
+    }
+
+    #[test]
+    fn lowercase_after_stop_continues() {
+        assert_eq!(
+            split("about 3 p.m. local time."),
+            ["about 3 p.m. local time."]
+        );
+    }
+
+    #[test]
+    fn char_slice_matches_char_index() {
+        let s = "Umsatz: 5 Mrd. € — AWS’s 24%";
+        let idx = CharIndex::new(s);
+        let b = s.find("24%").unwrap();
+        let c = idx.char_of(b);
+        assert_eq!(char_slice(s, c, c + 3), "24%");
+    }
+
+    proptest! {
+        #[test]
+        fn sentences_are_in_bounds_and_ordered(s in "\\PC{0,200}") {
+            let t = normalize_text(&s);
+            let mut last = 0;
+            for r in sentences(&t) {
+                prop_assert!(r.start >= last && r.end <= t.len() && r.start < r.end);
+                prop_assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end));
+                last = r.end;
+            }
+        }
+
+        #[test]
+        fn char_index_roundtrips(s in "\\PC{0,100}") {
+            let idx = CharIndex::new(&s);
+            for (b, ch) in s.char_indices() {
+                let c = idx.char_of(b);
+                prop_assert_eq!(char_slice(&s, c, c + 1), ch.to_string());
+            }
+        }
+    }
+}

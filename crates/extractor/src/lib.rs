@@ -1,0 +1,1 @@
+//! factwire-extractor (being built).

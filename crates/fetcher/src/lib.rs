@@ -1,0 +1,1 @@
+//! factwire-fetcher (being built).

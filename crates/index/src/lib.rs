@@ -1,0 +1,1 @@
+//! factwire-index (being built).

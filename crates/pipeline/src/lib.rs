@@ -1,0 +1,1 @@
+//! factwire-pipeline (being built).

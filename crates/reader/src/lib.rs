@@ -1,0 +1,1 @@
+//! factwire-reader (being built).

@@ -1,0 +1,1 @@
+//! factwire-store (being built).

@@ -1,0 +1,1 @@
+//! factwire-summarizer (being built).

@@ -1,0 +1,1 @@
+//! factwire-testkit (being built).
