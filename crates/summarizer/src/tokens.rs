@@ -5,7 +5,10 @@
 //! Porter stemmer: it conflates `rises`/`rise`/`rising` and `companies`/`company`,
 //! and it never has to produce a real word.
 
-/// Common English function words, which carry no content for similarity.
+/// English function words, which carry no content for similarity: the classic list
+/// of the Snowball project, with contractions cut at the apostrophe as the tokenizer
+/// cuts them (`isn't` is `isn`). Reporting verbs (`said`) stay content words on
+/// purpose: sentences that attribute a statement are what news is made of.
 const STOP_WORDS: &[&str] = &[
     "a",
     "about",
@@ -14,12 +17,12 @@ const STOP_WORDS: &[&str] = &[
     "again",
     "against",
     "all",
-    "also",
     "am",
     "an",
     "and",
     "any",
     "are",
+    "aren",
     "as",
     "at",
     "be",
@@ -33,11 +36,17 @@ const STOP_WORDS: &[&str] = &[
     "but",
     "by",
     "can",
+    "cannot",
     "could",
+    "couldn",
+    "d",
     "did",
+    "didn",
     "do",
     "does",
+    "doesn",
     "doing",
+    "don",
     "down",
     "during",
     "each",
@@ -46,8 +55,11 @@ const STOP_WORDS: &[&str] = &[
     "from",
     "further",
     "had",
+    "hadn",
     "has",
+    "hasn",
     "have",
+    "haven",
     "having",
     "he",
     "her",
@@ -63,19 +75,22 @@ const STOP_WORDS: &[&str] = &[
     "in",
     "into",
     "is",
+    "isn",
     "it",
     "its",
     "itself",
-    "just",
+    "let",
+    "ll",
+    "m",
     "me",
     "more",
     "most",
+    "mustn",
     "my",
     "myself",
     "no",
     "nor",
     "not",
-    "now",
     "of",
     "off",
     "on",
@@ -83,21 +98,24 @@ const STOP_WORDS: &[&str] = &[
     "only",
     "or",
     "other",
+    "ought",
     "our",
     "ours",
     "ourselves",
     "out",
     "over",
     "own",
-    "said",
+    "re",
+    "s",
     "same",
-    "say",
-    "says",
+    "shan",
     "she",
     "should",
+    "shouldn",
     "so",
     "some",
     "such",
+    "t",
     "than",
     "that",
     "the",
@@ -117,10 +135,13 @@ const STOP_WORDS: &[&str] = &[
     "under",
     "until",
     "up",
+    "ve",
     "very",
     "was",
+    "wasn",
     "we",
     "were",
+    "weren",
     "what",
     "when",
     "where",
@@ -129,155 +150,159 @@ const STOP_WORDS: &[&str] = &[
     "who",
     "whom",
     "why",
-    "will",
     "with",
+    "won",
     "would",
+    "wouldn",
     "you",
     "your",
     "yours",
     "yourself",
     "yourselves",
-    "mr",
-    "mrs",
-    "ms",
-    "s",
-    "t",
-    "told",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "us",
-    "one",
-    "like",
-    "get",
-    "got",
-    "make",
-    "made",
-    "many",
-    "much",
-    "well",
-    "even",
-    "still",
-    "yet",
-    "however",
-    "although",
-    "though",
-    "since",
-    "per",
-    "via",
-    "new",
-    "year",
-    "years",
 ];
 
 /// Whether `w` (lower case) is a stop word.
-pub(crate) fn is_stop(w: &str) -> bool {
-    STOP_WORDS.contains(&w)
+fn is_stop(w: &str) -> bool {
+    STOP_WORDS.binary_search(&w).is_ok()
 }
 
-/// Strips common inflectional suffixes from a lower-case word.
-pub(crate) fn stem(w: &str) -> String {
-    let n = w.chars().count();
-    if n <= 3 || !w.is_ascii() {
-        return w.to_string();
+/// Suffix rules: (suffix, replacement, shortest stem that may remain).
+const SUFFIXES: &[(&str, &str, usize)] = &[
+    ("ational", "ate", 3),
+    ("ization", "ize", 3),
+    ("ies", "y", 2),
+    ("sses", "ss", 2),
+    ("ings", "", 3),
+    ("ing", "", 3),
+    ("edly", "", 3),
+    ("ed", "", 3),
+    ("ly", "", 4),
+    ("ment", "", 4),
+    ("ness", "", 3),
+    ("es", "e", 3),
+    ("ss", "ss", 2),
+    ("us", "us", 2),
+    ("s", "", 3),
+];
+
+/// Writes the stem of lower-case word `w` into `out` (cleared first).
+fn stem_into(w: &str, out: &mut String) {
+    out.clear();
+    if w.len() <= 3 || !w.is_ascii() {
+        out.push_str(w);
+        return;
     }
-    let rules: &[(&str, &str, usize)] = &[
-        // (suffix, replacement, minimum stem length left)
-        ("ational", "ate", 3),
-        ("ization", "ize", 3),
-        ("ies", "y", 2),
-        ("sses", "ss", 2),
-        ("ings", "", 3),
-        ("ing", "", 3),
-        ("edly", "", 3),
-        ("ed", "", 3),
-        ("ly", "", 4),
-        ("ment", "", 4),
-        ("ness", "", 3),
-        ("es", "e", 3),
-        ("ss", "ss", 2),
-        ("us", "us", 2),
-        ("s", "", 3),
-    ];
-    for (suffix, rep, min) in rules {
+    let mut stripped = false;
+    for (suffix, rep, min) in SUFFIXES {
         if let Some(base) = w.strip_suffix(suffix) {
             if base.len() >= *min {
-                let mut out = String::with_capacity(base.len() + rep.len());
                 out.push_str(base);
                 out.push_str(rep);
-                // "rising" -> "ris" and "rise" -> "ris": drop a final silent e.
-                if out.len() > 3 && out.ends_with('e') && !out.ends_with("ee") {
-                    out.pop();
-                }
-                return out;
+                stripped = true;
             }
-            return w.to_string();
+            break;
         }
     }
-    if w.len() > 3 && w.ends_with('e') && !w.ends_with("ee") {
-        return w[..w.len() - 1].to_string();
+    if !stripped {
+        out.push_str(w);
     }
-    w.to_string()
+    // "rising" -> "ris", "rise" -> "ris": a final silent e goes.
+    if out.len() > 3 && out.ends_with('e') && !out.ends_with("ee") {
+        out.pop();
+    }
 }
 
-/// Splits `s` into raw lower-case word tokens (letters and digits; inner apostrophes,
-/// dots and commas of numbers kept together). Possessive `'s` is dropped.
-pub(crate) fn raw_words(s: &str, out: &mut Vec<String>) {
-    let mut cur = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-            continue;
-        }
-        let joins = matches!(c, '\'' | '’' | '.' | ',' | '-')
-            && !cur.is_empty()
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if joins {
-            let digit_join = matches!(c, '.' | ',')
-                && cur.chars().last().is_some_and(|l| l.is_ascii_digit())
-                && chars.peek().is_some_and(char::is_ascii_digit);
-            if matches!(c, '\'' | '’') {
-                // Possessive or contraction: keep the stem only.
-                let next: String = chars.clone().take_while(|c| c.is_alphanumeric()).collect();
-                if next == "s" || next == "t" || next == "ll" || next == "re" || next == "ve" {
-                    for _ in 0..next.chars().count() {
-                        chars.next();
+/// The stem of a lower-case word.
+#[cfg(test)]
+fn stem(w: &str) -> String {
+    let mut out = String::new();
+    stem_into(w, &mut out);
+    out
+}
+
+/// Reusable buffers for turning sentences into content terms without allocating per
+/// word.
+#[derive(Debug, Default)]
+pub(crate) struct TermSink {
+    word: String,
+    stem: String,
+}
+
+impl TermSink {
+    /// Calls `f` with each content term of `s`: lower-cased words (letters and digits;
+    /// decimals like `3.5` and acronyms like `U.S.` kept whole; possessive `'s` and
+    /// contractions dropped), stop words and one-letter words skipped, stemmed.
+    pub(crate) fn terms(&mut self, s: &str, mut f: impl FnMut(&str)) {
+        let mut emit = |word: &mut String, stem: &mut String| {
+            if word.is_empty() {
+                return;
+            }
+            let keep =
+                !is_stop(word) && (word.len() > 1 || word.bytes().all(|b| b.is_ascii_digit()));
+            if keep {
+                stem_into(word, stem);
+                f(stem);
+            }
+            word.clear();
+        };
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_alphanumeric() {
+                if c.is_ascii() {
+                    self.word.push(c.to_ascii_lowercase());
+                } else {
+                    self.word.extend(c.to_lowercase());
+                }
+                continue;
+            }
+            let next_alnum = chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if !self.word.is_empty() && next_alnum {
+                if matches!(c, '\'' | '’') {
+                    // Possessive or contraction: keep the part before the apostrophe.
+                    let mut look = chars.clone();
+                    let mut tail = String::new();
+                    while let Some(&n) = look.peek() {
+                        if !n.is_alphanumeric() || tail.len() > 2 {
+                            break;
+                        }
+                        tail.push(n);
+                        look.next();
                     }
+                    if matches!(tail.as_str(), "s" | "t" | "ll" | "re" | "ve" | "d" | "m") {
+                        chars = look;
+                        emit(&mut self.word, &mut self.stem);
+                        continue;
+                    }
+                    // O'Brien: one word.
                     continue;
                 }
-                continue;
+                let last_digit = self.word.ends_with(|l: char| l.is_ascii_digit());
+                let next_digit = chars.peek().is_some_and(char::is_ascii_digit);
+                let decimal = matches!(c, '.' | ',') && last_digit && next_digit;
+                let acronym = c == '.'
+                    && self
+                        .word
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|seg| seg.chars().count() == 1)
+                    && !next_digit;
+                if decimal || acronym {
+                    self.word.push(c);
+                    continue;
+                }
             }
-            // Acronyms with stops ("U.S.") stay one token.
-            let acronym = c == '.'
-                && cur
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|seg| seg.chars().count() == 1)
-                && chars.peek().is_some_and(|n| n.is_alphabetic());
-            if digit_join || acronym {
-                cur.push(c);
-                continue;
-            }
+            emit(&mut self.word, &mut self.stem);
         }
-        if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
+        emit(&mut self.word, &mut self.stem);
     }
 }
 
-/// Content terms of a sentence: stop words removed, stemmed.
-pub(crate) fn content_terms(s: &str) -> Vec<String> {
-    let mut raw = Vec::new();
-    raw_words(s, &mut raw);
-    raw.into_iter()
-        .filter(|w| !is_stop(w) && (w.len() > 1 || w.chars().all(|c| c.is_ascii_digit())))
-        .map(|w| stem(&w))
-        .collect()
+/// Content terms of a sentence, as owned strings.
+#[cfg(test)]
+fn content_terms(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    TermSink::default().terms(s, |t| out.push(t.to_string()));
+    out
 }
 
 /// The number of words in `s` (white-space separated tokens with a letter or digit).
@@ -301,10 +326,17 @@ mod tests {
     }
 
     #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
     fn content_terms_drop_stop_words_and_possessives() {
         assert_eq!(
             content_terms("The company's profits rose 3.5% in the U.S."),
             ["company", "profit", "ros", "3.5", "u.s"]
         );
+        assert_eq!(content_terms("It isn't O'Brien's."), ["obrien"]);
+        assert_eq!(content_terms("$1,200 vs 2.5x"), ["1,200", "vs", "2.5x"]);
     }
 }
