@@ -124,8 +124,8 @@ const NEVER_FINAL: &[&str] = &[
 /// Abbreviations that may end a sentence, but usually do not: a break is made only
 /// when the next word is a common sentence opener.
 const MAYBE_FINAL: &[&str] = &[
-    "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co", "ltd", "plc", "llc", "bros", "a.m", "p.m",
-    "etc", "n.v", "s.a", "ag", "d.c",
+    "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co", "cos", "ltd", "plc", "llc", "pty", "bros",
+    "a.m", "p.m", "etc", "n.v", "s.a", "ag", "d.c", "intl", "u.s.a", "e.t", "p.t",
 ];
 
 /// Words that, after an ambiguous abbreviation, show a new sentence has begun.
@@ -173,6 +173,34 @@ const OPENERS: &[&str] = &[
     "Her",
     "Their",
     "Our",
+    "Now",
+    "Then",
+    "Both",
+    "Each",
+    "Other",
+    "Last",
+    "Next",
+    "Earlier",
+    "Later",
+    "Today",
+    "Separately",
+    "Despite",
+    "Although",
+    "Because",
+    "Since",
+    "During",
+    "Under",
+    "With",
+    "Without",
+    "From",
+    "By",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Investors",
+    "Officials",
+    "Overall",
 ];
 
 /// Splits normalised text into sentences, returned as byte ranges into `text`.
@@ -193,7 +221,69 @@ const OPENERS: &[&str] = &[
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for para in paragraphs(text) {
-        split_paragraph(text, para, &mut out);
+        for item in list_items(text, para) {
+            split_paragraph(text, item, &mut out);
+        }
+    }
+    out
+}
+
+/// Characters that mark a bullet wherever they stand.
+const BULLETS: &[char] = &['•', '▪', '●', '◦', '‣', '■', '►'];
+
+/// Splits a paragraph that is really a list into its items.
+///
+/// Bullet characters (`•`) start an item wherever they appear. A paragraph that
+/// opens with a dash or asterisk bullet (`- `, `* `, `– `) is a list folded onto one
+/// line, so the same marker after a space starts the next item. A paragraph that
+/// opens with `1.` or `1)` is a numbered list: ` 2. `, ` 3. `, ... start items, in
+/// order. Anything else is one item.
+fn list_items(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
+    let p = &text[para.clone()];
+    let mut cuts: Vec<usize> = Vec::new();
+    for (i, c) in p.char_indices() {
+        if i > 0 && BULLETS.contains(&c) && p[..i].ends_with(char::is_whitespace) {
+            cuts.push(i);
+        }
+    }
+    for marker in ["- ", "* ", "– ", "— "] {
+        if p.starts_with(marker) {
+            let spaced = format!(" {marker}");
+            cuts.extend(p.match_indices(&spaced).map(|(i, _)| i + 1));
+        }
+    }
+    let numbered = ["1. ", "1) "]
+        .into_iter()
+        .find(|m| p.starts_with(m))
+        .map(|m| &m[1..]);
+    if let Some(tail) = numbered {
+        let mut next = 2;
+        let mut from = 0;
+        loop {
+            let needle = format!(" {next}{tail}");
+            match p[from..].find(&needle) {
+                Some(i) => {
+                    cuts.push(from + i + 1);
+                    from += i + needle.len();
+                    next += 1;
+                }
+                None => break,
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return vec![para];
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for cut in cuts.into_iter().chain(std::iter::once(p.len())) {
+        let r = trim_range(text, (para.start + start)..(para.start + cut));
+        if !r.is_empty() {
+            out.push(r);
+        }
+        start = cut;
     }
     out
 }
@@ -256,19 +346,34 @@ fn is_boundary(text: &str, start: usize, term: usize, c: char, after: usize, end
         .next()
         .unwrap_or("");
     let first = next_word.chars().next();
-    let opens = match first {
-        Some(f) => {
-            f.is_uppercase()
-                || f.is_ascii_digit()
-                || matches!(
-                    f,
-                    '"' | '“' | '‘' | '\'' | '(' | '[' | '$' | '€' | '£' | '¥' | '—' | '-' | '•'
-                )
-                || !f.is_alphabetic()
-                || (!f.is_lowercase() && !f.is_uppercase())
-        }
-        None => false,
-    };
+    // Brand names that start in lower case (`eBay`, `iPhone`) open sentences too.
+    let camel =
+        first.is_some_and(char::is_lowercase) && next_word.chars().skip(1).any(char::is_uppercase);
+    let opens = camel
+        || match first {
+            Some(f) => {
+                f.is_uppercase()
+                    || f.is_ascii_digit()
+                    || matches!(
+                        f,
+                        '"' | '“'
+                            | '‘'
+                            | '\''
+                            | '('
+                            | '['
+                            | '$'
+                            | '€'
+                            | '£'
+                            | '¥'
+                            | '—'
+                            | '-'
+                            | '•'
+                    )
+                    || !f.is_alphabetic()
+                    || (!f.is_lowercase() && !f.is_uppercase())
+            }
+            None => false,
+        };
     if !opens {
         return false;
     }
@@ -277,6 +382,11 @@ fn is_boundary(text: &str, start: usize, term: usize, c: char, after: usize, end
     }
     // The word carrying the full stop.
     let before = &text[start..term];
+    // A list number opening the sentence ("1. Revenue up").
+    let lead = before.trim();
+    if (1..=2).contains(&lead.len()) && lead.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let word = before
         .rsplit(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '"' | '“' | '['))
         .next()
@@ -405,6 +515,100 @@ mod tests {
             ["He said “we grew.”", "Then he left."]
         );
         assert_eq!(split("Really? Yes!"), ["Really?", "Yes!"]);
+    }
+
+    #[test]
+    fn news_abbreviations_hold_together() {
+        assert_eq!(
+            split(
+                "Amazon.com Inc. reported $35.6 bn. on Jan. 28. The U.S. company beat estimates."
+            ),
+            [
+                "Amazon.com Inc. reported $35.6 bn. on Jan. 28.",
+                "The U.S. company beat estimates."
+            ]
+        );
+        assert_eq!(
+            split(
+                "Microsoft Corp. and Alphabet Inc. reported. Nvidia Corp. CEO Jensen Huang spoke."
+            ),
+            [
+                "Microsoft Corp. and Alphabet Inc. reported.",
+                "Nvidia Corp. CEO Jensen Huang spoke."
+            ]
+        );
+        assert_eq!(
+            split("Shares closed at $12.50 on Friday. It is No. 1 in Europe. Growth was 3.5%."),
+            [
+                "Shares closed at $12.50 on Friday.",
+                "It is No. 1 in Europe.",
+                "Growth was 3.5%."
+            ]
+        );
+        assert_eq!(
+            split("Apple Inc. The company grew. Mr. Jones left at 5 p.m. Friday. Then he rested."),
+            [
+                "Apple Inc.",
+                "The company grew.",
+                "Mr. Jones left at 5 p.m. Friday.",
+                "Then he rested."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_close_sentences() {
+        assert_eq!(
+            split(
+                "Sales rose (see chart.) Profits fell [1]. \"Why now?\" he asked. \"We agree.\" Done."
+            ),
+            [
+                "Sales rose (see chart.)",
+                "Profits fell [1].",
+                "\"Why now?\" he asked.",
+                "\"We agree.\"",
+                "Done."
+            ]
+        );
+        assert_eq!(
+            split("The firm (known as AWS.) grew. It said “the outlook is fine.” eBay fell."),
+            [
+                "The firm (known as AWS.) grew.",
+                "It said “the outlook is fine.”",
+                "eBay fell."
+            ]
+        );
+    }
+
+    #[test]
+    fn folded_lists_split_into_items() {
+        let t = normalize_text("Key points\n\n- Revenue rose 5%\n- Margins fell\n\nA - B is fine.");
+        assert_eq!(
+            split(&t),
+            [
+                "Key points",
+                "- Revenue rose 5%",
+                "- Margins fell",
+                "A - B is fine."
+            ]
+        );
+        assert_eq!(
+            split("Highlights: • Capex grew • Backlog rose. • Churn fell"),
+            [
+                "Highlights:",
+                "• Capex grew",
+                "• Backlog rose.",
+                "• Churn fell"
+            ]
+        );
+        assert_eq!(
+            split("1. Revenue up 2. Costs down 3. Margin 12.5% in 2025"),
+            ["1. Revenue up", "2. Costs down", "3. Margin 12.5% in 2025"]
+        );
+        assert_eq!(
+            split("The 2 companies merged."),
+            ["The 2 companies merged."]
+        );
     }
 
     #[test]
