@@ -22,8 +22,14 @@
 
 use serde::Deserialize;
 
+pub mod digest;
 mod rank;
 mod tokens;
+
+pub use digest::{
+    Consolidated, Digest, DigestArticle, DigestOptions, KeyFigure, Story, build_digest,
+    consolidate, render_html, render_markdown,
+};
 
 /// The default number of summary sentences.
 pub const DEFAULT_SENTENCES: usize = 3;

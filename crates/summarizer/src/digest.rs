@@ -1,0 +1,757 @@
+//! Story digests: the articles of a time window, grouped into stories and ranked.
+//!
+//! [`build_digest`] takes stored articles (already extracted: text, entities, facts)
+//! and works in four steps:
+//!
+//! 1. **Syndicated copies.** Two articles whose texts share most of their word
+//!    5-grams (containment ≥ [`DigestOptions::duplicate_containment`]) are one
+//!    report: the later one is folded into the earlier as a copy. A copy is listed
+//!    with the outlets (marked as a copy) but adds nothing to the figures: the same
+//!    report printed twice is not two confirmations.
+//! 2. **Stories.** Each remaining article is compared with the stories formed so far
+//!    (articles taken oldest first) and joins the most similar one if the similarity
+//!    reaches [`DigestOptions::min_similarity`]; otherwise it starts a new story. The
+//!    similarity mixes the cosine of tf-idf term vectors (title words count double)
+//!    with the overlap of named entities and of fact keys
+//!    `(subject, metric, period)`: the same event told by different outlets shares
+//!    names and numbers even when the wording differs.
+//! 3. **Ranking.** A story scores its number of independent outlets (outlets carrying
+//!    only a copy count half), decayed by the age of its newest article with a
+//!    half-life of [`DigestOptions::half_life_hours`].
+//! 4. **Telling.** Each story gets the headline and summary of its best article (the
+//!    one closest to the story's centre, nudged towards articles with attributed
+//!    facts), its outlets with links, its main entities, and its key figures (see
+//!    [`KeyFigure`]): facts grouped by `(subject, metric, period)` with the consensus
+//!    value, how many articles report it and any disagreement flagged.
+//!
+//! [`render_markdown`] and [`render_html`] turn a [`Digest`] into text for people;
+//! every type here is `Serialize` for JSON.
+//!
+//! ```
+//! use factwire_summarizer::digest::{DigestArticle, DigestOptions, build_digest};
+//! let a = DigestArticle {
+//!     id: 1,
+//!     url: "https://a.example/x".into(),
+//!     title: Some("Acme opens a plant".into()),
+//!     source: Some("a.example".into()),
+//!     published: Some("2026-02-05T10:00:00Z".into()),
+//!     summary: vec![],
+//!     text: "Acme opened a battery plant in Ohio on Monday. It will employ 900 people.".into(),
+//!     entities: vec![],
+//!     facts: vec![],
+//! };
+//! let digest = build_digest(&[a], &DigestOptions::default());
+//! assert_eq!(digest.stories.len(), 1);
+//! assert_eq!(digest.stories[0].headline, "Acme opens a plant");
+//! ```
+
+use std::collections::{HashMap, HashSet};
+
+use factwire_core::{Entity, EntityKind, Fact};
+use serde::{Deserialize, Serialize};
+
+use crate::tokens::TermSink;
+
+mod figures;
+mod render;
+mod time;
+
+pub use figures::{Consolidated, KeyFigure, Point, Series, Variant, consolidate, format_value};
+pub use render::{render_html, render_markdown};
+
+/// Default for [`DigestOptions::max_stories`].
+pub const DEFAULT_MAX_STORIES: usize = 20;
+/// Default for [`DigestOptions::min_similarity`].
+pub const DEFAULT_MIN_SIMILARITY: f64 = 0.3;
+/// Default for [`DigestOptions::duplicate_containment`].
+pub const DEFAULT_DUPLICATE_CONTAINMENT: f64 = 0.7;
+/// Default for [`DigestOptions::half_life_hours`].
+pub const DEFAULT_HALF_LIFE_HOURS: f64 = 24.0;
+
+/// Word n-gram length for spotting syndicated copies.
+const SHINGLE: usize = 5;
+/// Shingles found in more articles than this are boilerplate, not evidence of copying.
+const SHINGLE_MAX_DF: usize = 50;
+/// Weight of term similarity in the story similarity.
+const W_TERMS: f64 = 0.6;
+/// Weight of shared entities.
+const W_ENTITIES: f64 = 0.25;
+/// Weight of shared fact keys.
+const W_FACTS: f64 = 0.15;
+/// Entities listed per story.
+const STORY_ENTITIES: usize = 6;
+
+/// One stored article, as the digest needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DigestArticle {
+    /// The article's store id.
+    pub id: i64,
+    /// The article's URL.
+    pub url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// The host it came from (`example.com`).
+    pub source: Option<String>,
+    /// Publication time, RFC 3339.
+    pub published: Option<String>,
+    /// Its stored summary (may be empty: the digest then summarises `text`).
+    #[serde(default)]
+    pub summary: Vec<String>,
+    /// Main text; paragraphs separated by a blank line.
+    pub text: String,
+    /// Named entities.
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    /// Numeric facts, offsets into `text`.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+}
+
+/// How a digest is built. `Deserialize` with defaults, for a `[digest]` config table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestOptions {
+    /// Heading of the digest (default `News digest`).
+    pub title: String,
+    /// Start of the window (RFC 3339); articles published earlier are left out.
+    pub since: Option<String>,
+    /// End of the window (RFC 3339); articles published later are left out.
+    pub until: Option<String>,
+    /// The time recency is measured from; default: the newest article's time.
+    pub now: Option<String>,
+    /// At most this many stories (default [`DEFAULT_MAX_STORIES`]).
+    pub max_stories: usize,
+    /// Summary sentences per story (default 3).
+    pub summary_sentences: usize,
+    /// Similarity an article needs to join a story (default [`DEFAULT_MIN_SIMILARITY`]).
+    pub min_similarity: f64,
+    /// Shared share of word 5-grams that makes a copy
+    /// (default [`DEFAULT_DUPLICATE_CONTAINMENT`]).
+    pub duplicate_containment: f64,
+    /// Hours after which a story's recency weight halves
+    /// (default [`DEFAULT_HALF_LIFE_HOURS`]).
+    pub half_life_hours: f64,
+}
+
+impl Default for DigestOptions {
+    fn default() -> Self {
+        DigestOptions {
+            title: "News digest".to_string(),
+            since: None,
+            until: None,
+            now: None,
+            max_stories: DEFAULT_MAX_STORIES,
+            summary_sentences: crate::DEFAULT_SENTENCES,
+            min_similarity: DEFAULT_MIN_SIMILARITY,
+            duplicate_containment: DEFAULT_DUPLICATE_CONTAINMENT,
+            half_life_hours: DEFAULT_HALF_LIFE_HOURS,
+        }
+    }
+}
+
+/// A digest: ranked stories of a window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Digest {
+    /// Heading.
+    pub title: String,
+    /// Start of the window, as given.
+    pub since: Option<String>,
+    /// End of the window, as given.
+    pub until: Option<String>,
+    /// Articles considered (inside the window).
+    pub articles: usize,
+    /// Stories, best first.
+    pub stories: Vec<Story>,
+}
+
+/// One outlet's article in a story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlet {
+    /// The host (`example.com`), or the URL's host when the article had none.
+    pub source: Option<String>,
+    /// The article's store id.
+    pub article_id: i64,
+    /// The article's URL.
+    pub url: String,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Its publication time.
+    pub published: Option<String>,
+    /// For a syndicated copy: the id of the article it copies.
+    pub copy_of: Option<i64>,
+}
+
+/// One story: the same event across outlets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Story {
+    /// 1 for the top story.
+    pub rank: usize,
+    /// The best article's headline (or its first sentence).
+    pub headline: String,
+    /// A short summary drawn from the best article.
+    pub summary: Vec<String>,
+    /// The best article's id.
+    pub best_article: i64,
+    /// The best article's URL.
+    pub url: String,
+    /// Ranking score (outlets weighted by recency).
+    pub score: f64,
+    /// Articles in the story, copies included.
+    pub articles: usize,
+    /// Independent reports (copies folded in).
+    pub independent: usize,
+    /// Distinct outlets carrying it.
+    pub outlet_count: usize,
+    /// Earliest publication time.
+    pub first_published: Option<String>,
+    /// Latest publication time.
+    pub last_published: Option<String>,
+    /// Every article, oldest first, copies marked.
+    pub outlets: Vec<Outlet>,
+    /// The main named entities, most mentioned first.
+    pub entities: Vec<String>,
+    /// Facts grouped by `(subject, metric, period)`, most reported first.
+    pub key_figures: Vec<KeyFigure>,
+    /// A subject's metric over several periods, for charts.
+    pub series: Vec<Series>,
+}
+
+/// Groups `articles` into ranked stories (see the module docs).
+pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest {
+    let since = opts.since.as_deref().and_then(time::parse_timestamp);
+    let until = opts.until.as_deref().and_then(time::parse_timestamp);
+    let in_window: Vec<&DigestArticle> = articles
+        .iter()
+        .filter(|a| {
+            let t = a.published.as_deref().and_then(time::parse_timestamp);
+            match t {
+                Some(t) => since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u),
+                None => true,
+            }
+        })
+        .collect();
+    // Oldest first (undated last, then by id), so originals precede their copies.
+    let mut order: Vec<usize> = (0..in_window.len()).collect();
+    let times: Vec<Option<i64>> = in_window
+        .iter()
+        .map(|a| a.published.as_deref().and_then(time::parse_timestamp))
+        .collect();
+    order.sort_by_key(|&i| (times[i].unwrap_or(i64::MAX), in_window[i].id));
+    let arts: Vec<&DigestArticle> = order.iter().map(|&i| in_window[i]).collect();
+    let times: Vec<Option<i64>> = order.iter().map(|&i| times[i]).collect();
+
+    let copy_of = find_copies(&arts, opts.duplicate_containment);
+    let vectors = term_vectors(&arts);
+    let entity_sets: Vec<HashSet<String>> = arts.iter().map(|a| entity_keys(a)).collect();
+    let fact_sets: Vec<HashSet<(String, String, String)>> =
+        arts.iter().map(|a| fact_keys(a)).collect();
+
+    // Greedy clustering of the originals, oldest first.
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut cluster_of: Vec<usize> = vec![usize::MAX; arts.len()];
+    for i in 0..arts.len() {
+        if copy_of[i].is_some() {
+            continue;
+        }
+        let best = clusters
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (k, c.similarity(&vectors[i], &entity_sets[i], &fact_sets[i])))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((k, sim)) if sim >= opts.min_similarity => {
+                clusters[k].add(i, &vectors[i], &entity_sets[i], &fact_sets[i]);
+                cluster_of[i] = k;
+            }
+            _ => {
+                let mut c = Cluster::default();
+                c.add(i, &vectors[i], &entity_sets[i], &fact_sets[i]);
+                cluster_of[i] = clusters.len();
+                clusters.push(c);
+            }
+        }
+    }
+    // Copies follow their originals (an original always precedes its copy).
+    let mut copies: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for i in 0..arts.len() {
+        if let Some(orig) = copy_of[i] {
+            let k = cluster_of[orig];
+            cluster_of[i] = k;
+            copies[k].push(i);
+        }
+    }
+
+    let now = opts
+        .now
+        .as_deref()
+        .and_then(time::parse_timestamp)
+        .or_else(|| times.iter().flatten().copied().max());
+    let mut stories: Vec<Story> = clusters
+        .iter()
+        .zip(copies)
+        .map(|(c, cp)| {
+            tell(
+                &arts,
+                &times,
+                &copy_of,
+                &vectors,
+                c,
+                &cp,
+                now,
+                opts.half_life_hours,
+                opts.summary_sentences,
+            )
+        })
+        .collect();
+    stories.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.articles.cmp(&a.articles))
+            .then_with(|| b.last_published.cmp(&a.last_published))
+            .then_with(|| a.headline.cmp(&b.headline))
+    });
+    stories.truncate(opts.max_stories);
+    for (i, s) in stories.iter_mut().enumerate() {
+        s.rank = i + 1;
+    }
+    Digest {
+        title: opts.title.clone(),
+        since: opts.since.clone(),
+        until: opts.until.clone(),
+        articles: arts.len(),
+        stories,
+    }
+}
+
+/// A sparse, L2-normalised term vector: `(term id, weight)` sorted by id.
+type Vector = Vec<(u32, f64)>;
+
+/// A story being formed: its members and running centroid.
+#[derive(Debug, Default)]
+struct Cluster {
+    members: Vec<usize>,
+    centroid: HashMap<u32, f64>,
+    entities: HashSet<String>,
+    facts: HashSet<(String, String, String)>,
+}
+
+impl Cluster {
+    fn add(
+        &mut self,
+        i: usize,
+        v: &Vector,
+        ents: &HashSet<String>,
+        facts: &HashSet<(String, String, String)>,
+    ) {
+        self.members.push(i);
+        for &(t, w) in v {
+            *self.centroid.entry(t).or_insert(0.0) += w;
+        }
+        self.entities.extend(ents.iter().cloned());
+        self.facts.extend(facts.iter().cloned());
+    }
+
+    fn cosine(&self, v: &Vector) -> f64 {
+        let norm: f64 = self.centroid.values().map(|w| w * w).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let dot: f64 = v
+            .iter()
+            .map(|(t, w)| w * self.centroid.get(t).copied().unwrap_or(0.0))
+            .sum();
+        dot / norm
+    }
+
+    /// Weighted mix of term cosine, entity overlap and fact-key overlap; signals
+    /// missing on either side drop out and the others are reweighted.
+    fn similarity(
+        &self,
+        v: &Vector,
+        ents: &HashSet<String>,
+        facts: &HashSet<(String, String, String)>,
+    ) -> f64 {
+        let mut total = W_TERMS * self.cosine(v);
+        let mut weight = W_TERMS;
+        if !ents.is_empty() && !self.entities.is_empty() {
+            total += W_ENTITIES * overlap(ents, &self.entities);
+            weight += W_ENTITIES;
+        }
+        if !facts.is_empty() && !self.facts.is_empty() {
+            total += W_FACTS * overlap(facts, &self.facts);
+            weight += W_FACTS;
+        }
+        total / weight
+    }
+}
+
+/// The overlap coefficient |A ∩ B| / min(|A|, |B|).
+fn overlap<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
+        return 0.0;
+    }
+    let (x, y) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    x.iter().filter(|e| y.contains(*e)).count() as f64 / small as f64
+}
+
+/// Entity names (and aliases) of people, organisations and products, lower-cased.
+/// Places are left out: two stories in one city are not one story.
+fn entity_keys(a: &DigestArticle) -> HashSet<String> {
+    a.entities
+        .iter()
+        .filter(|e| e.kind != EntityKind::Place)
+        .map(|e| e.name.to_lowercase())
+        .collect()
+}
+
+/// `(subject, metric, period)` of attributed facts.
+fn fact_keys(a: &DigestArticle) -> HashSet<(String, String, String)> {
+    a.facts
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.subject.as_ref()?.to_lowercase(),
+                f.metric.clone()?,
+                f.period.clone().unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+/// tf-idf vectors of each article's title (counted twice) and text.
+fn term_vectors(arts: &[&DigestArticle]) -> Vec<Vector> {
+    let mut sink = TermSink::default();
+    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let counts: Vec<HashMap<u32, f64>> = arts
+        .iter()
+        .map(|a| {
+            let mut c: HashMap<u32, f64> = HashMap::new();
+            let mut add = |s: &str, w: f64, sink: &mut TermSink| {
+                sink.terms(s, |t| {
+                    let next = vocab.len() as u32;
+                    let id = match vocab.get(t) {
+                        Some(&id) => id,
+                        None => {
+                            vocab.insert(t.to_string(), next);
+                            next
+                        }
+                    };
+                    *c.entry(id).or_insert(0.0) += w;
+                });
+            };
+            if let Some(t) = &a.title {
+                add(t, 2.0, &mut sink);
+            }
+            add(&a.text, 1.0, &mut sink);
+            c
+        })
+        .collect();
+    let mut df: HashMap<u32, usize> = HashMap::new();
+    for c in &counts {
+        for &t in c.keys() {
+            *df.entry(t).or_insert(0) += 1;
+        }
+    }
+    let n = arts.len() as f64;
+    counts
+        .into_iter()
+        .map(|c| {
+            let mut v: Vector = c
+                .into_iter()
+                .map(|(t, tf)| {
+                    let idf = (1.0 + n / df.get(&t).copied().unwrap_or(1) as f64).ln();
+                    (t, (1.0 + tf.ln()) * idf)
+                })
+                .collect();
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            v.sort_by_key(|&(t, _)| t);
+            v
+        })
+        .collect()
+}
+
+/// For each article, the earlier article it copies, if any.
+fn find_copies(arts: &[&DigestArticle], containment: f64) -> Vec<Option<usize>> {
+    let shingles: Vec<HashSet<u64>> = arts.iter().map(|a| shingle_set(&a.text)).collect();
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, s) in shingles.iter().enumerate() {
+        for &h in s {
+            postings.entry(h).or_default().push(i);
+        }
+    }
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+    for list in postings.values() {
+        if list.len() < 2 || list.len() > SHINGLE_MAX_DF {
+            continue;
+        }
+        for (x, &a) in list.iter().enumerate() {
+            for &b in &list[x + 1..] {
+                *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut out: Vec<Option<usize>> = vec![None; arts.len()];
+    let mut pairs: Vec<((usize, usize), usize)> = shared.into_iter().collect();
+    pairs.sort_unstable();
+    for ((a, b), n) in pairs {
+        let small = shingles[a].len().min(shingles[b].len());
+        if small == 0 || (n as f64) / (small as f64) < containment {
+            continue;
+        }
+        // `a` is older (articles are sorted oldest first); follow it to its original.
+        if out[b].is_none() {
+            out[b] = Some(out[a].unwrap_or(a));
+        }
+    }
+    out
+}
+
+/// Hashes of the word 5-grams of `text` (lower-cased words of letters and digits).
+fn shingle_set(text: &str) -> HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < SHINGLE {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        words.hash(&mut h);
+        return if words.is_empty() {
+            HashSet::new()
+        } else {
+            HashSet::from([h.finish()])
+        };
+    }
+    words
+        .windows(SHINGLE)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Builds the story for one cluster and its copies.
+#[allow(clippy::too_many_arguments)]
+fn tell(
+    arts: &[&DigestArticle],
+    times: &[Option<i64>],
+    copy_of: &[Option<usize>],
+    vectors: &[Vector],
+    cluster: &Cluster,
+    copies: &[usize],
+    now: Option<i64>,
+    half_life_hours: f64,
+    sentences: usize,
+) -> Story {
+    let originals = &cluster.members;
+    let best = originals
+        .iter()
+        .copied()
+        .max_by(|&a, &b| {
+            let score = |i: usize| {
+                let attributed = arts[i]
+                    .facts
+                    .iter()
+                    .filter(|f| f.subject.is_some() && f.metric.is_some())
+                    .count() as f64;
+                cluster.cosine(&vectors[i]) * (1.0 + 0.1 * (1.0 + attributed).ln())
+            };
+            score(a).total_cmp(&score(b)).then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    let best_art = arts[best];
+    let summary = if best_art.summary.is_empty() {
+        crate::summarize(
+            &best_art.text,
+            best_art.title.as_deref(),
+            &best_art.facts,
+            sentences,
+        )
+    } else {
+        best_art.summary.iter().take(sentences).cloned().collect()
+    };
+    let headline = best_art
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| crate::lead(&best_art.text, 1).into_iter().next())
+        .unwrap_or_else(|| best_art.url.clone());
+
+    let mut members: Vec<usize> = originals.iter().chain(copies).copied().collect();
+    members.sort_unstable();
+    let source_of = |i: usize| {
+        arts[i]
+            .source
+            .clone()
+            .or_else(|| factwire_core::source_of(&arts[i].url))
+    };
+    let outlets: Vec<Outlet> = members
+        .iter()
+        .map(|&i| Outlet {
+            source: source_of(i),
+            article_id: arts[i].id,
+            url: arts[i].url.clone(),
+            title: arts[i].title.clone(),
+            published: arts[i].published.clone(),
+            copy_of: copy_of[i].map(|o| arts[o].id),
+        })
+        .collect();
+    let independent_sources: HashSet<String> =
+        originals.iter().filter_map(|&i| source_of(i)).collect();
+    let copy_sources: HashSet<String> = copies
+        .iter()
+        .filter_map(|&i| source_of(i))
+        .filter(|s| !independent_sources.contains(s))
+        .collect();
+    let outlet_weight = independent_sources.len().max(1) as f64 + 0.5 * copy_sources.len() as f64;
+    let newest = members.iter().filter_map(|&i| times[i]).max();
+    let recency = match (now, newest) {
+        (Some(now), Some(t)) if half_life_hours > 0.0 => {
+            let age_hours = ((now - t) as f64 / 3600.0).max(0.0);
+            0.5f64.powf(age_hours / half_life_hours)
+        }
+        _ => 1.0,
+    };
+    let dated: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| times[i].is_some())
+        .collect();
+    let first_published = dated
+        .iter()
+        .min_by_key(|&&i| times[i])
+        .and_then(|&i| arts[i].published.clone());
+    let last_published = dated
+        .iter()
+        .max_by_key(|&&i| times[i])
+        .and_then(|&i| arts[i].published.clone());
+
+    let reports: Vec<figures::Report<'_>> = originals
+        .iter()
+        .flat_map(|&i| {
+            arts[i].facts.iter().map(move |f| figures::Report {
+                article_id: arts[i].id,
+                source: arts[i].source.as_deref(),
+                published: arts[i].published.as_deref(),
+                fact: f,
+            })
+        })
+        .collect();
+    let key_figures: Vec<KeyFigure> = figures::group(&reports)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    let series = figures::series(&key_figures);
+
+    let mut mentions: HashMap<&str, u32> = HashMap::new();
+    for &i in originals {
+        for e in &arts[i].entities {
+            *mentions.entry(e.name.as_str()).or_insert(0) += e.mentions.max(1);
+        }
+    }
+    let mut entities: Vec<(&str, u32)> = mentions.into_iter().collect();
+    entities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+
+    Story {
+        rank: 0,
+        headline,
+        summary,
+        best_article: best_art.id,
+        url: best_art.url.clone(),
+        score: outlet_weight * recency,
+        articles: members.len(),
+        independent: originals.len(),
+        outlet_count: independent_sources.len() + copy_sources.len(),
+        first_published,
+        last_published,
+        outlets,
+        entities: entities
+            .into_iter()
+            .take(STORY_ENTITIES)
+            .map(|(n, _)| n.to_string())
+            .collect(),
+        key_figures,
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: i64, source: &str, published: &str, title: &str, text: &str) -> DigestArticle {
+        DigestArticle {
+            id,
+            url: format!("https://{source}/{id}"),
+            title: Some(title.into()),
+            source: Some(source.into()),
+            published: Some(published.into()),
+            summary: vec![],
+            text: text.into(),
+            entities: vec![],
+            facts: vec![],
+        }
+    }
+
+    #[test]
+    fn copies_are_found_by_shared_shingles() {
+        let text = "Acme opened a battery plant in Ohio on Monday, the company said. \
+                    It will employ 900 people by the end of next year.";
+        let a = article(1, "a.example", "2026-02-01T10:00:00Z", "Acme plant", text);
+        let b = article(
+            2,
+            "b.example",
+            "2026-02-01T12:00:00Z",
+            "Acme opens plant",
+            &format!("{text} (Wire copy.)"),
+        );
+        let c = article(
+            3,
+            "c.example",
+            "2026-02-01T09:00:00Z",
+            "Rain",
+            "Heavy rain flooded roads across the valley overnight.",
+        );
+        let arts = [&c, &a, &b];
+        assert_eq!(find_copies(&arts, 0.7), [None, None, Some(1)]);
+    }
+
+    #[test]
+    fn window_filters_articles_and_undated_stay() {
+        let mut a = article(
+            1,
+            "a.example",
+            "2026-01-01T10:00:00Z",
+            "Old",
+            "Old news here today.",
+        );
+        let b = article(
+            2,
+            "a.example",
+            "2026-02-01T10:00:00Z",
+            "New",
+            "New news here today.",
+        );
+        let opts = DigestOptions {
+            since: Some("2026-01-15".into()),
+            ..DigestOptions::default()
+        };
+        assert_eq!(build_digest(&[a.clone(), b.clone()], &opts).articles, 1);
+        a.published = None;
+        assert_eq!(build_digest(&[a, b], &opts).articles, 2);
+    }
+
+    #[test]
+    fn empty_input_gives_empty_digest() {
+        let d = build_digest(&[], &DigestOptions::default());
+        assert!(d.stories.is_empty());
+        assert_eq!(d.articles, 0);
+    }
+}
