@@ -6,7 +6,10 @@
 //! which must be flagged), a data-centre outage told by two outlets, and a lone chip
 //! launch. Facts were written by hand with their char offsets.
 
-#![allow(clippy::expect_used, reason = "a broken fixture should fail the test loudly")]
+#![allow(
+    clippy::expect_used,
+    reason = "a broken fixture should fail the test loudly"
+)]
 
 use factwire_core::text::char_slice;
 use factwire_core::{Fact, FactRow};
