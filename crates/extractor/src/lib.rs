@@ -1,1 +1,645 @@
-//! factwire-extractor (being built).
+//! Text → numeric facts and named entities, with char spans and attribution.
+//!
+//! [`Extractor::extract`] reads one normalised article text (paragraphs separated by
+//! blank lines) and returns every money amount, percentage, count, quantity, calendar
+//! date and fiscal or calendar period it can find, each with its exact char span, the
+//! sentence it sits in, and where the sentence allows, the entity it is about
+//! (`subject`), what it measures (`metric`) and the period it is for (`period`). It
+//! also returns the named entities of the article, each once, with a mention count.
+//!
+//! It is pure and synchronous: no I/O, no logging, no panics on any input. Build one
+//! [`Extractor`] and reuse it: [`Extractor::new`] compiles the gazetteer matcher and
+//! regexes once.
+//!
+//! How it works, in order (one module each):
+//! 1. [`lex`]: sentences (from `factwire_core::text::sentences`) are cut into number,
+//!    word and punctuation tokens with byte offsets.
+//! 2. [`entities`]: gazetteer names ([`Gazetteer`], `config/entities.toml`) are matched
+//!    in one pass; people, firms and products it does not know are discovered from
+//!    titles, corporate suffixes and product-code shapes, and merged with their short
+//!    forms ("Andy Jassy" … "Jassy").
+//! 3. [`facts`]: each sentence's tokens are scanned for dates, periods and number
+//!    expressions; model and version numbers, list numbering, times of day, URLs and
+//!    numbers inside names are refused.
+//! 4. [`periods`]: quarters, months and dates written without a year get the year the
+//!    document makes clear.
+//! 5. [`attrib`]: subject, metric and period from the fact's own sentence.
+//!
+//! Offsets are converted from bytes to chars at the very end with
+//! [`factwire_core::text::CharIndex`], so `text[start..end]` counted in chars is
+//! always `fact.text`.
+//!
+//! ```
+//! use factwire_extractor::{Context, Extractor, Gazetteer};
+//! let ex = Extractor::new(Gazetteer::builtin());
+//! let ctx = Context { published: Some("2026-02-05T12:00:00Z".into()), title: None };
+//! let out = ex.extract("AWS revenue rose 24% to $35.6 billion in Q4 2025.", &ctx);
+//! let money = out.facts.iter().find(|f| f.text == "$35.6 billion").unwrap();
+//! assert_eq!(money.value, Some(35.6e9));
+//! assert_eq!(money.subject.as_deref(), Some("Amazon Web Services"));
+//! assert_eq!(money.metric.as_deref(), Some("revenue"));
+//! assert_eq!(money.period.as_deref(), Some("2025-Q4"));
+//! assert_eq!(out.entities[0].name, "Amazon Web Services");
+//! ```
+
+pub mod attrib;
+pub mod entities;
+pub mod facts;
+mod gazetteer;
+pub mod lex;
+pub mod numbers;
+pub mod periods;
+
+use std::ops::Range;
+
+use factwire_core::text::{CharIndex, paragraphs, sentences};
+use factwire_core::{Entity, EntityKind, Fact, FactKind};
+use regex::Regex;
+
+pub use gazetteer::{Entry, Gazetteer, Role};
+
+use crate::entities::{Ent, Finder, Matcher};
+use crate::facts::{RawFact, Scanner, TableScale};
+use crate::lex::{Tk, Token};
+use crate::periods::{RawDate, RawPeriod, TimeContext, format_date, format_period, parse_ymd};
+
+/// What can go wrong: only reading a gazetteer file. Extraction itself never fails.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The gazetteer is not valid TOML or has an unknown key (the message names the
+    /// line, column and key).
+    #[error("gazetteer: {message}")]
+    Toml {
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// An entry has a bad value.
+    #[error("gazetteer entry #{index} ({name:?}): bad value {value:?} for key `{key}`")]
+    Entry {
+        /// 1-based position of the `[[entity]]` table.
+        index: usize,
+        /// The entry's name.
+        name: String,
+        /// The key.
+        key: String,
+        /// The offending value.
+        value: String,
+    },
+}
+
+/// This crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What is known about the document besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Publication time, RFC 3339; used to date "Jan. 28" and "the third quarter".
+    pub published: Option<String>,
+    /// Headline (not scanned for facts).
+    pub title: Option<String>,
+}
+
+/// The facts and entities of one text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// Facts in text order.
+    pub facts: Vec<Fact>,
+    /// Entities, each once, in order of first mention.
+    pub entities: Vec<Entity>,
+}
+
+/// The extractor: a gazetteer, its compiled matcher, and the regexes. Reuse it.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    gazetteer: Gazetteer,
+    matcher: Matcher,
+    url: Regex,
+    ymd: Regex,
+    table: Regex,
+}
+
+/// Per-sentence working data.
+struct Sent {
+    range: Range<usize>,
+    toks: Range<usize>,
+    para_start: bool,
+    heading: bool,
+}
+
+impl Extractor {
+    /// Builds an extractor over `gazetteer` (compiles the matcher and the regexes).
+    pub fn new(gazetteer: Gazetteer) -> Self {
+        let matcher = Matcher::new(&gazetteer);
+        Extractor {
+            gazetteer,
+            matcher,
+            url: re(
+                r"(?i)\b(?:https?://|www\.)[^\s<>()]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|gov|edu|dev|cloud)/[^\s<>()]*",
+            ),
+            ymd: re(
+                r"(?-u:\b)(?:((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})|((?:19|20)\d\d)\.(\d{1,2})\.(\d{1,2})|((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d\d))(?-u:\b)",
+            ),
+            table: re(
+                r"(?i)\(?\b(?:in|amounts in|figures in)\s+(US\$|\$|€|£|USD|EUR|GBP|dollars|euros|pounds)?\s*(thousands|thousand|millions|million|billions|billion|mn|m|bn)\b",
+            ),
+        }
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Extracts facts and entities from normalised text.
+    pub fn extract(&self, text: &str, ctx: &Context) -> Extraction {
+        let published = ctx.published.as_deref().and_then(parse_ymd);
+
+        // URLs never yield facts or entities.
+        let mut blocked: Vec<(usize, usize)> = self
+            .url
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+
+        // Sentences and tokens.
+        let paras = paragraphs(text);
+        let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 5);
+        let mut sents: Vec<Sent> = Vec::new();
+        let mut pi = 0;
+        for r in sentences(text) {
+            while pi < paras.len() && paras[pi].end < r.start {
+                pi += 1;
+            }
+            let para_start = paras.get(pi).is_some_and(|p| p.start == r.start);
+            let t0 = toks.len();
+            lex::tokenize(text, r.start, r.end, &mut toks);
+            let heading = para_start
+                && paras.get(pi).is_some_and(|p| p.end == r.end)
+                && is_heading(text, &toks[t0..]);
+            sents.push(Sent {
+                range: r,
+                toks: t0..toks.len(),
+                para_start,
+                heading,
+            });
+        }
+
+        // Numeric dates (2026-02-05, 2026.02.06, 1/28/2026).
+        let mut ymd_facts: Vec<(usize, usize, RawDate)> = Vec::new();
+        for c in self.ymd.captures_iter(text) {
+            let Some(m) = c.get(0) else { continue };
+            if blocked.iter().any(|&(s, e)| m.start() < e && m.end() > s) {
+                continue;
+            }
+            let g = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
+            let (y, mo, d) = if let Some(y) = g(1) {
+                (y, g(2), g(3))
+            } else if let Some(y) = g(4) {
+                (y, g(5), g(6))
+            } else if let Some(y) = g(7) {
+                (y, g(8), g(9))
+            } else {
+                (g(12).unwrap_or(0), g(10), g(11))
+            };
+            let (Some(mo), Some(d)) = (mo, d) else {
+                continue;
+            };
+            if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+                continue;
+            }
+            let year = i32::try_from(y).ok();
+            ymd_facts.push((
+                m.start(),
+                m.end(),
+                RawDate {
+                    year,
+                    month: mo,
+                    day: d,
+                },
+            ));
+        }
+
+        // Entities.
+        let mut finder = Finder::new(text, &self.gazetteer, &self.matcher);
+        finder.gazetteer_pass(&blocked);
+        for s in &sents {
+            finder.discover(&toks[s.toks.clone()], s.heading);
+        }
+        finder.finish(&toks);
+        let (ents, mentions) = finder.into_parts();
+
+        // Numbers inside names ("Nasdaq 100", "GB200") and numeric dates are not facts.
+        let mut fact_blocked = blocked.clone();
+        for m in &mentions {
+            if text[m.s..m.e].bytes().any(|b| b.is_ascii_digit()) {
+                fact_blocked.push((m.s, m.e));
+            }
+        }
+        fact_blocked.extend(ymd_facts.iter().map(|&(s, e, _)| (s, e)));
+        fact_blocked.sort_unstable();
+        blocked.clear();
+
+        // Tables: "(in US$ million)" scales the bare numbers of the rows after it.
+        let tables = self.table_scopes(text, &paras);
+
+        // Scan.
+        let mut raw: Vec<(usize, RawFact)> = Vec::new();
+        for (si, s) in sents.iter().enumerate() {
+            let st = &toks[s.toks.clone()];
+            let lo = fact_blocked.partition_point(|b| b.1 <= s.range.start);
+            let hi = fact_blocked.partition_point(|b| b.0 < s.range.end);
+            let table = tables
+                .iter()
+                .find(|(r, _)| r.start <= s.range.start && s.range.end <= r.end)
+                .map(|(_, t)| *t);
+            let mut sc = Scanner::new(text, st, &fact_blocked[lo..hi.max(lo)], table, s.para_start);
+            for f in sc.scan() {
+                raw.push((si, f));
+            }
+        }
+        for (s, e, d) in ymd_facts {
+            let si = sents
+                .iter()
+                .position(|x| x.range.start <= s && e <= x.range.end)
+                .unwrap_or(0);
+            let mut f = RawFact {
+                kind: FactKind::Date,
+                s,
+                e,
+                value: None,
+                value_max: None,
+                unit: None,
+                date: Some(d),
+                period: None,
+                t0: 0,
+                t1: 0,
+                per_share: false,
+            };
+            if let Some(sent) = sents.get(si) {
+                let st = &toks[sent.toks.clone()];
+                f.t0 = st.iter().position(|t| t.s >= s).unwrap_or(0);
+                f.t1 = st.iter().position(|t| t.s >= e).unwrap_or(st.len());
+            }
+            raw.push((si, f));
+        }
+        raw.sort_by_key(|(si, f)| (*si, f.s));
+
+        // Years: resolve in document order.
+        let fy_end = self.doc_fiscal_year_end(&ents);
+        let mut tc = TimeContext {
+            published,
+            ..Default::default()
+        };
+        let mut year_counts: Vec<(i32, u32)> = Vec::new();
+        for (_, f) in &raw {
+            match f.period {
+                Some(RawPeriod::Quarter {
+                    fiscal: false,
+                    q,
+                    year: Some(y),
+                }) if tc.first_quarter.is_none() => tc.first_quarter = Some((y, q)),
+                Some(
+                    RawPeriod::FiscalYear(Some(y))
+                    | RawPeriod::Quarter {
+                        fiscal: true,
+                        year: Some(y),
+                        ..
+                    },
+                ) if tc.first_fiscal_year.is_none() => {
+                    tc.first_fiscal_year = Some(y);
+                }
+                Some(RawPeriod::Year(y)) => match year_counts.iter_mut().find(|(x, _)| *x == y) {
+                    Some(c) => c.1 += 1,
+                    None => year_counts.push((y, 1)),
+                },
+                _ => {}
+            }
+        }
+        tc.common_year = year_counts
+            .iter()
+            .max_by_key(|(y, c)| (*c, *y))
+            .map(|(y, _)| *y);
+
+        let mut resolved: Vec<Option<String>> = Vec::with_capacity(raw.len());
+        for (_, f) in &raw {
+            let r = match (f.kind, f.period, f.date) {
+                (FactKind::Period, Some(p), _) => {
+                    let s = format_period(p, &tc, fy_end);
+                    match p {
+                        RawPeriod::Quarter {
+                            fiscal: false,
+                            q,
+                            year,
+                        } => {
+                            if let Some(y) = year.or_else(|| tc.quarter_year(q)) {
+                                tc.last_quarter = Some((y, q));
+                            }
+                        }
+                        RawPeriod::FiscalYear(Some(y))
+                        | RawPeriod::Quarter {
+                            fiscal: true,
+                            year: Some(y),
+                            ..
+                        } => tc.last_fiscal_year = Some(y),
+                        _ => {}
+                    }
+                    s
+                }
+                (FactKind::Date, _, Some(d)) => format_date(d, &tc),
+                _ => None,
+            };
+            resolved.push(r);
+        }
+
+        // Attribution, sentence by sentence.
+        let mut attrs = vec![attrib::Attribution::default(); raw.len()];
+        let mut focus: Option<usize> = None;
+        let mut mi = 0;
+        let mut ri = 0;
+        let ref_quarter = tc.reference_quarter();
+        for (si, s) in sents.iter().enumerate() {
+            let st = &toks[s.toks.clone()];
+            while mi < mentions.len() && mentions[mi].s < s.range.start {
+                mi += 1;
+            }
+            let mut mj = mi;
+            while mj < mentions.len() && mentions[mj].s < s.range.end {
+                mj += 1;
+            }
+            let r0 = ri;
+            while ri < raw.len() && raw[ri].0 == si {
+                ri += 1;
+            }
+            let facts: Vec<RawFact> = raw[r0..ri].iter().map(|(_, f)| f.clone()).collect();
+            let cues = period_cues(text, st, ref_quarter, published);
+            if facts.is_empty() {
+                // Keep the focus current even without facts.
+                let _ = attrib::attribute(
+                    &attrib::SentenceInput {
+                        text,
+                        toks: st,
+                        mentions: &mentions[mi..mj],
+                        ents: &ents,
+                        facts: &[],
+                        periods: &[],
+                        cues: &cues,
+                    },
+                    &mut focus,
+                );
+                continue;
+            }
+            let a = attrib::attribute(
+                &attrib::SentenceInput {
+                    text,
+                    toks: st,
+                    mentions: &mentions[mi..mj],
+                    ents: &ents,
+                    facts: &facts,
+                    periods: &resolved[r0..ri],
+                    cues: &cues,
+                },
+                &mut focus,
+            );
+            for (k, at) in a.into_iter().enumerate() {
+                attrs[r0 + k] = at;
+            }
+        }
+
+        // Contract facts.
+        let ci = CharIndex::new(text);
+        let mut facts = Vec::with_capacity(raw.len());
+        for (k, (si, f)) in raw.iter().enumerate() {
+            let sentence = sents.get(*si).map_or("", |s| &text[s.range.clone()]);
+            let mut out = Fact::new(
+                f.kind,
+                &text[f.s..f.e],
+                ci.char_of(f.s),
+                ci.char_of(f.e),
+                sentence,
+            );
+            match f.kind {
+                FactKind::Period => {
+                    let Some(p) = resolved[k].clone() else {
+                        continue;
+                    };
+                    out.period = Some(p);
+                }
+                FactKind::Date => {
+                    let Some(d) = resolved[k].clone() else {
+                        continue;
+                    };
+                    out.date = Some(d);
+                }
+                _ => {
+                    out.value = f.value;
+                    out.value_max = f.value_max;
+                    out.unit = f.unit.clone();
+                    let a = &attrs[k];
+                    out.subject = a.subject.map(|i| ents[i].name.clone());
+                    out.metric = a.metric.map(str::to_string);
+                    out.period = a.period.clone();
+                }
+            }
+            facts.push(out);
+        }
+        Extraction {
+            facts,
+            entities: entities::report(&ents),
+        }
+    }
+
+    /// The fiscal-year end month of the organisation the document is mostly about.
+    fn doc_fiscal_year_end(&self, ents: &[Ent]) -> u32 {
+        ents.iter()
+            .filter(|e| e.kind == EntityKind::Org && e.fiscal_year_end.is_some())
+            .max_by_key(|e| e.mentions)
+            .and_then(|e| e.fiscal_year_end)
+            .map_or(12, u32::from)
+    }
+
+    /// Paragraph ranges under a table header with a currency and scale.
+    fn table_scopes(&self, text: &str, paras: &[Range<usize>]) -> Vec<(Range<usize>, TableScale)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < paras.len() {
+            let p = &text[paras[i].clone()];
+            let Some(c) = self.table.captures(p) else {
+                i += 1;
+                continue;
+            };
+            // A header is short, or has no sentence end.
+            if p.len() > 200 && p.trim_end().ends_with('.') {
+                i += 1;
+                continue;
+            }
+            let currency = match c.get(1).map(|m| m.as_str()) {
+                Some("€" | "EUR" | "euros") => "EUR",
+                Some("£" | "GBP" | "pounds") => "GBP",
+                Some(_) => "USD",
+                None => {
+                    // "(in millions)" needs a currency sign somewhere in the header.
+                    if p.contains('€') {
+                        "EUR"
+                    } else if p.contains('£') {
+                        "GBP"
+                    } else if p.contains('$') || p.to_lowercase().contains("except per share") {
+                        "USD"
+                    } else {
+                        i += 1;
+                        continue;
+                    }
+                }
+            };
+            let scale = match c.get(2).map(|m| m.as_str().to_ascii_lowercase()).as_deref() {
+                Some("thousands" | "thousand") => 1e3,
+                Some("billions" | "billion" | "bn") => 1e9,
+                _ => 1e6,
+            };
+            let start = paras[i].start + c.get(0).map_or(0, |m| m.end());
+            let mut end = paras[i].end;
+            let mut j = i + 1;
+            while j < paras.len() {
+                let q = &text[paras[j].clone()];
+                let prose = q.len() > 160 && q.trim_end().ends_with('.');
+                if prose {
+                    break;
+                }
+                end = paras[j].end;
+                j += 1;
+            }
+            out.push((start..end, TableScale { currency, scale }));
+            i = j;
+        }
+        // Table scopes apply to whole sentences; widen the header's own scope.
+        out.into_iter()
+            .map(|(r, t)| {
+                let ps = paras
+                    .iter()
+                    .find(|p| p.start <= r.start && r.start <= p.end)
+                    .map_or(r.start, |p| p.start);
+                (ps..r.end, t)
+            })
+            .collect()
+    }
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor::new(Gazetteer::builtin())
+    }
+}
+
+/// Compiles a regex that is known to be valid (checked by the tests); an invalid one
+/// would yield a regex that matches nothing rather than a panic.
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|_| never_matching())
+}
+
+fn never_matching() -> Regex {
+    // `[^\s\S]` matches no character; this pattern always compiles.
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| never_matching())
+}
+
+/// A title-case line without a sentence end: a heading.
+fn is_heading(text: &str, toks: &[Token]) -> bool {
+    let Some(last) = toks.last() else {
+        return false;
+    };
+    if matches!(&text[last.s..last.e], "." | "!" | "?" | "”" | "\"") {
+        return false;
+    }
+    let words: Vec<&str> = toks
+        .iter()
+        .filter(|t| t.kind == Tk::Word && t.e - t.s > 3)
+        .map(|t| &text[t.s..t.e])
+        .collect();
+    if words.is_empty() || toks.len() > 25 {
+        return false;
+    }
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    caps * 10 >= words.len() * 7
+}
+
+/// Period cues that are not facts themselves: "the quarter", "quarterly", "this year".
+fn period_cues(
+    text: &str,
+    toks: &[Token],
+    ref_quarter: Option<(i32, u32)>,
+    published: Option<(i32, u32, u32)>,
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+    for i in 0..toks.len() {
+        let l = w(i);
+        if !(l.eq_ignore_ascii_case("quarter")
+            || l.eq_ignore_ascii_case("quarterly")
+            || l.eq_ignore_ascii_case("year"))
+        {
+            continue;
+        }
+        let prev = if i > 0 {
+            w(i - 1).to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+        if l.eq_ignore_ascii_case("quarterly") {
+            if let Some((y, q)) = ref_quarter {
+                out.push((i, format!("{y}-Q{q}")));
+            }
+            continue;
+        }
+        if l.eq_ignore_ascii_case("quarter") {
+            let next = w(i + 1).to_ascii_lowercase();
+            let later = matches!(next.as_str(), "earlier" | "ago")
+                || (next == "a" && matches!(w(i + 3), "earlier" | "ago"));
+            if matches!(prev.as_str(), "the" | "this" | "same") && !later && next != ","
+                || prev == "latest" && false
+            {
+                if let Some((y, q)) = ref_quarter {
+                    out.push((i, format!("{y}-Q{q}")));
+                }
+            } else if prev == "same"
+                && later
+                && let Some((y, q)) = ref_quarter
+            {
+                out.push((i, format!("{}-Q{q}", y - 1)));
+            }
+            continue;
+        }
+        // "this year", "last year", "next year"
+        if let Some((py, _, _)) = published {
+            let y = match prev.as_str() {
+                "this" => Some(py),
+                "last" => Some(py - 1),
+                "next" => Some(py + 1),
+                _ => None,
+            };
+            if let Some(y) = y
+                && !w(i + 1).eq_ignore_ascii_case("ago")
+            {
+                out.push((i, y.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_compile() {
+        for p in [r"(?i)\b(?:https?://|www\.)[^\s<>()]+"] {
+            assert!(Regex::new(p).is_ok());
+        }
+        let ex = Extractor::default();
+        assert!(ex.url.is_match("see https://example.com/x"));
+        assert!(ex.ymd.is_match("on 2026-02-05"));
+        assert!(ex.table.is_match("(in US$ million)"));
+    }
+}

@@ -1,0 +1,809 @@
+//! Attribution: which entity a number is about (`subject`), what it measures
+//! (`metric`) and for which period (`period`).
+//!
+//! Everything here looks only at the fact's own sentence, plus one piece of
+//! state carried across sentences: the entity *in focus* (the first company named
+//! in the latest sentence that named one), which stands in for "it", "its",
+//! "the company" and for sentences that name no company at all.
+//!
+//! - **subject**: in order, "X and Y ... A and B respectively"; a possessive right
+//!   before the number or its noun phrase ("AWS's operating income of $12.47
+//!   billion", "the Nasdaq 100's 20% gain"); the nearest company to the left
+//!   ("Microsoft, which added 1 gigawatt"), a pronoun there meaning the focus; a
+//!   company right after a fronted clause ("Serving 52 million customers, Zalando
+//!   ..."); else the focus. Media and analyst firms are never subjects. A share price,
+//!   market value or capex figure said of a division goes to its top parent.
+//! - **metric**: the nearest cue word in the clause ("run rate of $142 billion",
+//!   "$200 billion in capital expenditures"), by kind: money cues, percent cues
+//!   (levels such as margins and shares beat change verbs; a change of a financial
+//!   figure is `growth`), counted nouns (customers, users, employees or layoffs),
+//!   power units (capacity). An expectation cue right before the number makes it an
+//!   `estimate`; a company's guidance verb makes its own results `guidance`; a value
+//!   after "from" inherits the metric of the figure it is compared with.
+//! - **period**: the nearest period expression in the sentence to the left, else to
+//!   the right, skipping one bound to another figure ("up from 34.6% in Q3").
+
+use factwire_core::{EntityKind, FactKind};
+
+use crate::entities::{Ent, Mention};
+use crate::facts::RawFact;
+use crate::gazetteer::Role;
+use crate::lex::{Tk, Token};
+
+/// A subject candidate inside one sentence.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    /// First token.
+    t0: usize,
+    /// One past the last token.
+    t1: usize,
+    /// Entity index (already resolved for pronouns).
+    ent: usize,
+    /// Followed by a possessive "’s".
+    possessive: bool,
+}
+
+/// One sentence's input to attribution.
+pub struct SentenceInput<'a> {
+    /// The whole text.
+    pub text: &'a str,
+    /// The sentence's tokens.
+    pub toks: &'a [Token],
+    /// Mentions inside this sentence.
+    pub mentions: &'a [Mention],
+    /// The article's entities.
+    pub ents: &'a [Ent],
+    /// Facts found in this sentence.
+    pub facts: &'a [RawFact],
+    /// Resolved period strings of the facts (same order), for period facts.
+    pub periods: &'a [Option<String>],
+    /// Extra period cues: (token index, resolved period) for "the quarter", "this year".
+    pub cues: &'a [(usize, String)],
+}
+
+/// Attribution of one fact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attribution {
+    /// Entity index of the subject.
+    pub subject: Option<usize>,
+    /// Metric.
+    pub metric: Option<&'static str>,
+    /// Period.
+    pub period: Option<String>,
+}
+
+const PRONOUNS: &[&str] = &["it", "its", "It", "Its"];
+const COMPANY_NOUNS: &[&str] = &[
+    "company",
+    "firm",
+    "group",
+    "giant",
+    "retailer",
+    "unit",
+    "division",
+    "business",
+    "provider",
+    "startup",
+    "chipmaker",
+    "e-commerce",
+];
+
+/// Money cue words: (phrase, metric). Longest phrases first.
+const MONEY_CUES: &[(&str, &str)] = &[
+    ("remaining performance obligations", "backlog"),
+    ("remaining performance obligation", "backlog"),
+    ("free cash flow", "free_cash_flow"),
+    ("operating cash flow", "operating_cash_flow"),
+    ("capital expenditures", "capex"),
+    ("capital expenditure", "capex"),
+    ("capital spending", "capex"),
+    ("capital investments", "capex"),
+    ("operating income", "operating_income"),
+    ("operating profit", "operating_income"),
+    ("operating profits", "operating_income"),
+    ("operating loss", "operating_income"),
+    ("net income", "net_income"),
+    ("net profit", "net_income"),
+    ("net loss", "net_income"),
+    ("run rate", "run_rate"),
+    ("run-rate", "run_rate"),
+    ("market value", "market_value"),
+    ("market capitalization", "market_value"),
+    ("market capitalisation", "market_value"),
+    ("market cap", "market_value"),
+    ("price target", "price_target"),
+    ("target price", "price_target"),
+    ("per share", "eps"),
+    ("a share", "eps"),
+    ("earnings per share", "eps"),
+    ("top line", "revenue"),
+    ("annualized", "run_rate"),
+    ("annualised", "run_rate"),
+    ("capex", "capex"),
+    ("backlog", "backlog"),
+    ("rpo", "backlog"),
+    ("revenue", "revenue"),
+    ("revenues", "revenue"),
+    ("sales", "revenue"),
+    ("turnover", "revenue"),
+    ("valuation", "market_value"),
+    ("valued", "market_value"),
+    ("worth", "contract_value"),
+    ("deal", "contract_value"),
+    ("contract", "contract_value"),
+    ("contracts", "contract_value"),
+    ("agreement", "contract_value"),
+    ("commitment", "contract_value"),
+    ("invest", "investment"),
+    ("invests", "investment"),
+    ("invested", "investment"),
+    ("investing", "investment"),
+    ("investment", "investment"),
+    ("investments", "investment"),
+    ("funding", "investment"),
+    ("stake", "investment"),
+    ("raised", "investment"),
+    ("profit", "net_income"),
+    ("profits", "net_income"),
+    ("earnings", "net_income"),
+    ("eps", "eps"),
+    ("cost", "cost"),
+    ("costs", "cost"),
+    ("charge", "cost"),
+    ("charges", "cost"),
+    ("spending", "capex"),
+    ("spend", "capex"),
+];
+
+/// Percent level cues (a percentage that *is* a ratio, not a change).
+const PERCENT_LEVEL_CUES: &[(&str, &str)] = &[
+    ("operating margin", "operating_margin"),
+    ("operating margins", "operating_margin"),
+    ("gross margin", "gross_margin"),
+    ("gross margins", "gross_margin"),
+    ("net margin", "net_margin"),
+    ("margin", "operating_margin"),
+    ("margins", "operating_margin"),
+    ("market share", "share"),
+    ("share of", "share"),
+    ("stake", "share"),
+    ("of revenue", "share"),
+    ("of sales", "share"),
+    ("of the market", "share"),
+    ("tax rate", "tax_rate"),
+    ("vacancy rate", "vacancy_rate"),
+];
+
+/// Stock moves.
+const STOCK_CUES: &[&str] = &[
+    "shares",
+    "stock",
+    "stocks",
+    "sell-off",
+    "selloff",
+    "share price",
+    "stock price",
+    "premarket",
+    "after-hours",
+    "trading",
+];
+
+/// Strong change cues: a percentage next to these is a change.
+const CHANGE_CUES: &[&str] = &[
+    "growth",
+    "grew",
+    "grow",
+    "grows",
+    "growing",
+    "gain",
+    "gains",
+    "gained",
+    "surge",
+    "surged",
+    "surging",
+    "spike",
+    "jump",
+    "jumped",
+    "increase",
+    "increased",
+    "rise",
+    "rose",
+    "climbed",
+    "climbing",
+    "climb",
+    "decline",
+    "declined",
+    "declining",
+    "fell",
+    "fall",
+    "dropped",
+    "drop",
+    "slid",
+    "slumped",
+    "plunged",
+    "soared",
+    "year-over-year",
+    "year-on-year",
+    "yoy",
+    "accelerated",
+    "decelerated",
+    "expanded",
+    "contracted",
+    "shrank",
+    "advanced",
+    "up",
+    "down",
+    "higher",
+    "lower",
+    "boost",
+    "boosted",
+    "tumbled",
+];
+
+/// Financial nouns: with a change cue, a percentage is `growth`.
+const FIN_NOUNS: &[&str] = &[
+    "revenue",
+    "revenues",
+    "sales",
+    "income",
+    "profit",
+    "profits",
+    "earnings",
+    "eps",
+    "capex",
+    "spending",
+    "backlog",
+    "bookings",
+    "margin",
+    "cloud",
+    "business",
+    "segment",
+    "unit",
+    "demand",
+    "consumption",
+    "growth",
+    "results",
+];
+
+const ESTIMATE_CUES: &[&str] = &[
+    "expectations",
+    "expectation",
+    "estimates",
+    "estimate",
+    "estimated",
+    "consensus",
+    "expected",
+    "anticipated",
+    "projected",
+    "forecasts",
+    "forecast",
+    "predicted",
+];
+
+const GUIDANCE_CUES: &[&str] = &[
+    "guidance",
+    "guides",
+    "guided",
+    "guide",
+    "guiding",
+    "outlook",
+    "expects",
+    "sees",
+    "projects",
+    "forecasting",
+    "forecasts",
+    "forecast",
+    "anticipates",
+    "targets",
+];
+
+const LAYOFF_CUES: &[&str] = &[
+    "layoff",
+    "layoffs",
+    "cut",
+    "cuts",
+    "cutting",
+    "eliminate",
+    "eliminated",
+    "eliminating",
+    "laid",
+    "lay",
+    "lays",
+    "reductions",
+    "reduction",
+    "redundancies",
+    "axe",
+    "axed",
+    "axing",
+    "slash",
+    "slashed",
+    "slashing",
+    "shed",
+    "shedding",
+    "firing",
+    "fired",
+];
+
+/// Attribution for every fact in one sentence. `focus` is the entity in focus
+/// (updated on return).
+pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attribution> {
+    let toks = inp.toks;
+    let text = inp.text;
+    let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+    let lw = |i: usize| w(i).to_lowercase();
+
+    // Token index range of each mention, and subject candidates.
+    let tok_of = |byte: usize| toks.iter().position(|t| t.s >= byte).unwrap_or(toks.len());
+    let mut cands: Vec<Cand> = Vec::new();
+    for m in inp.mentions {
+        let en = &inp.ents[m.ent];
+        if !en.role.can_be_subject() || !matches!(en.kind, EntityKind::Org | EntityKind::Product) {
+            continue;
+        }
+        let t0 = tok_of(m.s);
+        let t1 = toks.iter().position(|t| t.s >= m.e).unwrap_or(toks.len());
+        let possessive = matches!(w(t1), "’" | "'") && w(t1 + 1) == "s";
+        cands.push(Cand {
+            t0,
+            t1,
+            ent: m.ent,
+            possessive,
+        });
+    }
+    // Pronouns and "the company" stand for the focus.
+    if let Some(f) = *focus {
+        for i in 0..toks.len() {
+            let is_pron = PRONOUNS.contains(&w(i)) && toks[i].kind == Tk::Word;
+            let is_the_co =
+                (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1).as_str());
+            if is_pron || is_the_co {
+                let t1 = if is_the_co { i + 2 } else { i + 1 };
+                let possessive = w(i) == "its"
+                    || w(i) == "Its"
+                    || (matches!(w(t1), "’" | "'") && w(t1 + 1) == "s");
+                cands.push(Cand {
+                    t0: i,
+                    t1,
+                    ent: f,
+                    possessive,
+                });
+            }
+        }
+    }
+    cands.sort_by_key(|c| c.t0);
+
+    // Clause segments.
+    let mut seg = vec![0usize; toks.len() + 1];
+    let mut sid = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind == Tk::Punct && matches!(w(i), "," | ";" | ":" | "—" | "(" | ")" | "–") {
+            sid += 1;
+        }
+        seg[i] = sid;
+    }
+    seg[toks.len()] = sid + 1;
+
+    let resp = toks
+        .iter()
+        .enumerate()
+        .any(|(i, _)| lw(i) == "respectively");
+    let mut out = Vec::with_capacity(inp.facts.len());
+    let numeric: Vec<usize> = (0..inp.facts.len())
+        .filter(|&k| {
+            matches!(
+                inp.facts[k].kind,
+                FactKind::Money | FactKind::Percent | FactKind::Count | FactKind::Quantity
+            )
+        })
+        .collect();
+
+    // "respectively": pair facts of one kind with the companies named before them.
+    let mut resp_subject: Vec<Option<usize>> = vec![None; inp.facts.len()];
+    if resp && let Some(&first) = numeric.first() {
+        let kind = inp.facts[first].kind;
+        let group: Vec<usize> = numeric
+            .iter()
+            .copied()
+            .filter(|&k| inp.facts[k].kind == kind)
+            .collect();
+        let mut names: Vec<usize> = Vec::new();
+        for c in cands.iter().filter(|c| c.t1 <= inp.facts[first].t0) {
+            if !names.contains(&c.ent) {
+                names.push(c.ent);
+            }
+        }
+        if group.len() >= 2 && names.len() >= group.len() {
+            let names = &names[names.len() - group.len()..];
+            for (k, &fk) in group.iter().enumerate() {
+                resp_subject[fk] = Some(names[k]);
+            }
+        }
+    }
+
+    let mut metrics: Vec<Option<&'static str>> = vec![None; inp.facts.len()];
+    for (k, f) in inp.facts.iter().enumerate() {
+        if !numeric.contains(&k) {
+            out.push(Attribution::default());
+            continue;
+        }
+        // ---- subject
+        let mut subject = resp_subject[k];
+        if subject.is_none() {
+            // Possessive right before the number or its noun phrase.
+            subject = cands
+                .iter()
+                .rev()
+                .find(|c| {
+                    c.possessive
+                        && c.t1 <= f.t0
+                        && f.t0 - c.t1 <= 8
+                        && (c.t1..f.t0).all(|i| {
+                            let x = w(i);
+                            toks[i].kind != Tk::Num
+                                && !matches!(x, "," | ";" | "(" | ")")
+                                && (x.chars().next().is_some_and(|ch| !ch.is_uppercase()))
+                        })
+                })
+                .map(|c| c.ent);
+        }
+        if subject.is_none() {
+            // Nearest company to the left in the sentence.
+            subject = cands.iter().rev().find(|c| c.t1 <= f.t0).map(|c| c.ent);
+        }
+        if subject.is_none() {
+            // After a fronted clause: "Serving 52 million customers, Zalando ...".
+            let comma = (f.t1..toks.len()).find(|&i| w(i) == ",");
+            if let Some(cm) = comma {
+                subject = cands.iter().find(|c| c.t0 == cm + 1).map(|c| c.ent);
+            }
+            // "48% growth at Google Cloud".
+            if subject.is_none() {
+                subject = cands
+                    .iter()
+                    .find(|c| {
+                        c.t0 > f.t1
+                            && c.t0 - f.t1 <= 4
+                            && c.t0 > 0
+                            && matches!(lw(c.t0 - 1).as_str(), "at" | "for" | "from" | "by")
+                            && seg[c.t0] == seg[f.t1.min(toks.len())]
+                    })
+                    .map(|c| c.ent);
+            }
+        }
+        if subject.is_none() {
+            subject = *focus;
+        }
+
+        // ---- metric
+        let metric = metric_for(inp, k, &seg, &metrics);
+        metrics[k] = metric;
+        let subject = subject.map(|s| promote(inp.ents, s, metric));
+        out.push(Attribution {
+            subject,
+            metric,
+            period: None,
+        });
+    }
+
+    // ---- period
+    let mut periods: Vec<(usize, usize, String)> = Vec::new(); // (t0, t1, period)
+    for (k, f) in inp.facts.iter().enumerate() {
+        if f.kind == FactKind::Period
+            && let Some(p) = &inp.periods[k]
+        {
+            periods.push((f.t0, f.t1, p.clone()));
+        }
+    }
+    for (t, p) in inp.cues {
+        periods.push((*t, *t + 1, p.clone()));
+    }
+    periods.sort_by_key(|p| p.0);
+    // Periods bound to a comparison base: "up from 34.6% in Q3".
+    let mut bound: Vec<Option<usize>> = vec![None; periods.len()];
+    for (pi, p) in periods.iter().enumerate() {
+        for &k in &numeric {
+            let f = &inp.facts[k];
+            let from = f.t0 > 0 && (lw(f.t0 - 1) == "from" || (f.t0 > 1 && lw(f.t0 - 2) == "from"));
+            if from
+                && p.0 >= f.t1
+                && p.0 - f.t1 <= 2
+                && (f.t1..p.0).all(|i| matches!(lw(i).as_str(), "in" | "for" | "during" | "the"))
+            {
+                bound[pi] = Some(k);
+            }
+        }
+    }
+    for &k in &numeric {
+        let f = &inp.facts[k];
+        let own = periods
+            .iter()
+            .enumerate()
+            .find(|(pi, _)| bound[*pi] == Some(k))
+            .map(|(_, p)| p.2.clone());
+        let free = |pi: usize| bound[pi].is_none();
+        let left = periods
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(pi, p)| free(*pi) && p.1 <= f.t0)
+            .map(|(_, p)| p.2.clone());
+        let right = periods
+            .iter()
+            .enumerate()
+            .find(|(pi, p)| free(*pi) && p.0 >= f.t1)
+            .map(|(_, p)| p.2.clone());
+        let metric = out[k].metric;
+        // Durations and specs carry no period of their own.
+        let period = if f.kind == FactKind::Quantity && metric.is_none() {
+            None
+        } else {
+            own.or(left).or(right)
+        };
+        out[k].period = period;
+    }
+
+    // Focus: the first company named in this sentence.
+    if let Some(c) = cands.iter().find(|c| {
+        let en = &inp.ents[c.ent];
+        en.role == Role::Plain && !PRONOUNS.contains(&w(c.t0))
+    }) {
+        *focus = Some(c.ent);
+    }
+    out
+}
+
+/// Share prices, market values and capex belong to the listed parent.
+fn promote(ents: &[Ent], mut s: usize, metric: Option<&str>) -> usize {
+    if !matches!(metric, Some("share_price" | "market_value" | "capex")) {
+        return s;
+    }
+    for _ in 0..4 {
+        let Some(p) = ents[s].parent.as_deref() else {
+            break;
+        };
+        match ents.iter().position(|e| e.name == p) {
+            Some(i) => s = i,
+            None => break,
+        }
+    }
+    s
+}
+
+/// Whether the lower-case words at `i..` spell `phrase`.
+fn phrase_at(lw: &dyn Fn(usize) -> String, i: usize, phrase: &str) -> Option<usize> {
+    let mut j = i;
+    for part in phrase.split(' ') {
+        if lw(j) != part {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
+}
+
+fn metric_for(
+    inp: &SentenceInput<'_>,
+    k: usize,
+    seg: &[usize],
+    earlier: &[Option<&'static str>],
+) -> Option<&'static str> {
+    let toks = inp.toks;
+    let text = inp.text;
+    let f = &inp.facts[k];
+    let lw = |i: usize| {
+        toks.get(i)
+            .map_or(String::new(), |t| text[t.s..t.e].to_lowercase())
+    };
+    let n = toks.len();
+    let fseg = seg[f.t0];
+    // Distance from the fact to token i (0 inside), or None if in another clause.
+    let dist = |i: usize, same_seg: bool| -> Option<usize> {
+        if same_seg && seg[i] != fseg {
+            return None;
+        }
+        Some(if i < f.t0 {
+            f.t0 - i
+        } else if i >= f.t1 {
+            i - f.t1 + 1
+        } else {
+            0
+        })
+    };
+    let nearest = |cues: &[(&str, &'static str)], same_seg: bool, max: usize| {
+        let mut best: Option<(usize, &'static str)> = None;
+        for i in 0..n {
+            if i >= f.t0 && i < f.t1 {
+                continue;
+            }
+            for &(p, m) in cues {
+                if let Some(end) = phrase_at(&lw, i, p) {
+                    let d = if i < f.t0 {
+                        dist(end.saturating_sub(1), same_seg).map(|d| d + 0)
+                    } else {
+                        dist(i, same_seg)
+                    };
+                    if let Some(d) = d
+                        && d <= max
+                        && best.is_none_or(|(bd, _)| d < bd)
+                    {
+                        best = Some((d, m));
+                    }
+                    break;
+                }
+            }
+        }
+        best
+    };
+    let has_near = |words: &[&str], same_seg: bool, max: usize| -> Option<usize> {
+        (0..n)
+            .filter(|&i| !(i >= f.t0 && i < f.t1))
+            .filter(|&i| words.contains(&lw(i).as_str()))
+            .filter_map(|i| dist(i, same_seg))
+            .filter(|&d| d <= max)
+            .min()
+    };
+    // "up slightly from 34.6%": the comparison base has the metric of the figure before.
+    let from_prev = f.t0 > 0 && (lw(f.t0 - 1) == "from" || (f.t0 > 1 && lw(f.t0 - 2) == "from"));
+    if from_prev
+        && let Some(prev) = (0..k)
+            .rev()
+            .find(|&j| inp.facts[j].kind == f.kind && earlier[j].is_some())
+    {
+        return earlier[prev];
+    }
+    // Analysts' expectations right before the number.
+    let est_before = (f.t0.saturating_sub(4)..f.t0).any(|i| {
+        ESTIMATE_CUES.contains(&lw(i).as_str())
+            || (lw(i) == "analysts"
+                && (i + 1..f.t0).all(|j| {
+                    matches!(
+                        lw(j).as_str(),
+                        "expect"
+                            | "expected"
+                            | "had"
+                            | "see"
+                            | "saw"
+                            | "were"
+                            | "of"
+                            | "for"
+                            | "estimated"
+                            | "projected"
+                            | "forecast"
+                            | "anticipated"
+                            | "predicted"
+                            | "looking"
+                            | "polled"
+                            | "by"
+                    )
+                }))
+    }) && (f.t0.saturating_sub(4)..f.t0)
+        .all(|i| !matches!(lw(i).as_str(), "," | ";"));
+    let guidance = has_near(GUIDANCE_CUES, false, 12).is_some()
+        && !(0..n).any(|i| matches!(lw(i).as_str(), "analysts" | "analyst" | "wall"))
+        || (lw(f.t0.saturating_sub(1)) == "for"
+            && f.t0 > 1
+            && GUIDANCE_CUES.contains(&lw(f.t0 - 2).as_str()));
+    let base: Option<&'static str> = match f.kind {
+        FactKind::Money => {
+            if f.per_share {
+                Some("eps")
+            } else {
+                nearest(MONEY_CUES, true, 8)
+                    .or_else(|| nearest(MONEY_CUES, false, 6))
+                    .map(|(_, m)| m)
+            }
+        }
+        FactKind::Percent => {
+            let level = nearest(PERCENT_LEVEL_CUES, true, 4);
+            let stock = STOCK_CUES
+                .iter()
+                .filter_map(|c| {
+                    (0..n).find_map(|i| phrase_at(&lw, i, c).and_then(|_| dist(i, true)))
+                })
+                .min()
+                .filter(|&d| d <= 5);
+            let change = has_near(CHANGE_CUES, true, 5);
+            let strong_change = has_near(
+                &[
+                    "growth",
+                    "grew",
+                    "grow",
+                    "grows",
+                    "growing",
+                    "gain",
+                    "gains",
+                    "gained",
+                    "surge",
+                    "surged",
+                    "spike",
+                    "jump",
+                    "jumped",
+                    "increase",
+                    "increased",
+                    "rise",
+                    "rose",
+                    "climbed",
+                    "climbing",
+                    "decline",
+                    "declined",
+                    "fell",
+                    "dropped",
+                    "year-over-year",
+                    "year-on-year",
+                    "yoy",
+                    "accelerated",
+                    "slumped",
+                    "plunged",
+                    "soared",
+                    "tumbled",
+                ],
+                true,
+                4,
+            );
+            let fin = has_near(FIN_NOUNS, false, 10).is_some();
+            match (level, stock, change) {
+                (Some((ld, m)), _, c) if c.is_none_or(|cd| ld <= cd) => Some(m),
+                (_, Some(sd), c) if c.is_none_or(|cd| sd <= cd + 2) => Some("share_price"),
+                (_, _, Some(_)) if strong_change.is_some() || fin => Some("growth"),
+                (Some((_, m)), _, _) => Some(m),
+                _ => None,
+            }
+        }
+        FactKind::Count => {
+            let unit = f.unit.as_deref().unwrap_or("");
+            match unit {
+                "customer" | "client" | "subscriber" => Some("customers"),
+                "user" => Some("users"),
+                "layoff" => Some("layoffs"),
+                "employee" | "worker" | "staff" | "job" | "role" | "position" | "person"
+                | "people" | "personnel" | "staffer" => {
+                    if has_near(LAYOFF_CUES, false, 30).is_some() {
+                        Some("layoffs")
+                    } else if matches!(
+                        unit,
+                        "employee" | "worker" | "staff" | "staffer" | "personnel"
+                    ) {
+                        Some("headcount")
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            }
+        }
+        FactKind::Quantity => {
+            let unit = f.unit.as_deref().unwrap_or("");
+            match unit {
+                "GW" | "MW" | "kW" | "TW" => Some("capacity"),
+                "x" => {
+                    if has_near(&["capacity"], false, 12).is_some() {
+                        Some("capacity")
+                    } else {
+                        nearest(MONEY_CUES, false, 6).map(|(_, m)| m)
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if est_before && matches!(f.kind, FactKind::Money | FactKind::Percent) {
+        return Some("estimate");
+    }
+    if guidance
+        && matches!(
+            base,
+            Some(
+                "revenue"
+                    | "growth"
+                    | "operating_income"
+                    | "net_income"
+                    | "eps"
+                    | "operating_margin"
+            )
+        )
+    {
+        return Some("guidance");
+    }
+    base
+}

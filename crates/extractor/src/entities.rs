@@ -1,0 +1,828 @@
+//! Named entities: gazetteer matches plus discovery of names the gazetteer lacks.
+//!
+//! Gazetteer names and aliases are found in one Aho-Corasick pass over the text
+//! (case-sensitive, whole words, longest match first). Discovery then looks at each
+//! sentence's tokens for:
+//! - people after a title ("CEO Jane Doe", "executives A B and C D") or before one
+//!   ("Jane Doe, chief executive of ..."), or next to a speech verb ("said Jane Doe");
+//! - organisations with a corporate suffix ("Acme Robotics Inc.", "Foo Holdings"),
+//!   and firms named as a source ("analysts at X", "according to X");
+//! - product codes ("C8id", "MI300X", "Graviton5") and versioned names extending a
+//!   known product ("Claude Opus 4.6" from "Claude").
+//!
+//! Within an article, a person's surname alone ("Jassy") counts as that person, and a
+//! product name that is the prefix of a longer one ("Claude Opus" / "Claude Opus 4.6")
+//! is merged into it. Every entity is reported once with its mention count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use factwire_core::{Entity, EntityKind};
+
+use crate::gazetteer::{Gazetteer, Role};
+use crate::lex::{Tk, Token};
+
+/// One entity known in this article.
+#[derive(Debug, Clone)]
+pub struct Ent {
+    /// Canonical name.
+    pub name: String,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Role (media, analyst, ...).
+    pub role: Role,
+    /// Canonical parent name.
+    pub parent: Option<String>,
+    /// Fiscal year end month.
+    pub fiscal_year_end: Option<u8>,
+    /// Surface forms seen.
+    pub forms: Vec<String>,
+    /// Mentions.
+    pub mentions: u32,
+    /// Byte offset of the first mention.
+    pub first: usize,
+    /// Merged into another entity (index).
+    pub merged_into: Option<usize>,
+}
+
+/// One mention: byte span and entity index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Start byte.
+    pub s: usize,
+    /// End byte.
+    pub e: usize,
+    /// Index into the article's entity list.
+    pub ent: usize,
+}
+
+/// Compiled gazetteer matcher.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// Pattern id → gazetteer entry index.
+    pat_entry: Vec<usize>,
+}
+
+impl Matcher {
+    /// Compiles all names and aliases of `g`.
+    pub fn new(g: &Gazetteer) -> Self {
+        let mut pats = Vec::new();
+        let mut pat_entry = Vec::new();
+        for (i, e) in g.entries().iter().enumerate() {
+            for p in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                pats.push(p.clone());
+                pat_entry.push(i);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .ok();
+        Matcher { ac, pat_entry }
+    }
+}
+
+const TITLES: &[&str] = &[
+    "CEO",
+    "CFO",
+    "COO",
+    "CTO",
+    "CIO",
+    "CISO",
+    "CMO",
+    "CRO",
+    "President",
+    "president",
+    "Chairman",
+    "chairman",
+    "Chairwoman",
+    "chairwoman",
+    "Chair",
+    "founder",
+    "Founder",
+    "cofounder",
+    "co-founder",
+    "Co-founder",
+    "executive",
+    "executives",
+    "Executive",
+    "analyst",
+    "analysts",
+    "Analyst",
+    "economist",
+    "strategist",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "VP",
+    "SVP",
+    "EVP",
+    "director",
+    "Director",
+    "Secretary",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Minister",
+    "Commissioner",
+    "officer",
+    "Officer",
+    "head",
+    "Head",
+    "manager",
+    "partner",
+    "investor",
+    "chief",
+    "Chief",
+    "engineer",
+    "scientist",
+    "researcher",
+    "professor",
+    "Professor",
+    "leader",
+    "boss",
+    "CEOs",
+    "Dr",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Governor",
+    "Gov",
+    "Mayor",
+    "Treasurer",
+    "General",
+    "Counsel",
+    "counsel",
+];
+
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "wrote",
+    "noted",
+    "added",
+    "explained",
+    "argued",
+    "stated",
+    "commented",
+    "observed",
+    "cautioned",
+    "warned",
+    "predicted",
+    "believes",
+    "thinks",
+];
+
+const ORG_SUFFIX: &[&str] = &[
+    "Inc",
+    "Corp",
+    "Corporation",
+    "Ltd",
+    "LLC",
+    "plc",
+    "PLC",
+    "AG",
+    "SE",
+    "GmbH",
+    "NV",
+    "SA",
+    "Co",
+    "Limited",
+    "LLP",
+    "LP",
+];
+
+const ORG_TAIL: &[&str] = &[
+    "Group",
+    "Holdings",
+    "Technologies",
+    "Technology",
+    "Systems",
+    "Networks",
+    "Labs",
+    "Capital",
+    "Partners",
+    "Ventures",
+    "Securities",
+    "Research",
+    "Bank",
+    "Financial",
+    "Energy",
+    "Semiconductor",
+    "Semiconductors",
+    "Electronics",
+    "Software",
+    "Solutions",
+    "Communications",
+    "Telecom",
+    "Analytics",
+    "Robotics",
+    "Motors",
+    "Airlines",
+    "Insurance",
+    "Investments",
+    "Advisors",
+    "Associates",
+    "Management",
+    "Markets",
+    "Intelligence",
+    "Dynamics",
+    "Computing",
+    "Microsystems",
+    "Industries",
+    "Institute",
+    "University",
+    "Foundation",
+    "Agency",
+    "Authority",
+    "Commission",
+    "Council",
+    "Ministry",
+    "Department",
+    "Association",
+    "Consulting",
+    "Media",
+    "Platforms",
+    "Interactive",
+];
+
+/// Words that are never part of a discovered name.
+const NAME_STOP: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "For",
+    "And",
+    "But",
+    "Or",
+    "Its",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "As",
+    "If",
+    "When",
+    "While",
+    "With",
+    "By",
+    "From",
+    "To",
+    "Of",
+    "Yet",
+    "So",
+    "We",
+    "He",
+    "She",
+    "They",
+    "I",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "CEO",
+    "CFO",
+    "AI",
+    "Inc",
+    "Corp",
+    "Q",
+    "FY",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Chief",
+    "Executive",
+    "Officer",
+    "President",
+    "Vice",
+    "Senior",
+    "Director",
+    "Analyst",
+    "Analysts",
+];
+
+const TIERS: &[&str] = &[
+    "Opus", "Sonnet", "Haiku", "Pro", "Flash", "Ultra", "Nano", "Mini", "mini", "Max", "Lite",
+    "Turbo", "Instant", "Plus", "Air", "Omni", "Scout", "Maverick", "Behemoth", "Premier", "Micro",
+    "Thinking", "Deep", "Think", "Codex", "Sora",
+];
+
+fn is_cap_word(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase) && w.chars().count() >= 2
+}
+
+/// Builds the article's entity list and mentions.
+pub struct Finder<'a> {
+    text: &'a str,
+    g: &'a Gazetteer,
+    m: &'a Matcher,
+    ents: Vec<Ent>,
+    by_key: HashMap<String, usize>,
+    mentions: Vec<Mention>,
+    /// Start → end of every mention, for overlap checks.
+    spans: BTreeMap<usize, usize>,
+    /// End byte → mention, for gazetteer product mentions (extension candidates).
+    product_ends: HashMap<usize, Mention>,
+}
+
+impl<'a> Finder<'a> {
+    /// A finder over `text`.
+    pub fn new(text: &'a str, g: &'a Gazetteer, m: &'a Matcher) -> Self {
+        Finder {
+            text,
+            g,
+            m,
+            ents: Vec::new(),
+            by_key: HashMap::new(),
+            mentions: Vec::new(),
+            spans: BTreeMap::new(),
+            product_ends: HashMap::new(),
+        }
+    }
+
+    fn ent_for(&mut self, name: &str, kind: EntityKind, at: usize) -> usize {
+        let key = name.to_lowercase();
+        if let Some(&i) = self.by_key.get(&key) {
+            return i;
+        }
+        let (role, parent, fy) = match self.g.get(name) {
+            Some(e) => (e.role, e.parent.clone(), e.fiscal_year_end),
+            None => (Role::Plain, None, None),
+        };
+        self.ents.push(Ent {
+            name: name.to_string(),
+            kind,
+            role,
+            parent,
+            fiscal_year_end: fy,
+            forms: Vec::new(),
+            mentions: 0,
+            first: at,
+            merged_into: None,
+        });
+        self.by_key.insert(key, self.ents.len() - 1);
+        self.ents.len() - 1
+    }
+
+    fn add_mention(&mut self, s: usize, e: usize, ent: usize) {
+        if self.covered(s, e) {
+            return;
+        }
+        let form = self.text[s..e].to_string();
+        let en = &mut self.ents[ent];
+        en.mentions += 1;
+        en.first = en.first.min(s);
+        if form != en.name && !en.forms.contains(&form) {
+            en.forms.push(form);
+        }
+        self.mentions.push(Mention { s, e, ent });
+        self.spans.insert(s, e);
+    }
+
+    fn covered(&self, s: usize, e: usize) -> bool {
+        // Mentions never overlap, so only the last one starting before `e` can.
+        self.spans
+            .range(..e)
+            .next_back()
+            .is_some_and(|(_, &me)| me > s)
+    }
+
+    fn remove_mention(&mut self, m: Mention) {
+        self.mentions.retain(|x| x != &m);
+        self.spans.remove(&m.s);
+        self.ents[m.ent].mentions = self.ents[m.ent].mentions.saturating_sub(1);
+    }
+
+    /// Gazetteer pass over the whole text.
+    pub fn gazetteer_pass(&mut self, blocked: &[(usize, usize)]) {
+        let Some(ac) = self.m.ac.clone() else {
+            return;
+        };
+        let text = self.text;
+        for mat in ac.find_iter(text) {
+            let (s, e) = (mat.start(), mat.end());
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@' || c == '/')
+                || after.is_some_and(|c| c.is_alphanumeric() || c == '$' || c == '_')
+            {
+                continue;
+            }
+            // "U.S.-based": fine; "AWS" inside a URL: not.
+            if blocked.iter().any(|&(bs, be)| s < be && e > bs) {
+                continue;
+            }
+            let Some(&entry) = self.m.pat_entry.get(mat.pattern().as_usize()) else {
+                continue;
+            };
+            let en = &self.g.entries()[entry];
+            let (name, kind) = (en.name.clone(), en.kind);
+            let id = self.ent_for(&name, kind, s);
+            self.add_mention(s, e, id);
+            if kind == EntityKind::Product {
+                self.product_ends.insert(e, Mention { s, e, ent: id });
+            }
+        }
+    }
+
+    /// Discovery pass over one sentence's tokens.
+    pub fn discover(&mut self, toks: &[Token], heading: bool) {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let n = toks.len();
+        let mut i = 0;
+        while i < n {
+            let t = toks[i];
+            // Product extension of a known product: "Claude Opus 4.6".
+            if let Some(m) = self.product_ends.get(&t.e).copied() {
+                let (end, ok) = self.extension(toks, i + 1);
+                if ok {
+                    let s = m.s;
+                    let e = toks[end - 1].e;
+                    let name = text[s..e].to_string();
+                    let base = self.ents[m.ent].name.clone();
+                    self.remove_mention(m);
+                    let id = self.ent_for(&name, EntityKind::Product, s);
+                    self.ents[id].parent = Some(base);
+                    self.add_mention(s, e, id);
+                    i = end;
+                    continue;
+                }
+            }
+            // Product codes: "C8id", "MI300X", "Graviton5".
+            if t.kind == Tk::Word
+                && i + 1 < n
+                && toks[i + 1].kind == Tk::Num
+                && !toks[i + 1].space
+                && !self.covered(t.s, toks[i + 1].e)
+            {
+                let word = w(i);
+                let mut end = i + 2;
+                if end < n && toks[end].kind == Tk::Word && !toks[end].space && w(end).len() <= 3 {
+                    end += 1;
+                }
+                let glued_more = end < n && !toks[end].space && toks[end].kind != Tk::Punct;
+                let digits = w(i + 1);
+                let code_like = (word.chars().all(|c| c.is_ascii_uppercase()) && word.len() <= 3)
+                    || (is_cap_word(word)
+                        && word.chars().skip(1).all(|c| c.is_lowercase())
+                        && word.len() >= 4
+                        && end == i + 2);
+                let period_like = matches!(
+                    word,
+                    "Q" | "H" | "FY" | "CY" | "FQ" | "FH" | "B" | "P" | "G" | "V" | "COVID"
+                );
+                let b2b = end == i + 3 && digits == "2" && w(i + 2).len() == 1;
+                if code_like
+                    && !period_like
+                    && !b2b
+                    && !glued_more
+                    && digits.len() <= 4
+                    && !digits.contains(',')
+                    && (t.space || i == 0)
+                {
+                    let s = t.s;
+                    let e = toks[end - 1].e;
+                    let name = text[s..e].to_string();
+                    let id = self.ent_for(&name, EntityKind::Product, s);
+                    self.add_mention(s, e, id);
+                    i = end;
+                    continue;
+                }
+            }
+            if t.kind == Tk::Word && !heading {
+                let word = w(i);
+                // Title then name: "CEO Andy Jassy", "executives A B and C D".
+                if TITLES.contains(&word) {
+                    let mut j = i + 1;
+                    // "chief executive officer Jane Doe"
+                    while j < n
+                        && matches!(
+                            w(j),
+                            "executive"
+                                | "officer"
+                                | "financial"
+                                | "operating"
+                                | "technology"
+                                | "Executive"
+                                | "Officer"
+                                | "Financial"
+                        )
+                    {
+                        j += 1;
+                    }
+                    loop {
+                        let Some((s_tok, e_tok)) = self.name_at(toks, j) else {
+                            break;
+                        };
+                        if e_tok - s_tok >= 2 {
+                            self.person(toks, s_tok, e_tok);
+                        }
+                        // "A B and C D", "A B, C D and E F"
+                        if (w(e_tok) == "and" || w(e_tok) == ",") && e_tok + 1 < n {
+                            j = e_tok + 1;
+                            if w(j) == "and" {
+                                j += 1;
+                            }
+                            continue;
+                        }
+                        break;
+                    }
+                }
+                // "said Jane Doe"
+                if SPEECH.contains(&word)
+                    && let Some((s_tok, e_tok)) = self.name_at(toks, i + 1)
+                    && e_tok - s_tok >= 2
+                    && (e_tok >= n || matches!(w(e_tok), "," | "." | "in" | "on" | "at"))
+                {
+                    self.person(toks, s_tok, e_tok);
+                }
+                // "analysts at X", "according to X", "data from X"
+                let src = (matches!(word, "analysts" | "analyst" | "economists" | "strategists")
+                    && w(i + 1) == "at")
+                    || (word == "according" && w(i + 1) == "to")
+                    || (matches!(word, "data" | "estimates" | "figures" | "research")
+                        && w(i + 1) == "from");
+                if src && let Some((s_tok, e_tok)) = self.name_at(toks, i + 2) {
+                    let s = toks[s_tok].s;
+                    let e = toks[e_tok - 1].e;
+                    let name = text[s..e].to_string();
+                    let looks_person = e_tok - s_tok == 2
+                        && matches!(w(e_tok), ",")
+                        && toks.get(e_tok + 1).is_some_and(|_| {
+                            TITLES.contains(&w(e_tok + 1))
+                                || w(e_tok + 1) == "a"
+                                || w(e_tok + 1) == "an"
+                                || w(e_tok + 1) == "the"
+                        });
+                    if !looks_person && !self.covered(s, e) && self.g.canonical(&name).is_none() {
+                        let id = self.ent_for(&name, EntityKind::Org, s);
+                        if word.starts_with("analyst") {
+                            self.ents[id].role = Role::Analyst;
+                        }
+                        self.add_mention(s, e, id);
+                    }
+                }
+            }
+            // Names: "Jane Doe, chief executive", "Jane Doe said", "Acme Robotics Inc."
+            if t.kind == Tk::Word && is_cap_word(w(i)) && !heading && !self.covered(t.s, t.e) {
+                if let Some((s_tok, e_tok)) = self.name_at(toks, i) {
+                    let last = w(e_tok - 1);
+                    let after = w(e_tok);
+                    let s = toks[s_tok].s;
+                    let e = toks[e_tok - 1].e;
+                    let len = e_tok - s_tok;
+                    // Corporate suffix.
+                    let suffix_tok = if ORG_SUFFIX.contains(&after)
+                        && !toks
+                            .get(e_tok)
+                            .is_none_or(|t| !t.space && t.kind == Tk::Word)
+                    {
+                        Some(e_tok)
+                    } else {
+                        None
+                    };
+                    if let Some(k) = suffix_tok {
+                        let mut end = toks[k].e;
+                        if w(k + 1) == "." && toks.get(k + 1).is_some_and(|t| !t.space) {
+                            end = toks[k + 1].e;
+                        }
+                        let _ = end;
+                        let name = text[s..e].to_string();
+                        if self.g.canonical(&name).is_none() {
+                            let id = self.ent_for(&name, EntityKind::Org, s);
+                            self.add_mention(s, e, id);
+                        }
+                        i = e_tok;
+                        continue;
+                    }
+                    if len >= 2
+                        && ORG_TAIL.contains(&last)
+                        && self.g.canonical(&text[s..e]).is_none()
+                    {
+                        let name = text[s..e].to_string();
+                        let id = self.ent_for(&name, EntityKind::Org, s);
+                        self.add_mention(s, e, id);
+                        i = e_tok;
+                        continue;
+                    }
+                    // Person: two or three capitalised words then ", <title>" or "said".
+                    if (2..=3).contains(&len) && !ORG_TAIL.contains(&last) {
+                        let title_after =
+                            after == "," && (1..=4).any(|k| TITLES.contains(&w(e_tok + k)));
+                        let speech_after = SPEECH.contains(&after);
+                        if title_after || speech_after {
+                            self.person(toks, s_tok, e_tok);
+                            i = e_tok;
+                            continue;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// The product-extension tail after a known product: tiers and version numbers.
+    fn extension(&self, toks: &[Token], mut j: usize) -> (usize, bool) {
+        let text = self.text;
+        let start = j;
+        let mut any = false;
+        while j < toks.len() && toks[j].space {
+            let t = toks[j];
+            let w = &text[t.s..t.e];
+            let version = t.kind == Tk::Num
+                && w.len() <= 4
+                && !w.contains(',')
+                && toks
+                    .get(j + 1)
+                    .is_none_or(|n| n.space || n.kind == Tk::Punct)
+                && !toks.get(j + 1).is_some_and(|n| &text[n.s..n.e] == "%");
+            if version || TIERS.contains(&w) {
+                any = true;
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        (j, any && j > start)
+    }
+
+    /// A run of capitalised words starting at `i` (with initials "J." and
+    /// hyphenated parts), not crossing stop words; (start, end) token indices.
+    fn name_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+        let text = self.text;
+        let mut j = i;
+        let mut words = 0;
+        while j < toks.len() && words < 4 {
+            let t = toks[j];
+            let w = &text[t.s..t.e];
+            if t.kind != Tk::Word || !w.chars().next().is_some_and(char::is_uppercase) {
+                break;
+            }
+            if NAME_STOP.contains(&w) || (words > 0 && !t.space) {
+                break;
+            }
+            // Initial "J." or hyphenated "Lip-Bu".
+            let mut k = j + 1;
+            if w.chars().count() == 1 {
+                if k < toks.len() && &text[toks[k].s..toks[k].e] == "." && !toks[k].space {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            while k + 1 < toks.len()
+                && &text[toks[k].s..toks[k].e] == "-"
+                && !toks[k].space
+                && !toks[k + 1].space
+                && toks[k + 1].kind == Tk::Word
+                && text[toks[k + 1].s..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            {
+                k += 2;
+            }
+            // Possessive ends the name: "Jassy’s".
+            words += 1;
+            j = k;
+            if j < toks.len() && matches!(&text[toks[j].s..toks[j].e], "’" | "'") && !toks[j].space
+            {
+                break;
+            }
+        }
+        (j > i).then_some((i, j))
+    }
+
+    fn person(&mut self, toks: &[Token], s_tok: usize, e_tok: usize) {
+        let s = toks[s_tok].s;
+        let e = toks[e_tok - 1].e;
+        if self.covered(s, e) {
+            return;
+        }
+        let name = self.text[s..e].to_string();
+        let kind = match self.g.get(&name) {
+            Some(en) => en.kind,
+            None => EntityKind::Person,
+        };
+        if kind != EntityKind::Person {
+            return;
+        }
+        let id = self.ent_for(&name, EntityKind::Person, s);
+        self.add_mention(s, e, id);
+    }
+
+    /// Final pass: surnames of people seen in full ("Jassy"), and product prefixes.
+    pub fn finish(&mut self, toks: &[Token]) {
+        let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, en) in self.ents.iter().enumerate() {
+            if en.kind != EntityKind::Person || en.mentions == 0 {
+                continue;
+            }
+            if let Some(last) = en.name.split_whitespace().last()
+                && last != en.name
+                && last.len() > 2
+            {
+                surnames
+                    .entry(last.to_string())
+                    .and_modify(|v| *v = None)
+                    .or_insert(Some(i));
+            }
+        }
+        if !surnames.is_empty() {
+            for t in toks {
+                if t.kind != Tk::Word {
+                    continue;
+                }
+                let w = &self.text[t.s..t.e];
+                if let Some(Some(id)) = surnames.get(w).copied() {
+                    self.add_mention(t.s, t.e, id);
+                }
+            }
+        }
+        // Product prefixes: "Claude Opus" → "Claude Opus 4.6".
+        let n = self.ents.len();
+        for a in 0..n {
+            if self.ents[a].kind != EntityKind::Product || self.ents[a].mentions == 0 {
+                continue;
+            }
+            let an = self.ents[a].name.clone();
+            let target = (0..n).find(|&b| {
+                b != a
+                    && self.ents[b].kind == EntityKind::Product
+                    && self.ents[b].mentions > 0
+                    && self.ents[b].name.starts_with(&an)
+                    && self.ents[b].name[an.len()..].starts_with(' ')
+                    && self.g.get(&an).is_none()
+            });
+            if let Some(b) = target {
+                let forms = std::mem::take(&mut self.ents[a].forms);
+                let m = self.ents[a].mentions;
+                self.ents[a].mentions = 0;
+                self.ents[a].merged_into = Some(b);
+                let eb = &mut self.ents[b];
+                eb.mentions += m;
+                if !eb.forms.contains(&an) {
+                    eb.forms.push(an);
+                }
+                for f in forms {
+                    if !eb.forms.contains(&f) {
+                        eb.forms.push(f);
+                    }
+                }
+                for mm in &mut self.mentions {
+                    if mm.ent == a {
+                        mm.ent = b;
+                    }
+                }
+            }
+        }
+        self.mentions.sort_by_key(|m| m.s);
+    }
+
+    /// The entities and the mentions (sorted by position).
+    pub fn into_parts(self) -> (Vec<Ent>, Vec<Mention>) {
+        (self.ents, self.mentions)
+    }
+}
+
+/// The contract's entity list: reported entities with mentions, in first-mention order.
+pub fn report(ents: &[Ent]) -> Vec<Entity> {
+    let mut v: Vec<&Ent> = ents
+        .iter()
+        .filter(|e| e.mentions > 0 && e.role.reported() && e.merged_into.is_none())
+        .collect();
+    v.sort_by_key(|e| e.first);
+    v.into_iter()
+        .map(|e| Entity {
+            name: e.name.clone(),
+            kind: e.kind,
+            aliases: e.forms.clone(),
+            mentions: e.mentions,
+        })
+        .collect()
+}

@@ -1,0 +1,1624 @@
+//! Finding numeric facts in one sentence's tokens.
+//!
+//! The scanner walks the tokens left to right and, at each one, tries in turn: a
+//! calendar date, a period, and a number expression (money, percent, quantity,
+//! count). A number expression is: an optional written sign, an optional currency
+//! (`$`, `US$`, `€`, `£`, `EUR`), a number in digits or words, an optional scale
+//! (`billion`, `bn`, `m`), an optional second number making a range (`11-15%`,
+//! `$173.5-$178.5 billion`, `between $175 billion and $185 billion`), then a unit
+//! (`%`, `basis points`, `gigawatts`, `x`, `years`, a currency word, or a counted
+//! noun). Hedges (`about`, `nearly`, `more than`) are simply not part of the span.
+//!
+//! What is refused: digits glued to letters (`Trainium3`, `96xlarge`), numbers that
+//! follow a capitalised name with no unit (`Opus 4.6`, `Microsoft 365`), list
+//! numbering, times of day, bare numbers with no unit, and anything inside a URL or
+//! an entity's name.
+
+use factwire_core::FactKind;
+
+use crate::lex::{Tk, Token};
+use crate::numbers::{self as n, parse_digits};
+use crate::periods::{RawDate, RawPeriod};
+
+/// A fact as found, before years are filled in and attribution is done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFact {
+    /// Kind of fact.
+    pub kind: FactKind,
+    /// Byte span start.
+    pub s: usize,
+    /// Byte span end.
+    pub e: usize,
+    /// Value (low end of a range).
+    pub value: Option<f64>,
+    /// High end of a range.
+    pub value_max: Option<f64>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// A date, for date facts.
+    pub date: Option<RawDate>,
+    /// A period, for period facts.
+    pub period: Option<RawPeriod>,
+    /// Index of the first token (in the sentence's token list).
+    pub t0: usize,
+    /// Index one past the last token.
+    pub t1: usize,
+    /// Money written "per share" / "a share".
+    pub per_share: bool,
+}
+
+impl RawFact {
+    fn new(kind: FactKind, toks: &[Token], t0: usize, t1: usize) -> Self {
+        RawFact {
+            kind,
+            s: toks[t0].s,
+            e: toks[t1 - 1].e,
+            value: None,
+            value_max: None,
+            unit: None,
+            date: None,
+            period: None,
+            t0,
+            t1,
+            per_share: false,
+        }
+    }
+}
+
+/// Table context: bare numbers are money in this currency and scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableScale {
+    /// ISO currency.
+    pub currency: &'static str,
+    /// Multiplier.
+    pub scale: f64,
+}
+
+/// Scans one sentence.
+pub struct Scanner<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    /// Byte ranges that must not yield facts (URLs, entity names).
+    blocked: &'a [(usize, usize)],
+    table: Option<TableScale>,
+    /// Tokens already used by an earlier fact (a year absorbed by a quarter).
+    used: Vec<bool>,
+    /// Whether the sentence starts a paragraph (for list numbering).
+    para_start: bool,
+}
+
+/// Words after which a capitalised name is not a name (so "In 2025" is a year).
+const FUNCTION_WORDS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "to",
+    "of",
+    "since",
+    "until",
+    "through",
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "about",
+    "around",
+    "nearly",
+    "over",
+    "under",
+    "between",
+    "after",
+    "before",
+    "during",
+    "with",
+    "as",
+    "than",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "into",
+    "within",
+    "throughout",
+    "fiscal",
+    "year",
+    "full",
+    "calendar",
+    "total",
+    "some",
+    "all",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "up",
+    "down",
+    "roughly",
+    "almost",
+    "just",
+    "only",
+    "more",
+    "less",
+    "fewer",
+    "least",
+    "most",
+    "another",
+    "each",
+    "every",
+    "approximately",
+    "estimated",
+    "some",
+    "reported",
+    "revenue",
+    "sales",
+    "growth",
+    "but",
+    "while",
+    "when",
+    "if",
+    "also",
+    "still",
+    "yet",
+    "so",
+    "here",
+    "there",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "i",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "can",
+    "had",
+    "has",
+    "have",
+    "said",
+    "says",
+    "like",
+    "per",
+    "some",
+    "top",
+    "record",
+    "quarter",
+    "since",
+    "via",
+    "against",
+    "versus",
+    "vs",
+];
+
+/// Words that cannot be the counted noun of a count.
+const NOT_NOUN: &[&str] = &[
+    "was",
+    "is",
+    "has",
+    "its",
+    "this",
+    "plus",
+    "thus",
+    "across",
+    "various",
+    "previous",
+    "us",
+    "less",
+    "unless",
+    "always",
+    "perhaps",
+    "whereas",
+    "does",
+    "goes",
+    "yes",
+    "his",
+    "hers",
+    "ours",
+    "theirs",
+    "as",
+    "alias",
+    "bias",
+    "gas",
+    "towards",
+    "besides",
+    "nevertheless",
+    "sometimes",
+    "afterwards",
+    "regardless",
+    "serious",
+    "famous",
+    "numerous",
+    "enormous",
+    "tremendous",
+    "continuous",
+    "obvious",
+    "generous",
+    "nervous",
+    "anxious",
+    "ambitious",
+    "cautious",
+    "analysis",
+    "basis",
+    "thesis",
+    "crisis",
+    "status",
+    "bonus",
+    "focus",
+    "census",
+    "versus",
+    "chassis",
+    "lens",
+    "mass",
+    "gross",
+    "class",
+    "process",
+    "access",
+    "success",
+    "business",
+    "express",
+    "progress",
+    "loss",
+    "stress",
+    "press",
+    "less",
+    "miss",
+    "boss",
+    "cross",
+    "pass",
+    "glass",
+    "grass",
+    "says",
+    "gets",
+    "makes",
+    "takes",
+    "comes",
+    "seems",
+    "looks",
+    "looms",
+    "remains",
+    "means",
+    "includes",
+    "represents",
+    "reflects",
+    "marks",
+    "shows",
+    "needs",
+    "uses",
+    "wants",
+    "adds",
+    "grows",
+    "rises",
+    "falls",
+    "plans",
+    "expects",
+    "sells",
+    "hits",
+    "tops",
+    "leads",
+    "pays",
+    "runs",
+    "works",
+    "helps",
+    "brings",
+    "puts",
+    "gives",
+    "keeps",
+    "holds",
+    "stands",
+    "sits",
+    "lets",
+    "sees",
+    "becomes",
+    "ends",
+    "starts",
+    "ranks",
+    "accounts",
+    "amounts",
+    "totals",
+    "equals",
+    "exceeds",
+    "surpasses",
+    "outpaces",
+    "trails",
+    "lags",
+    "beats",
+    "misses",
+    "jumps",
+    "climbs",
+    "slips",
+    "drops",
+    "dips",
+    "gains",
+    "surges",
+    "soars",
+    "slumps",
+    "declines",
+    "increases",
+    "decreases",
+    "doubles",
+    "triples",
+    "compares",
+    "contrasts",
+    "signals",
+    "suggests",
+    "underscores",
+    "highlights",
+];
+
+/// Words that stop the counted-noun phrase.
+const NOUN_STOP: &[&str] = &[
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "from",
+    "with",
+    "by",
+    "and",
+    "or",
+    "that",
+    "which",
+    "who",
+    "as",
+    "than",
+    "per",
+    "across",
+    "over",
+    "under",
+    "since",
+    "including",
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "the",
+    "a",
+    "an",
+    "this",
+    "its",
+    "their",
+    "but",
+    "into",
+    "worldwide",
+    "globally",
+    "each",
+    "a",
+    "year",
+    "ago",
+    "earlier",
+    "later",
+    "more",
+    "fewer",
+    "less",
+];
+
+impl<'a> Scanner<'a> {
+    /// A scanner for one sentence's tokens.
+    pub fn new(
+        text: &'a str,
+        toks: &'a [Token],
+        blocked: &'a [(usize, usize)],
+        table: Option<TableScale>,
+        para_start: bool,
+    ) -> Self {
+        Scanner {
+            text,
+            toks,
+            blocked,
+            table,
+            used: vec![false; toks.len()],
+            para_start,
+        }
+    }
+
+    fn w(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| &self.text[t.s..t.e])
+    }
+
+    fn kind(&self, i: usize) -> Option<Tk> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.kind(i) == Some(Tk::Word)
+    }
+
+    fn is_num(&self, i: usize) -> bool {
+        self.kind(i) == Some(Tk::Num)
+    }
+
+    /// Whether token `i` is glued to the previous one.
+    fn glued(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| !t.space)
+    }
+
+    fn lower_is(&self, i: usize, w: &str) -> bool {
+        self.is_word(i) && self.w(i).eq_ignore_ascii_case(w)
+    }
+
+    fn blocked(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        self.blocked.iter().any(|&(s, e)| t.s < e && t.e > s)
+    }
+
+    /// Scans all tokens, returning facts in order.
+    pub fn scan(&mut self) -> Vec<RawFact> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            if self.used[i] || self.blocked(i) {
+                i += 1;
+                continue;
+            }
+            let found = self
+                .date_at(i)
+                .or_else(|| self.period_fact_at(i))
+                .or_else(|| self.number_at(i));
+            match found {
+                Some(f) => {
+                    let next = f.t1.max(i + 1);
+                    for u in &mut self.used[f.t0..f.t1] {
+                        *u = true;
+                    }
+                    if let Some(k) = self.absorbed_year(&f) {
+                        self.mark_used(k);
+                    }
+                    out.push(f);
+                    i = next;
+                }
+                None => i += 1,
+            }
+        }
+        out.retain(|f| !f.e.eq(&f.s));
+        out
+    }
+
+    // ---------------------------------------------------------------- dates
+
+    fn month_at(&self, i: usize) -> Option<(u32, usize)> {
+        if !self.is_word(i) {
+            return None;
+        }
+        let w = self.w(i);
+        let m = n::month(w)?;
+        if n::is_full_month(w) {
+            // "Sept." written in full plus a stop is still fine.
+            return Some((m, i + 1));
+        }
+        if self.w(i + 1) == "." && self.glued(i + 1) {
+            return Some((m, i + 2));
+        }
+        Some((m, i + 1))
+    }
+
+    fn year_value(&self, i: usize) -> Option<i32> {
+        if !self.is_num(i) {
+            return None;
+        }
+        let w = self.w(i);
+        if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let y: i32 = w.parse().ok()?;
+        // A year is not glued to letters after it ("2020s", "2025x").
+        if self.is_word(i + 1) && self.glued(i + 1) {
+            return None;
+        }
+        (1900..=2100).contains(&y).then_some(y)
+    }
+
+    fn day_value(&self, i: usize) -> Option<u32> {
+        if !self.is_num(i) {
+            return None;
+        }
+        let w = self.w(i);
+        if w.len() > 2 {
+            return None;
+        }
+        let d: u32 = w.parse().ok()?;
+        // Ordinal suffix "28th".
+        (1..=31).contains(&d).then_some(d)
+    }
+
+    fn skip_ordinal_suffix(&self, j: usize) -> usize {
+        if self.is_word(j) && self.glued(j) && matches!(self.w(j), "st" | "nd" | "rd" | "th") {
+            j + 1
+        } else {
+            j
+        }
+    }
+
+    fn date_at(&self, i: usize) -> Option<RawFact> {
+        // Month Day[, Year] / Month Year / Month.
+        if let Some((m, j)) = self.month_at(i) {
+            let full = n::is_full_month(self.w(i));
+            if let Some(d) = self.day_value(j) {
+                let k = self.skip_ordinal_suffix(j + 1);
+                // Not "May 5 billion" or "Oct 3%".
+                if self.is_word(k) && (n::scale(self.w(k), false).is_some())
+                    || self.w(k) == "%"
+                    || self.w(k) == ":"
+                {
+                    return None;
+                }
+                let (year, end) = if self.w(k) == "," && self.year_value(k + 1).is_some() {
+                    (self.year_value(k + 1), k + 2)
+                } else if let Some(y) = self.year_value(k) {
+                    (Some(y), k + 1)
+                } else {
+                    (None, k)
+                };
+                let mut f = RawFact::new(FactKind::Date, self.toks, i, end);
+                f.date = Some(RawDate {
+                    year,
+                    month: m,
+                    day: d,
+                });
+                return Some(f);
+            }
+            let (year, end) = if let Some(y) = self.year_value(j) {
+                (Some(y), j + 1)
+            } else if self.w(j) == "," && self.year_value(j + 1).is_some() && full {
+                (self.year_value(j + 1), j + 2)
+            } else {
+                (None, j)
+            };
+            if year.is_none() && !self.bare_month_ok(i, full) {
+                return None;
+            }
+            let mut f = RawFact::new(FactKind::Period, self.toks, i, end);
+            f.period = Some(RawPeriod::Month { m, year });
+            return Some(f);
+        }
+        // Day Month [Year]: "28 January 2026".
+        if let Some(d) = self.day_value(i) {
+            let j = self.skip_ordinal_suffix(i + 1);
+            if let Some((m, k)) = self.month_at(j)
+                && self.toks[j].space
+            {
+                let (year, end) = match self.year_value(k) {
+                    Some(y) => (Some(y), k + 1),
+                    None => (None, k),
+                };
+                let mut f = RawFact::new(FactKind::Date, self.toks, i, end);
+                f.date = Some(RawDate {
+                    year,
+                    month: m,
+                    day: d,
+                });
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    /// Whether a month name standing alone is a month ("in October", not "May rise").
+    fn bare_month_ok(&self, i: usize, full: bool) -> bool {
+        if !full {
+            return false;
+        }
+        let w = self.w(i);
+        // Not part of a longer name ("March Madness", "October Capital").
+        if self.is_word(i + 1) && self.w(i + 1).chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        let prev = if i > 0 { self.w(i - 1) } else { "" };
+        let prev_l = prev.to_ascii_lowercase();
+        let cue = matches!(
+            prev_l.as_str(),
+            "in" | "since"
+                | "until"
+                | "by"
+                | "through"
+                | "early"
+                | "late"
+                | "mid"
+                | "end"
+                | "last"
+                | "next"
+                | "this"
+                | "of"
+                | "from"
+                | "before"
+                | "after"
+                | "during"
+                | "in-"
+                | "-"
+                | "between"
+                | "and"
+                | "to"
+                | "till"
+                | "each"
+                | "every"
+        );
+        if w == "May" || w == "March" {
+            return cue;
+        }
+        cue || i > 0
+    }
+
+    // -------------------------------------------------------------- periods
+
+    fn quarter_code(&self, i: usize) -> Option<(u32, usize)> {
+        // "Q4" = Word "Q" + glued Num 1-4 (not glued to more).
+        if self.w(i) == "Q" && self.is_num(i + 1) && self.glued(i + 1) {
+            let q: u32 = self.w(i + 1).parse().ok()?;
+            if (1..=4).contains(&q) && !(self.glued(i + 2) && self.kind(i + 2) != Some(Tk::Punct)) {
+                return Some((q, i + 2));
+            }
+        }
+        None
+    }
+
+    fn two_digit_year(&self, i: usize) -> Option<i32> {
+        let w = self.w(i);
+        if self.is_num(i) && w.len() == 2 {
+            return w.parse::<i32>().ok().map(|y| 2000 + y);
+        }
+        None
+    }
+
+    /// "FY2026", "FY26", "FY 2026", "fiscal 2026", "fiscal year 2026", "fiscal-year 2026".
+    fn fiscal_year_at(&self, i: usize) -> Option<(Option<i32>, usize)> {
+        let w = self.w(i);
+        if w == "FY" && self.is_num(i + 1) {
+            let y = self
+                .year_value(i + 1)
+                .or_else(|| self.two_digit_year(i + 1))?;
+            if self.is_word(i + 2) && self.glued(i + 2) {
+                return None;
+            }
+            return Some((Some(y), i + 2));
+        }
+        if w.eq_ignore_ascii_case("fiscal") {
+            let mut j = i + 1;
+            if self.w(j) == "-" && self.lower_is(j + 1, "year") {
+                j += 2;
+            } else if self.lower_is(j, "year") {
+                j += 1;
+            }
+            if let Some(y) = self.year_value(j) {
+                return Some((Some(y), j + 1));
+            }
+            if let Some(y) = self.two_digit_year(j)
+                && !(self.w(j + 1) == "%" || self.is_word(j + 1) && self.glued(j + 1))
+                && j == i + 1
+            {
+                return Some((Some(y), j + 1));
+            }
+        }
+        None
+    }
+
+    fn ordinal_part(&self, i: usize) -> Option<(u32, bool, usize)> {
+        // "fourth quarter", "fourth-quarter", "4th quarter", "first half".
+        let (o, j) = if let Some(o) = n::ordinal(self.w(i)).filter(|_| self.is_word(i)) {
+            (o, i + 1)
+        } else if self.is_num(i) && self.is_word(i + 1) && self.glued(i + 1) {
+            (
+                n::ordinal(&format!("{}{}", self.w(i), self.w(i + 1)))?,
+                i + 2,
+            )
+        } else {
+            return None;
+        };
+        let j = if self.w(j) == "-" && self.glued(j) {
+            j + 1
+        } else {
+            j
+        };
+        let (fiscal, j) = if self.lower_is(j, "fiscal") {
+            (true, j + 1)
+        } else {
+            (false, j)
+        };
+        if self.lower_is(j, "quarter") {
+            return Some((o, fiscal, j + 1)).filter(|_| o <= 4);
+        }
+        if self.lower_is(j, "half") {
+            return Some((o + 100, fiscal, j + 1)).filter(|_| o <= 2);
+        }
+        None
+    }
+
+    /// After a quarter/half: "of 2025", "2025", "of fiscal 2026", "in 2025" (with up to
+    /// three plain words between, "fourth-quarter performance in 2025").
+    fn trailing_year(&self, j: usize) -> Option<(bool, i32, usize, usize)> {
+        // Returns (fiscal, year, index of year token(s) start, end).
+        if let Some(y) = self.year_value(j) {
+            return Some((false, y, j, j + 1));
+        }
+        if let Some((Some(y), e)) = self.fiscal_year_at(j) {
+            return Some((true, y, j, e));
+        }
+        if self.w(j) == "'" || self.w(j) == "’" {
+            if let Some(y) = self.two_digit_year(j + 1) {
+                return Some((false, y, j, j + 2));
+            }
+        }
+        let mut k = j;
+        let mut words = 0;
+        while k < self.toks.len() && words <= 3 {
+            let w = self.w(k);
+            if (w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("in")) && self.is_word(k) {
+                if let Some(y) = self.year_value(k + 1) {
+                    return Some((false, y, k + 1, k + 2));
+                }
+                if let Some((Some(y), e)) = self.fiscal_year_at(k + 1) {
+                    return Some((true, y, k + 1, e));
+                }
+                if self.lower_is(k + 1, "the") && self.lower_is(k + 2, "year") {
+                    return None;
+                }
+            }
+            if !self.is_word(k) || !w.chars().all(|c| c.is_lowercase()) || words == 3 {
+                break;
+            }
+            if matches!(
+                w,
+                "and" | "or" | "but" | "to" | "from" | "than" | "compared" | "versus"
+            ) {
+                break;
+            }
+            words += 1;
+            k += 1;
+        }
+        None
+    }
+
+    fn period_fact_at(&self, i: usize) -> Option<RawFact> {
+        let mk = |p: RawPeriod, t0: usize, t1: usize| {
+            let mut f = RawFact::new(FactKind::Period, self.toks, t0, t1);
+            f.period = Some(p);
+            f
+        };
+        // FY26 Q2 / FY2026 / fiscal 2026 [second quarter]
+        if let Some((y, j)) = self.fiscal_year_at(i) {
+            if let Some((q, k)) = self.quarter_code(j) {
+                return Some(mk(
+                    RawPeriod::Quarter {
+                        fiscal: true,
+                        q,
+                        year: y,
+                    },
+                    i,
+                    k,
+                ));
+            }
+            if let Some((o, _, k)) = self.ordinal_part(j) {
+                let p = if o > 100 {
+                    RawPeriod::Half {
+                        fiscal: true,
+                        h: o - 100,
+                        year: y,
+                    }
+                } else {
+                    RawPeriod::Quarter {
+                        fiscal: true,
+                        q: o,
+                        year: y,
+                    }
+                };
+                return Some(mk(p, i, k));
+            }
+            return Some(mk(RawPeriod::FiscalYear(y), i, j));
+        }
+        // "fiscal Q2", "fiscal second quarter", "fiscal first half"
+        if self.lower_is(i, "fiscal") {
+            if let Some((q, j)) = self.quarter_code(i + 1) {
+                let (year, end) = match self.year_value(j) {
+                    Some(y) => (Some(y), j + 1),
+                    None => (None, j),
+                };
+                return Some(mk(
+                    RawPeriod::Quarter {
+                        fiscal: true,
+                        q,
+                        year,
+                    },
+                    i,
+                    end,
+                ));
+            }
+            if let Some((o, _, j)) = self.ordinal_part(i + 1) {
+                let (year, end) = match self.trailing_year(j) {
+                    Some((_, y, ys, ye)) if ys == j || self.w(j).eq_ignore_ascii_case("of") => {
+                        (Some(y), ye)
+                    }
+                    _ => (None, j),
+                };
+                let p = if o > 100 {
+                    RawPeriod::Half {
+                        fiscal: true,
+                        h: o - 100,
+                        year,
+                    }
+                } else {
+                    RawPeriod::Quarter {
+                        fiscal: true,
+                        q: o,
+                        year,
+                    }
+                };
+                return Some(mk(p, i, end));
+            }
+            return None;
+        }
+        // Q4 2025 / Q4'25 / Q4 FY26 / Q4 of 2025 / Q4
+        if let Some((q, j)) = self.quarter_code(i) {
+            if let Some((fiscal, y, ys, ye)) = self.trailing_year(j)
+                && (ys == j || ys == j + 1)
+            {
+                return Some(mk(
+                    RawPeriod::Quarter {
+                        fiscal,
+                        q,
+                        year: Some(y),
+                    },
+                    i,
+                    ye,
+                ));
+            }
+            return Some(mk(
+                RawPeriod::Quarter {
+                    fiscal: false,
+                    q,
+                    year: None,
+                },
+                i,
+                j,
+            ));
+        }
+        // 4Q25 / 4Q 2025 / 1H25
+        if self.is_num(i)
+            && matches!(self.w(i + 1), "Q" | "H")
+            && self.glued(i + 1)
+            && let Ok(q) = self.w(i).parse::<u32>()
+        {
+            let half = self.w(i + 1) == "H";
+            let ok = if half {
+                (1..=2).contains(&q)
+            } else {
+                (1..=4).contains(&q)
+            };
+            if ok {
+                let (year, end) = if self.glued(i + 2) {
+                    (self.two_digit_year(i + 2).or(self.year_value(i + 2)), i + 3)
+                } else {
+                    (self.year_value(i + 2), i + 3)
+                };
+                if let Some(y) = year {
+                    let p = if half {
+                        RawPeriod::Half {
+                            fiscal: false,
+                            h: q,
+                            year: Some(y),
+                        }
+                    } else {
+                        RawPeriod::Quarter {
+                            fiscal: false,
+                            q,
+                            year: Some(y),
+                        }
+                    };
+                    return Some(mk(p, i, end));
+                }
+            }
+        }
+        // H1 2025 / H2
+        if self.w(i) == "H" && self.is_num(i + 1) && self.glued(i + 1) {
+            let h: u32 = self.w(i + 1).parse().ok()?;
+            if !(1..=2).contains(&h) || (self.glued(i + 2) && self.is_word(i + 2)) {
+                return None;
+            }
+            let (year, end) = match self.trailing_year(i + 2) {
+                Some((_, y, ys, ye)) if ys <= i + 3 => (Some(y), ye),
+                _ => (None, i + 2),
+            };
+            return Some(mk(
+                RawPeriod::Half {
+                    fiscal: false,
+                    h,
+                    year,
+                },
+                i,
+                end,
+            ));
+        }
+        // fourth quarter [of 2025] / first half of 2025 / second fiscal quarter
+        if let Some((o, fiscal, j)) = self.ordinal_part(i) {
+            let (fiscal, year, end) = match self.trailing_year(j) {
+                Some((fy, y, ys, ye)) if ys == j || self.lower_is(j, "of") => {
+                    (fiscal || fy, Some(y), ye)
+                }
+                Some((fy, y, _, _)) => {
+                    // "fourth-quarter performance in 2025": the year qualifies the
+                    // quarter but the span stays on the quarter.
+                    (fiscal || fy, Some(y), j)
+                }
+                None => (fiscal, None, j),
+            };
+            let p = if o > 100 {
+                RawPeriod::Half {
+                    fiscal,
+                    h: o - 100,
+                    year,
+                }
+            } else {
+                RawPeriod::Quarter { fiscal, q: o, year }
+            };
+            return Some(mk(p, i, end));
+        }
+        // "2026 fiscal year"
+        if let Some(y) = self.year_value(i) {
+            if self.lower_is(i + 1, "fiscal") && self.lower_is(i + 2, "year") {
+                return Some(mk(RawPeriod::FiscalYear(Some(y)), i, i + 3));
+            }
+            if self.year_is_name_part(i) || self.year_is_count(i) {
+                return None;
+            }
+            return Some(mk(RawPeriod::Year(y), i, i + 1));
+        }
+        None
+    }
+
+    /// "re:Invent 2025", "CES 2026", "Windows 2000": a year right after a name.
+    fn year_is_name_part(&self, i: usize) -> bool {
+        if i == 0 || self.glued(i) {
+            return i > 0 && self.glued(i) && self.is_word(i - 1);
+        }
+        let prev = self.w(i - 1);
+        if !self.is_word(i - 1) {
+            return false;
+        }
+        let cap = prev.chars().any(char::is_uppercase);
+        cap && i - 1 > 0
+            && !FUNCTION_WORDS.contains(&prev.to_ascii_lowercase().as_str())
+            && n::month(prev).is_none()
+    }
+
+    /// "2000 servers": a four-digit number before a plural noun is a count.
+    fn year_is_count(&self, i: usize) -> bool {
+        self.noun_after(i + 1)
+            .is_some_and(|(w, _)| w.ends_with('s'))
+            || self.w(i + 1) == "%"
+            || self.is_word(i + 1) && n::quantity_unit(self.w(i + 1)).is_some_and(|u| u != "year")
+    }
+
+    /// The year token a quarter phrase absorbed without spanning it
+    /// ("fourth-quarter performance in 2025"), so it is not reported twice.
+    fn absorbed_year(&self, f: &RawFact) -> Option<usize> {
+        if f.kind != FactKind::Period {
+            return None;
+        }
+        let j = f.t1;
+        match self.trailing_year(j) {
+            Some((_, _, ys, ye)) if ys > j && ye == ys + 1 && self.year_value(ys).is_some() => {
+                Some(ys)
+            }
+            _ => None,
+        }
+    }
+
+    /// Marks a token as used (not to be reported).
+    fn mark_used(&mut self, i: usize) {
+        if let Some(u) = self.used.get_mut(i) {
+            *u = true;
+        }
+    }
+
+    // -------------------------------------------------------------- numbers
+
+    /// A currency written before a number; returns (code, index of the number).
+    fn currency_prefix(&self, i: usize) -> Option<(&'static str, usize)> {
+        let w = self.w(i);
+        if let Some(c) = n::currency_symbol(w) {
+            return Some((c, i + 1));
+        }
+        if self.is_word(i)
+            && self.w(i + 1) == "$"
+            && self.glued(i + 1)
+            && let Some(c) = n::dollar_prefix(w)
+        {
+            return Some((c, i + 2));
+        }
+        if self.is_word(i)
+            && let Some(c) = n::currency_code(w)
+            && self.is_num(i + 1)
+        {
+            return Some((c, i + 1));
+        }
+        if w == "Rs" && self.w(i + 1) == "." && self.is_num(i + 2) {
+            return Some(("INR", i + 2));
+        }
+        None
+    }
+
+    /// A number in digits or words: (value, end, written in words).
+    fn number_core(&self, i: usize) -> Option<(f64, usize, bool)> {
+        if self.is_num(i) {
+            let v = parse_digits(self.w(i))?;
+            return Some((v, i + 1, false));
+        }
+        if !self.is_word(i) {
+            return None;
+        }
+        let lw = self.w(i).to_ascii_lowercase();
+        let mut v = n::small_word(&lw)?;
+        let mut j = i + 1;
+        if n::is_tens(&lw)
+            && self.w(j) == "-"
+            && self.glued(j)
+            && let Some(u) =
+                n::small_word(&self.w(j + 1).to_ascii_lowercase()).filter(|u| *u < 10.0)
+        {
+            v += u;
+            j += 2;
+        }
+        if self.lower_is(j, "hundred") {
+            v *= 100.0;
+            j += 1;
+        }
+        Some((v, j, true))
+    }
+
+    /// A scale after a number: (multiplier, end).
+    fn scale_at(&self, j: usize, has_currency: bool) -> Option<(f64, usize)> {
+        if !self.is_word(j) {
+            return None;
+        }
+        let glued = self.glued(j);
+        let w = self.w(j);
+        let short_ok = glued
+            || (has_currency
+                && (matches!(w, "B" | "M" | "K" | "T" | "bn" | "mn" | "tn" | "m" | "b")));
+        let s = n::scale(w, short_ok)?;
+        // "5 m" without currency is metres; "5m" alone is ambiguous but usually money.
+        Some((s, j + 1))
+    }
+
+    fn number_at(&self, i: usize) -> Option<RawFact> {
+        // Written sign: "-20.9%", "+13.6%".
+        let (sign, start) = match self.w(i) {
+            "-" | "−" | "+"
+                if self.toks[i].space
+                    && self.glued(i + 1)
+                    && (self.is_num(i + 1) || self.currency_prefix(i + 1).is_some()) =>
+            {
+                (if self.w(i) == "+" { 1.0 } else { -1.0 }, i + 1)
+            }
+            _ => (1.0, i),
+        };
+        let (currency, ni) = match self.currency_prefix(start) {
+            Some((c, ni)) => (Some(c), ni),
+            None => (None, start),
+        };
+        let (v0, mut j, in_words) = self.number_core(ni)?;
+        if self.blocked(ni) {
+            return None;
+        }
+        if !in_words && !self.number_context_ok(ni, currency.is_some()) {
+            return None;
+        }
+        let mut v = v0;
+        let mut scaled = false;
+        if let Some((s, k)) = self.scale_at(j, currency.is_some()) {
+            v *= s;
+            j = k;
+            scaled = true;
+        }
+        // Truncated scale ("$30 bill").
+        if matches!(self.w(j), "bill" | "mill" | "bil" | "mil" | "tril") {
+            return None;
+        }
+        // Range.
+        let mut vmax = None;
+        let mut range_end = None;
+        if let Some((v2, s2, k)) = self.range_tail(start, j, currency) {
+            if !scaled && let Some(s2) = s2 {
+                v *= s2;
+            }
+            let v2s = v2;
+            if v2s >= v {
+                vmax = Some(v2s);
+                range_end = Some(k);
+            }
+        }
+        let after = range_end.unwrap_or(j);
+        let mk = |kind: FactKind, end: usize, value: f64, unit: Option<String>| {
+            let mut f = RawFact::new(kind, self.toks, i, end);
+            f.value = Some(value * sign);
+            f.value_max = vmax;
+            f.unit = unit;
+            f
+        };
+        if let Some(cur) = currency {
+            let mut f = mk(FactKind::Money, after, v, Some(cur.to_string()));
+            f.per_share = self.per_share_at(after);
+            return Some(f);
+        }
+        // Unit after the number.
+        if let Some((kind, unit, end)) = self.unit_at(after, in_words) {
+            if kind == FactKind::Money {
+                // "5 billion euros": the currency word is part of the span.
+                let mut f = mk(kind, end, v, Some(unit));
+                f.per_share = self.per_share_at(end);
+                return Some(f);
+            }
+            if in_words && v0 == 1.0 && kind != FactKind::Quantity {
+                return None;
+            }
+            return Some(mk(kind, end, v, Some(unit)));
+        }
+        // Table cells under "in US$ million".
+        if let Some(t) = self.table
+            && !in_words
+            && self.year_value(ni).is_none()
+        {
+            let mut f = mk(FactKind::Money, after, v * t.scale, Some(t.currency.into()));
+            if let Some(m) = f.value_max.as_mut() {
+                *m *= t.scale;
+            }
+            return Some(f);
+        }
+        // Counted noun.
+        if let Some((noun, _)) = self.noun_after(after) {
+            if in_words && v0 <= 1.0 {
+                return None;
+            }
+            return Some(mk(FactKind::Count, after, v, Some(n::singular(noun))));
+        }
+        if scaled && !in_words {
+            return Some(mk(FactKind::Count, after, v, None));
+        }
+        None
+    }
+
+    /// Whether digits at `ni` can start a fact (not a model number, time, list item).
+    fn number_context_ok(&self, ni: usize, has_currency: bool) -> bool {
+        // Glued to letters before: "Trainium3", "GB200", "FY26".
+        if ni > 0 && self.glued(ni) && self.is_word(ni - 1) && !has_currency {
+            return false;
+        }
+        // Glued to letters after that are no scale or unit: "96xlarge", "4o".
+        if self.is_word(ni + 1) && self.glued(ni + 1) {
+            let w = self.w(ni + 1);
+            let ok = n::scale(w, true).is_some()
+                || n::quantity_unit(w).is_some()
+                || matches!(w, "st" | "nd" | "rd" | "th") && false;
+            if !ok {
+                return false;
+            }
+        }
+        // Times of day: "10:30", "9 a.m.", "5pm".
+        if self.w(ni + 1) == ":" && self.is_num(ni + 2) {
+            return false;
+        }
+        if ni > 0 && self.w(ni - 1) == ":" && self.glued(ni) {
+            return false;
+        }
+        if let Some(next) = self.toks.get(ni + 1)
+            && next.kind == Tk::Word
+        {
+            let w = self.w(ni + 1);
+            if matches!(w, "a" | "p") && self.w(ni + 2) == "." && self.lower_is(ni + 3, "m") {
+                return false;
+            }
+            if matches!(
+                w,
+                "am" | "pm" | "AM" | "PM" | "ET" | "PT" | "GMT" | "UTC" | "BST" | "CET"
+            ) {
+                return false;
+            }
+        }
+        // Version after a dot or part of a dotted code: "4.6.1", ".NET 8".
+        if self.w(ni + 1) == "." && self.glued(ni + 1) && self.is_num(ni + 2) && self.glued(ni + 2)
+        {
+            return false;
+        }
+        if ni > 0 {
+            let prev = self.w(ni - 1);
+            // List numbering / ranks: "No. 1", "#3", "top 10", "Gen 2".
+            if prev == "#" && self.glued(ni) {
+                return false;
+            }
+            if ni > 1 && self.w(ni - 1) == "." && self.lower_is(ni - 2, "no") {
+                return false;
+            }
+            if self.lower_is(ni - 1, "top") || self.lower_is(ni - 1, "number") {
+                return false;
+            }
+            // A name and a number: "Opus 4.6", "Microsoft 365", "Nasdaq 100".
+            if !has_currency
+                && self.is_word(ni - 1)
+                && prev.chars().next().is_some_and(char::is_uppercase)
+                && !FUNCTION_WORDS.contains(&prev.to_ascii_lowercase().as_str())
+                && n::month(prev).is_none()
+                && !self.has_unit_after(ni)
+            {
+                return false;
+            }
+        } else if self.para_start
+            && (self.w(ni + 1) == "." || self.w(ni + 1) == ")")
+            && self.w(ni).len() <= 2
+        {
+            // "1. Item" at the start of a paragraph.
+            return false;
+        }
+        true
+    }
+
+    fn has_unit_after(&self, ni: usize) -> bool {
+        let mut j = ni + 1;
+        if self.scale_at(j, false).is_some() {
+            j += 1;
+        }
+        self.unit_at(j, false).is_some()
+    }
+
+    /// The second half of a range: returns (value, scale written after it, end).
+    fn range_tail(
+        &self,
+        start: usize,
+        j: usize,
+        currency: Option<&'static str>,
+    ) -> Option<(f64, Option<f64>, usize)> {
+        let sep = self.w(j);
+        let is_dash = matches!(sep, "-" | "–" | "—");
+        let is_to = self.lower_is(j, "to");
+        let is_and = self.lower_is(j, "and")
+            && start > 0
+            && (self.lower_is(start - 1, "between")
+                || (start > 1 && self.lower_is(start - 2, "between")));
+        if !(is_dash || is_to || is_and) {
+            return None;
+        }
+        if is_to {
+            // "from $5 billion to $6 billion" is a change, not a range.
+            let from = (start.saturating_sub(3)..start).any(|k| self.lower_is(k, "from"));
+            if from {
+                return None;
+            }
+        }
+        let mut k = j + 1;
+        if let Some((c2, nk)) = self.currency_prefix(k) {
+            if currency.is_some_and(|c| c != c2) || currency.is_none() {
+                return None;
+            }
+            k = nk;
+        } else if currency.is_some() && !is_dash {
+            // "$5 billion to 6 billion" is rare; "$5 to 6 billion" happens.
+        }
+        if !self.is_num(k) {
+            return None;
+        }
+        if is_dash && (!self.glued(k) && !self.toks[j].space) {
+            // "2025 - 2026" spacing differences are fine, but "5 -6" is odd.
+        }
+        let (v2, mut e, _) = self.number_core(k)?;
+        if !self.number_context_ok(k, true) {
+            return None;
+        }
+        let mut s2 = None;
+        if let Some((s, ee)) = self.scale_at(e, currency.is_some()) {
+            s2 = Some(s);
+            e = ee;
+        }
+        // A range needs a unit or currency somewhere.
+        if currency.is_none() && self.unit_at(e, false).is_none() && self.table.is_none() {
+            if self.noun_after(e).is_none() {
+                return None;
+            }
+        }
+        // Years are not ranges of amounts ("2025-2026").
+        if currency.is_none() && self.year_value(k).is_some() && self.unit_at(e, false).is_none() {
+            return None;
+        }
+        Some((v2 * s2.unwrap_or(1.0), s2, e))
+    }
+
+    /// "per share" / "a share" after a money amount.
+    fn per_share_at(&self, j: usize) -> bool {
+        (self.lower_is(j, "per") || self.lower_is(j, "a")) && self.lower_is(j + 1, "share")
+    }
+
+    /// A unit after a number: (kind, unit, end).
+    fn unit_at(&self, j: usize, in_words: bool) -> Option<(FactKind, String, usize)> {
+        let w = self.w(j);
+        let kind = self.kind(j)?;
+        if w == "%" {
+            // "2% points" is rare; "%" alone is percent.
+            return Some((FactKind::Percent, "%".into(), j + 1));
+        }
+        if kind == Tk::Punct && w == "°" && self.w(j + 1) == "C" {
+            return Some((FactKind::Quantity, "°C".into(), j + 2));
+        }
+        // Hyphenated units: "seven-year", "4-fold", "three-month".
+        if w == "-" && self.glued(j) && self.is_word(j + 1) && self.glued(j + 1) {
+            let u = self.w(j + 1);
+            if u.eq_ignore_ascii_case("fold") {
+                return Some((FactKind::Quantity, "x".into(), j + 2));
+            }
+            if let Some(unit) = n::quantity_unit(u) {
+                if n::is_duration(unit) && u.ends_with('s') {
+                    return None;
+                }
+                return Some((FactKind::Quantity, unit.into(), j + 2));
+            }
+            return None;
+        }
+        if kind != Tk::Word {
+            return None;
+        }
+        let l = w.to_ascii_lowercase();
+        match l.as_str() {
+            "percent" | "pct" => return Some((FactKind::Percent, "%".into(), j + 1)),
+            "per" if self.lower_is(j + 1, "cent") => {
+                return Some((FactKind::Percent, "%".into(), j + 2));
+            }
+            "percentage" if self.lower_is(j + 1, "points") || self.lower_is(j + 1, "point") => {
+                return Some((FactKind::Percent, "pp".into(), j + 2));
+            }
+            "basis" if self.lower_is(j + 1, "points") || self.lower_is(j + 1, "point") => {
+                return Some((FactKind::Percent, "bp".into(), j + 2));
+            }
+            "basis" if self.w(j + 1) == "-" && self.lower_is(j + 2, "point") => {
+                return Some((FactKind::Percent, "bp".into(), j + 3));
+            }
+            "bps" | "bp" => return Some((FactKind::Percent, "bp".into(), j + 1)),
+            "pp" | "ppt" | "ppts" => return Some((FactKind::Percent, "pp".into(), j + 1)),
+            "times" if !self.glued(j) => {
+                // "nine times", not "at times".
+                return Some((FactKind::Quantity, "x".into(), j + 1));
+            }
+            "fold" if self.glued(j) => return Some((FactKind::Quantity, "x".into(), j + 1)),
+            _ => {}
+        }
+        if let Some(c) = n::currency_word(w).or_else(|| n::currency_code(w)) {
+            return Some((FactKind::Money, c.into(), j + 1));
+        }
+        if let Some(unit) = n::quantity_unit(w) {
+            if unit == "x" && !self.glued(j) {
+                return None;
+            }
+            // Glued units must be symbols ("3nm", "4x", "22TB"), not words.
+            if n::is_duration(unit) {
+                // "two decades ago" is vague, but "three years" is a duration.
+                if in_words && self.lower_is(j + 1, "ago") && false {
+                    return None;
+                }
+            }
+            return Some((FactKind::Quantity, unit.into(), j + 1));
+        }
+        None
+    }
+
+    /// The counted noun after a number: the first plural word of a short lower-case
+    /// noun phrase ("16,000 corporate employees" → employees).
+    fn noun_after(&self, j: usize) -> Option<(&'a str, usize)> {
+        let mut k = j;
+        let mut words = 0;
+        while k < self.toks.len() && words < 4 {
+            let t = self.toks[k];
+            match t.kind {
+                Tk::Word => {
+                    let w = self.w(k);
+                    let l = w.to_lowercase();
+                    if NOUN_STOP.contains(&l.as_str()) {
+                        return None;
+                    }
+                    let lower = w.chars().next().is_some_and(char::is_lowercase);
+                    if lower && !NOT_NOUN.contains(&l.as_str()) {
+                        let plural = (l.ends_with('s') && !l.ends_with("ss") && l.len() > 3)
+                            || matches!(l.as_str(), "people" | "staff" | "personnel" | "workers");
+                        if plural && !(l.ends_with("ous") || l.ends_with("ics") && false) {
+                            // A hyphenated modifier ("AI-related jobs") is fine; a
+                            // glued suffix is not a noun.
+                            return Some((w, k));
+                        }
+                    }
+                    if !lower && words == 0 && w.chars().all(|c| c.is_uppercase()) && w.len() > 1 {
+                        // "3,000 AWS employees": an acronym modifier.
+                    } else if !lower {
+                        return None;
+                    }
+                    words += 1;
+                }
+                Tk::Punct if self.w(k) == "-" && !t.space => {}
+                _ => return None,
+            }
+            k += 1;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lex::tokenize;
+
+    fn scan(t: &str) -> Vec<(String, FactKind, Option<f64>, Option<f64>, Option<String>)> {
+        let mut toks = Vec::new();
+        tokenize(t, 0, t.len(), &mut toks);
+        let mut s = Scanner::new(t, &toks, &[], None, true);
+        s.scan()
+            .into_iter()
+            .map(|f| {
+                (
+                    t[f.s..f.e].to_string(),
+                    f.kind,
+                    f.value,
+                    f.value_max,
+                    f.unit,
+                )
+            })
+            .collect()
+    }
+
+    fn spans(t: &str) -> Vec<String> {
+        scan(t).into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn money() {
+        let f = scan("Revenue was $35.6 billion, US$1.2bn, €5 million and £22bn.");
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.4.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("$35.6 billion", Some(35.6e9), Some("USD")),
+                ("US$1.2bn", Some(1.2e9), Some("USD")),
+                ("€5 million", Some(5e6), Some("EUR")),
+                ("£22bn", Some(22e9), Some("GBP")),
+            ]
+        );
+        let f = scan("It expects $173.5-$178.5 billion and EPS of $1.95 per share.");
+        assert_eq!(f[0].0, "$173.5-$178.5 billion");
+        assert_eq!((f[0].2, f[0].3), (Some(173.5e9), Some(178.5e9)));
+        assert_eq!(f[1].0, "$1.95");
+        let f = scan("between $175 billion and $185 billion this year");
+        assert_eq!(f[0].0, "$175 billion and $185 billion");
+        let f = scan("sales of 5 billion euros");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].4.as_deref()),
+            ("5 billion euros", Some("EUR"))
+        );
+        assert_eq!(scan("a $30 bill")[..], []);
+    }
+
+    #[test]
+    fn percent() {
+        let f = scan("up 24% or 24 percent, 11-15% and 40 basis points, 2 percentage points");
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.3, f.4.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("24%", Some(24.0), None, Some("%")),
+                ("24 percent", Some(24.0), None, Some("%")),
+                ("11-15%", Some(11.0), Some(15.0), Some("%")),
+                ("40 basis points", Some(40.0), None, Some("bp")),
+                ("2 percentage points", Some(2.0), None, Some("pp")),
+            ]
+        );
+        let f = scan("shares fell 3% while margin was -20.9% and +13.6%");
+        assert_eq!(f[0].2, Some(3.0));
+        assert_eq!((f[1].0.as_str(), f[1].2), ("-20.9%", Some(-20.9)));
+        assert_eq!((f[2].0.as_str(), f[2].2), ("+13.6%", Some(13.6)));
+    }
+
+    #[test]
+    fn counts_and_quantities() {
+        let f =
+            scan("cut 16,000 corporate employees and serves 52 million customers in three markets");
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.4.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("16,000", Some(16000.0), Some("employee")),
+                ("52 million", Some(52e6), Some("customer")),
+                ("three", Some(3.0), Some("market")),
+            ]
+        );
+        let f = scan(
+            "added 4 gigawatts, 22.8 TB, 384 vCPUs, 4x, twice, nine times, fourfold, 13 quarters, a seven-year deal, 3nm",
+        );
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.4.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("4 gigawatts", Some(4.0), Some("GW")),
+                ("22.8 TB", Some(22.8), Some("TB")),
+                ("384 vCPUs", Some(384.0), Some("vCPU")),
+                ("4x", Some(4.0), Some("x")),
+                ("nine times", Some(9.0), Some("x")),
+                ("13 quarters", Some(13.0), Some("quarter")),
+                ("seven-year", Some(7.0), Some("year")),
+                ("3nm", Some(3.0), Some("nm")),
+            ]
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_facts() {
+        assert!(spans("Claude Opus 4.6 on Trainium3 with 96xlarge").is_empty());
+        assert!(spans("Microsoft 365 and the Nasdaq 100 rose").is_empty());
+        assert!(spans("at 10:30 a.m. and 9 p.m. and 5pm").is_empty());
+        assert!(spans("one of the largest in the 1990s").is_empty());
+        assert!(spans("the top 10 and No. 1 spot").is_empty());
+        assert!(spans("1. First item").is_empty());
+        assert!(spans("at re:Invent 2025 and CES 2026").is_empty());
+    }
+
+    #[test]
+    fn dates_and_periods() {
+        let f = scan(
+            "On January 28, 2026 and Jan. 28 and 5 February 2026, in October and December 2031",
+        );
+        let kinds: Vec<_> = f.iter().map(|f| (f.0.as_str(), f.1)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("January 28, 2026", FactKind::Date),
+                ("Jan. 28", FactKind::Date),
+                ("5 February 2026", FactKind::Date),
+                ("October", FactKind::Period),
+                ("December 2031", FactKind::Period),
+            ]
+        );
+        assert_eq!(
+            spans(
+                "Q4 2025, fourth-quarter, the third quarter, fiscal 2026, FY26 Q2, first half of 2025, 2025"
+            ),
+            [
+                "Q4 2025",
+                "fourth-quarter",
+                "third quarter",
+                "fiscal 2026",
+                "FY26 Q2",
+                "first half of 2025",
+                "2025"
+            ]
+        );
+        assert!(spans("May rise; he may go").is_empty());
+    }
+}

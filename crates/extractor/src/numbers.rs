@@ -1,0 +1,324 @@
+//! Number vocabulary: digits, number words, scale words, currencies and units.
+
+/// Parses a digit token (`16,000`, `35.6`) into its value.
+pub fn parse_digits(s: &str) -> Option<f64> {
+    if s.contains(',') {
+        s.replace(',', "").parse().ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// The value of a number word below a hundred (`three` → 3, `twenty` → 20).
+pub fn small_word(w: &str) -> Option<f64> {
+    let v = match w {
+        "zero" => 0,
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    };
+    Some(f64::from(v))
+}
+
+/// Whether `w` is a tens word that can take a hyphenated unit (`twenty-five`).
+pub fn is_tens(w: &str) -> bool {
+    matches!(
+        w,
+        "twenty" | "thirty" | "forty" | "fifty" | "sixty" | "seventy" | "eighty" | "ninety"
+    )
+}
+
+/// A scale word's multiplier. `short` scales (`m`, `b`, `k`, `bn`, ...) are returned
+/// only when `allow_short` (glued to the number or after a currency).
+pub fn scale(w: &str, allow_short: bool) -> Option<f64> {
+    let lower = w.to_ascii_lowercase();
+    let long = match lower.as_str() {
+        "thousand" => Some(1e3),
+        "million" | "millions" => Some(1e6),
+        "billion" | "billions" => Some(1e9),
+        "trillion" | "trillions" => Some(1e12),
+        "crore" => Some(1e7),
+        "lakh" => Some(1e5),
+        _ => None,
+    };
+    if long.is_some() {
+        return long;
+    }
+    if !allow_short {
+        return None;
+    }
+    match lower.as_str() {
+        "k" => Some(1e3),
+        "m" | "mn" | "mln" | "mio" => Some(1e6),
+        "b" | "bn" | "bln" => Some(1e9),
+        "t" | "tn" | "trn" => Some(1e12),
+        _ => None,
+    }
+}
+
+/// A currency written as a word after the number (`5 billion euros`).
+pub fn currency_word(w: &str) -> Option<&'static str> {
+    Some(match w.to_ascii_lowercase().as_str() {
+        "dollar" | "dollars" => "USD",
+        "euro" | "euros" => "EUR",
+        "pound" | "pounds" | "sterling" => "GBP",
+        "yen" => "JPY",
+        "yuan" | "renminbi" => "CNY",
+        "rupee" | "rupees" => "INR",
+        "won" => "KRW",
+        _ => return None,
+    })
+}
+
+/// An ISO code written as a word (`USD 5 billion`, `5 billion EUR`).
+pub fn currency_code(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "USD" => "USD",
+        "EUR" => "EUR",
+        "GBP" => "GBP",
+        "JPY" => "JPY",
+        "CNY" | "RMB" => "CNY",
+        "INR" => "INR",
+        "CHF" => "CHF",
+        "CAD" => "CAD",
+        "AUD" => "AUD",
+        "SGD" => "SGD",
+        "HKD" => "HKD",
+        "KRW" => "KRW",
+        "SEK" => "SEK",
+        "NOK" => "NOK",
+        "DKK" => "DKK",
+        "BRL" => "BRL",
+        _ => return None,
+    })
+}
+
+/// A currency symbol (`$`, `€`, `£`, ...).
+pub fn currency_symbol(c: &str) -> Option<&'static str> {
+    Some(match c {
+        "$" => "USD",
+        "€" => "EUR",
+        "£" => "GBP",
+        "¥" => "JPY",
+        "₹" => "INR",
+        "₩" => "KRW",
+        _ => return None,
+    })
+}
+
+/// A letter prefix glued to `$` (`US$`, `C$`, `A$`, `S$`, `HK$`, `NZ$`).
+pub fn dollar_prefix(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "US" | "U.S." => "USD",
+        "C" | "CA" | "CAD" => "CAD",
+        "A" | "AU" | "AUD" => "AUD",
+        "S" | "SG" => "SGD",
+        "HK" => "HKD",
+        "NZ" => "NZD",
+        "R" => "BRL",
+        _ => return None,
+    })
+}
+
+/// A quantity unit written after a number: its symbol, and whether it is a duration.
+///
+/// Matches case-sensitively for symbols (`GW`, `TB`) and case-insensitively for words.
+pub fn quantity_unit(w: &str) -> Option<&'static str> {
+    let sym = match w {
+        "GW" => Some("GW"),
+        "MW" => Some("MW"),
+        "kW" | "KW" => Some("kW"),
+        "GWh" => Some("GWh"),
+        "MWh" => Some("MWh"),
+        "TWh" => Some("TWh"),
+        "kWh" => Some("kWh"),
+        "TB" => Some("TB"),
+        "PB" => Some("PB"),
+        "GB" => Some("GB"),
+        "EB" => Some("EB"),
+        "MB" => Some("MB"),
+        "GHz" => Some("GHz"),
+        "MHz" => Some("MHz"),
+        "nm" => Some("nm"),
+        "Gbps" => Some("Gbps"),
+        "Tbps" => Some("Tbps"),
+        "Mbps" => Some("Mbps"),
+        "TFLOPS" | "teraflops" => Some("TFLOPS"),
+        "PFLOPS" | "petaflops" => Some("PFLOPS"),
+        "EFLOPS" | "exaflops" => Some("EFLOPS"),
+        "vCPU" | "vCPUs" | "vcpus" | "vCpus" => Some("vCPU"),
+        "x" | "X" => Some("x"),
+        _ => None,
+    };
+    if sym.is_some() {
+        return sym;
+    }
+    Some(match w.to_ascii_lowercase().as_str() {
+        "gigawatt" | "gigawatts" => "GW",
+        "megawatt" | "megawatts" => "MW",
+        "kilowatt" | "kilowatts" => "kW",
+        "terawatt" | "terawatts" => "TW",
+        "terabyte" | "terabytes" => "TB",
+        "petabyte" | "petabytes" => "PB",
+        "gigabyte" | "gigabytes" => "GB",
+        "exabyte" | "exabytes" => "EB",
+        "megabyte" | "megabytes" => "MB",
+        "gigahertz" => "GHz",
+        "nanometer" | "nanometers" | "nanometre" | "nanometres" => "nm",
+        "token" | "tokens" => "token",
+        "qubit" | "qubits" => "qubit",
+        "acre" | "acres" => "acre",
+        "hectare" | "hectares" => "hectare",
+        "mile" | "miles" => "mile",
+        "kilometer" | "kilometers" | "kilometres" | "km" => "km",
+        "year" | "years" => "year",
+        "quarter" | "quarters" => "quarter",
+        "month" | "months" => "month",
+        "week" | "weeks" => "week",
+        "day" | "days" => "day",
+        _ => return None,
+    })
+}
+
+/// Whether a quantity unit is a duration (`year`, `quarter`, `month`, ...).
+pub fn is_duration(unit: &str) -> bool {
+    matches!(unit, "year" | "quarter" | "month" | "week" | "day")
+}
+
+/// A multiple written as one word (`twice`, `fourfold`, `tenfold`).
+pub fn multiple_word(w: &str) -> Option<f64> {
+    let l = w.to_ascii_lowercase();
+    match l.as_str() {
+        "twice" => return Some(2.0),
+        "thrice" => return Some(3.0),
+        _ => {}
+    }
+    let stem = l.strip_suffix("fold")?;
+    if stem == "hundred" {
+        return Some(100.0);
+    }
+    small_word(stem).filter(|v| *v >= 2.0)
+}
+
+/// The singular of a counted noun (`employees` → `employee`, `companies` → `company`).
+pub fn singular(w: &str) -> String {
+    let l = w.to_lowercase();
+    match l.as_str() {
+        "people" => return "person".into(),
+        "men" => return "man".into(),
+        "women" => return "woman".into(),
+        "children" => return "child".into(),
+        "data" | "series" | "news" | "staff" | "personnel" | "analytics" => return l,
+        _ => {}
+    }
+    if let Some(stem) = l.strip_suffix("ies")
+        && l.len() > 4
+    {
+        return format!("{stem}y");
+    }
+    for suf in ["ches", "shes", "sses", "xes", "zes"] {
+        if l.ends_with(suf) {
+            return l[..l.len() - 2].to_string();
+        }
+    }
+    if l.ends_with('s') && !l.ends_with("ss") && !l.ends_with("us") && l.len() > 3 {
+        return l[..l.len() - 1].to_string();
+    }
+    l
+}
+
+/// Month number of a month name or abbreviation (`January`, `Jan`, `Sept`).
+pub fn month(w: &str) -> Option<u32> {
+    Some(match w {
+        "January" | "Jan" => 1,
+        "February" | "Feb" => 2,
+        "March" | "Mar" => 3,
+        "April" | "Apr" => 4,
+        "May" => 5,
+        "June" | "Jun" => 6,
+        "July" | "Jul" => 7,
+        "August" | "Aug" => 8,
+        "September" | "Sep" | "Sept" => 9,
+        "October" | "Oct" => 10,
+        "November" | "Nov" => 11,
+        "December" | "Dec" => 12,
+        _ => return None,
+    })
+}
+
+/// Whether the month name is written out in full.
+pub fn is_full_month(w: &str) -> bool {
+    w.len() > 4 || matches!(w, "May" | "June" | "July")
+}
+
+/// Ordinal words and abbreviations for quarters and halves (`fourth`, `4th`, `first`).
+pub fn ordinal(w: &str) -> Option<u32> {
+    Some(match w.to_ascii_lowercase().as_str() {
+        "first" | "1st" => 1,
+        "second" | "2nd" => 2,
+        "third" | "3rd" => 3,
+        "fourth" | "4th" => 4,
+        _ => return None,
+    })
+}
+
+/// Days in a month (leap years honoured).
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocab() {
+        assert_eq!(parse_digits("16,000"), Some(16000.0));
+        assert_eq!(parse_digits("35.6"), Some(35.6));
+        assert_eq!(scale("bn", true), Some(1e9));
+        assert_eq!(scale("bn", false), None);
+        assert_eq!(scale("Billion", false), Some(1e9));
+        assert_eq!(multiple_word("fourfold"), Some(4.0));
+        assert_eq!(multiple_word("manifold"), None);
+        assert_eq!(multiple_word("onefold"), None);
+        assert_eq!(singular("employees"), "employee");
+        assert_eq!(singular("companies"), "company");
+        assert_eq!(singular("businesses"), "business");
+        assert_eq!(singular("campus"), "campus");
+        assert_eq!(quantity_unit("gigawatts"), Some("GW"));
+        assert_eq!(quantity_unit("vCPUs"), Some("vCPU"));
+        assert_eq!(quantity_unit("xlarge"), None);
+        assert_eq!(days_in_month(2028, 2), 29);
+    }
+}
