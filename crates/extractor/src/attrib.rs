@@ -337,7 +337,10 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     let mut cands: Vec<Cand> = Vec::new();
     for m in inp.mentions {
         let en = &inp.ents[m.ent];
-        if !en.role.can_be_subject() || !matches!(en.kind, EntityKind::Org | EntityKind::Product) {
+        if !en.role.can_be_subject()
+            || en.code
+            || !matches!(en.kind, EntityKind::Org | EntityKind::Product)
+        {
             continue;
         }
         let t0 = tok_of(m.s);
@@ -383,6 +386,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     }
     seg[toks.len()] = sid + 1;
 
+    let view = View::new(text, toks);
     let resp = toks
         .iter()
         .enumerate()
@@ -475,7 +479,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         }
 
         // ---- metric
-        let metric = metric_for(inp, k, &seg, &metrics);
+        let metric = metric_for(inp, &view, k, &seg, &metrics);
         metrics[k] = metric;
         let subject = subject.map(|s| promote(inp.ents, s, metric));
         out.push(Attribution {
@@ -569,42 +573,96 @@ fn promote(ents: &[Ent], mut s: usize, metric: Option<&str>) -> usize {
     s
 }
 
-/// Whether the lower-case words at `i..` spell `phrase`.
-fn phrase_at(lw: &dyn Fn(usize) -> String, i: usize, phrase: &str) -> Option<usize> {
-    let mut j = i;
-    for part in phrase.split(' ') {
-        if lw(j) != part {
-            return None;
+/// A sentence's words for cue matching: lower-case tokens, hyphenated compounds
+/// joined ("year-over-year"), and word positions that ignore punctuation.
+pub(crate) struct View {
+    low: Vec<String>,
+    joined: Vec<Option<String>>,
+    wpos: Vec<usize>,
+}
+
+impl View {
+    pub(crate) fn new(text: &str, toks: &[Token]) -> View {
+        let low: Vec<String> = toks.iter().map(|t| text[t.s..t.e].to_lowercase()).collect();
+        let mut joined = vec![None; toks.len()];
+        let mut wpos = vec![0; toks.len() + 1];
+        let mut p = 0;
+        let mut i = 0;
+        while i < toks.len() {
+            wpos[i] = p;
+            let mut j = i;
+            if toks[i].kind == Tk::Word {
+                while j + 2 < toks.len()
+                    && low[j + 1] == "-"
+                    && !toks[j + 1].space
+                    && !toks[j + 2].space
+                    && toks[j + 2].kind == Tk::Word
+                {
+                    j += 2;
+                }
+            }
+            if j > i {
+                joined[i] = Some(low[i..=j].concat());
+                for k in i + 1..=j {
+                    wpos[k] = p;
+                }
+            }
+            if toks[i].kind != Tk::Punct {
+                p += 1;
+            }
+            i = j + 1;
         }
-        j += 1;
+        wpos[toks.len()] = p + 1;
+        View { low, joined, wpos }
     }
-    Some(j)
+
+    fn lw(&self, i: usize) -> &str {
+        self.low.get(i).map_or("", String::as_str)
+    }
+
+    /// Whether the words at `i..` spell `phrase`; returns the end token.
+    fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
+        if let Some(j) = &self.joined[i]
+            && j == phrase
+        {
+            let mut e = i + 1;
+            while e < self.low.len() && self.wpos[e] == self.wpos[i] {
+                e += 1;
+            }
+            return Some(e);
+        }
+        let mut j = i;
+        for part in phrase.split(' ') {
+            if self.lw(j) != part {
+                return None;
+            }
+            j += 1;
+        }
+        Some(j)
+    }
 }
 
 fn metric_for(
     inp: &SentenceInput<'_>,
+    v: &View,
     k: usize,
     seg: &[usize],
     earlier: &[Option<&'static str>],
 ) -> Option<&'static str> {
     let toks = inp.toks;
-    let text = inp.text;
     let f = &inp.facts[k];
-    let lw = |i: usize| {
-        toks.get(i)
-            .map_or(String::new(), |t| text[t.s..t.e].to_lowercase())
-    };
+    let lw = |i: usize| v.lw(i).to_string();
     let n = toks.len();
     let fseg = seg[f.t0];
-    // Distance from the fact to token i (0 inside), or None if in another clause.
+    // Distance in words from the fact to token i, or None if in another clause.
     let dist = |i: usize, same_seg: bool| -> Option<usize> {
         if same_seg && seg[i] != fseg {
             return None;
         }
         Some(if i < f.t0 {
-            f.t0 - i
+            v.wpos[f.t0] - v.wpos[i]
         } else if i >= f.t1 {
-            i - f.t1 + 1
+            v.wpos[i] - v.wpos[f.t1.min(n)] + 1
         } else {
             0
         })
@@ -616,9 +674,9 @@ fn metric_for(
                 continue;
             }
             for &(p, m) in cues {
-                if let Some(end) = phrase_at(&lw, i, p) {
+                if let Some(end) = v.phrase_at(i, p) {
                     let d = if i < f.t0 {
-                        dist(end.saturating_sub(1), same_seg).map(|d| d + 0)
+                        dist(end.saturating_sub(1).min(f.t0.saturating_sub(1)), same_seg)
                     } else {
                         dist(i, same_seg)
                     };
@@ -637,7 +695,10 @@ fn metric_for(
     let has_near = |words: &[&str], same_seg: bool, max: usize| -> Option<usize> {
         (0..n)
             .filter(|&i| !(i >= f.t0 && i < f.t1))
-            .filter(|&i| words.contains(&lw(i).as_str()))
+            .filter(|&i| {
+                words.contains(&v.lw(i))
+                    || v.joined[i].as_deref().is_some_and(|j| words.contains(&j))
+            })
             .filter_map(|i| dist(i, same_seg))
             .filter(|&d| d <= max)
             .min()
@@ -678,11 +739,26 @@ fn metric_for(
                 }))
     }) && (f.t0.saturating_sub(4)..f.t0)
         .all(|i| !matches!(lw(i).as_str(), "," | ";"));
-    let guidance = has_near(GUIDANCE_CUES, false, 12).is_some()
-        && !(0..n).any(|i| matches!(lw(i).as_str(), "analysts" | "analyst" | "wall"))
-        || (lw(f.t0.saturating_sub(1)) == "for"
-            && f.t0 > 1
-            && GUIDANCE_CUES.contains(&lw(f.t0 - 2).as_str()));
+    // A company's forecast of its own results, said before the number.
+    let analysts = (0..n).any(|i| matches!(v.lw(i), "analysts" | "analyst" | "consensus"));
+    let guidance = !analysts
+        && (0..f.t0).any(|i| {
+            if v.wpos[f.t0] - v.wpos[i] > 12 {
+                return false;
+            }
+            let l = v.lw(i);
+            if GUIDANCE_CUES.contains(&l) && !matches!(l, "forecast" | "forecasts" | "forecasting")
+            {
+                return true;
+            }
+            if matches!(l, "forecast" | "forecasts" | "forecasting") && i > 0 {
+                let t = toks[i - 1];
+                let prev = &inp.text[t.s..t.e];
+                return prev.chars().next().is_some_and(char::is_uppercase)
+                    || matches!(prev, "it" | "company" | "firm" | "which" | "and");
+            }
+            false
+        });
     let base: Option<&'static str> = match f.kind {
         FactKind::Money => {
             if f.per_share {
@@ -697,9 +773,7 @@ fn metric_for(
             let level = nearest(PERCENT_LEVEL_CUES, true, 4);
             let stock = STOCK_CUES
                 .iter()
-                .filter_map(|c| {
-                    (0..n).find_map(|i| phrase_at(&lw, i, c).and_then(|_| dist(i, true)))
-                })
+                .filter_map(|c| (0..n).find_map(|i| v.phrase_at(i, c).and_then(|_| dist(i, true))))
                 .min()
                 .filter(|&d| d <= 5);
             let change = has_near(CHANGE_CUES, true, 5);

@@ -43,6 +43,8 @@ pub struct Ent {
     pub first: usize,
     /// Merged into another entity (index).
     pub merged_into: Option<usize>,
+    /// Discovered from a product-code shape ("C8id"): never a fact's subject.
+    pub code: bool,
 }
 
 /// One mention: byte span and entity index.
@@ -228,7 +230,6 @@ const ORG_TAIL: &[&str] = &[
     "Management",
     "Markets",
     "Intelligence",
-    "Dynamics",
     "Computing",
     "Microsystems",
     "Industries",
@@ -382,6 +383,7 @@ impl<'a> Finder<'a> {
             mentions: 0,
             first: at,
             merged_into: None,
+            code: false,
         });
         self.by_key.insert(key, self.ents.len() - 1);
         self.ents.len() - 1
@@ -508,6 +510,9 @@ impl<'a> Finder<'a> {
                     let e = toks[end - 1].e;
                     let name = text[s..e].to_string();
                     let id = self.ent_for(&name, EntityKind::Product, s);
+                    if self.g.get(&name).is_none() {
+                        self.ents[id].code = true;
+                    }
                     self.add_mention(s, e, id);
                     i = end;
                     continue;

@@ -886,6 +886,15 @@ impl<'a> Scanner<'a> {
                     ye,
                 ));
             }
+            // "AWS Q4 Earnings": a quarter inside a title-case name or link title.
+            let cap = |k: usize| {
+                self.is_word(k)
+                    && self.w(k).chars().next().is_some_and(char::is_uppercase)
+                    && !FUNCTION_WORDS.contains(&self.w(k).to_ascii_lowercase().as_str())
+            };
+            if i > 0 && cap(i - 1) && cap(j) {
+                return None;
+            }
             return Some(mk(
                 RawPeriod::Quarter {
                     fiscal: false,
@@ -1105,6 +1114,16 @@ impl<'a> Scanner<'a> {
     }
 
     fn number_at(&self, i: usize) -> Option<RawFact> {
+        // "twice", "fourfold".
+        if self.is_word(i)
+            && let Some(v) = n::multiple_word(self.w(i))
+            && !(i > 0 && matches!(self.w(i - 1), "is" | "are" | "was" | "were" | "be"))
+        {
+            let mut f = RawFact::new(FactKind::Quantity, self.toks, i, i + 1);
+            f.value = Some(v);
+            f.unit = Some("x".into());
+            return Some(f);
+        }
         // Written sign: "-20.9%", "+13.6%".
         let (sign, start) = match self.w(i) {
             "-" | "−" | "+"
