@@ -128,7 +128,6 @@ const MONEY_CUES: &[(&str, &str)] = &[
     ("turnover", "revenue"),
     ("valuation", "market_value"),
     ("valued", "market_value"),
-    ("worth", "contract_value"),
     ("deal", "contract_value"),
     ("contract", "contract_value"),
     ("contracts", "contract_value"),
@@ -152,6 +151,11 @@ const MONEY_CUES: &[(&str, &str)] = &[
     ("charge", "cost"),
     ("charges", "cost"),
     ("spending", "capex"),
+    ("build", "investment"),
+    ("building", "investment"),
+    ("pricing", "cost"),
+    ("priced", "cost"),
+    ("price", "cost"),
     ("spend", "capex"),
 ];
 
@@ -165,6 +169,7 @@ const PERCENT_LEVEL_CUES: &[(&str, &str)] = &[
     ("margin", "operating_margin"),
     ("margins", "operating_margin"),
     ("market share", "share"),
+    ("share", "share"),
     ("share of", "share"),
     ("stake", "share"),
     ("of revenue", "share"),
@@ -242,6 +247,16 @@ const CHANGE_CUES: &[&str] = &[
 
 /// Financial nouns: with a change cue, a percentage is `growth`.
 const FIN_NOUNS: &[&str] = &[
+    "expenditures",
+    "expenditure",
+    "investment",
+    "investments",
+    "costs",
+    "obligation",
+    "obligations",
+    "rpo",
+    "income",
+    "valuation",
     "revenue",
     "revenues",
     "sales",
@@ -353,25 +368,34 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
             possessive,
         });
     }
-    // Pronouns and "the company" stand for the focus.
-    if let Some(f) = *focus {
-        for i in 0..toks.len() {
-            let is_pron = PRONOUNS.contains(&w(i)) && toks[i].kind == Tk::Word;
-            let is_the_co =
-                (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1).as_str());
-            if is_pron || is_the_co {
-                let t1 = if is_the_co { i + 2 } else { i + 1 };
-                let possessive = w(i) == "its"
-                    || w(i) == "Its"
-                    || (matches!(w(t1), "’" | "'") && w(t1 + 1) == "s");
-                cands.push(Cand {
-                    t0: i,
-                    t1,
-                    ent: f,
-                    possessive,
-                });
-            }
+    // Pronouns and "the company" stand for the company just named in this sentence
+    // ("Microsoft said its ..."), else for the focus.
+    cands.sort_by_key(|c| c.t0);
+    let named = cands.clone();
+    for i in 0..toks.len() {
+        let is_pron = PRONOUNS.contains(&w(i)) && toks[i].kind == Tk::Word;
+        let is_the_co =
+            (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1).as_str());
+        if !(is_pron || is_the_co) {
+            continue;
         }
+        let before = named
+            .iter()
+            .rev()
+            .find(|c| c.t1 <= i && inp.ents[c.ent].kind == EntityKind::Org)
+            .map(|c| c.ent);
+        let Some(ent) = before.or(*focus) else {
+            continue;
+        };
+        let t1 = if is_the_co { i + 2 } else { i + 1 };
+        let possessive =
+            w(i) == "its" || w(i) == "Its" || (matches!(w(t1), "’" | "'") && w(t1 + 1) == "s");
+        cands.push(Cand {
+            t0: i,
+            t1,
+            ent,
+            possessive,
+        });
     }
     cands.sort_by_key(|c| c.t0);
 
@@ -379,7 +403,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     let mut seg = vec![0usize; toks.len() + 1];
     let mut sid = 0;
     for (i, t) in toks.iter().enumerate() {
-        if t.kind == Tk::Punct && matches!(w(i), "," | ";" | ":" | "—" | "(" | ")" | "–") {
+        if t.kind == Tk::Punct && matches!(w(i), "," | ";" | "—" | "(" | ")" | "–") {
             sid += 1;
         }
         seg[i] = sid;
@@ -451,8 +475,19 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
                 .map(|c| c.ent);
         }
         if subject.is_none() {
-            // Nearest company to the left in the sentence.
-            subject = cands.iter().rev().find(|c| c.t1 <= f.t0).map(|c| c.ent);
+            // Nearest company to the left in the sentence; "X and Y plan to ..." → X.
+            let left: Vec<&Cand> = cands.iter().filter(|c| c.t1 <= f.t0).collect();
+            if let Some(mut ci) = left.len().checked_sub(1) {
+                while ci > 0 {
+                    let (a, b) = (left[ci - 1], left[ci]);
+                    if b.t0 == a.t1 + 1 && lw(a.t1) == "and" && !a.possessive {
+                        ci -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                subject = Some(left[ci].ent);
+            }
         }
         if subject.is_none() {
             // After a fronted clause: "Serving 52 million customers, Zalando ...".
@@ -481,6 +516,16 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         // ---- metric
         let metric = metric_for(inp, &view, k, &seg, &metrics);
         metrics[k] = metric;
+        // "reached $37.5 billion in the quarter, up 66%": the change is of that figure.
+        if metric == Some("growth")
+            && let Some(prev) = (0..k).rev().find(|&j| numeric.contains(&j))
+            && inp.facts[prev].kind == FactKind::Money
+            && let Some(ps) = out.get(prev).and_then(|a: &Attribution| a.subject)
+            && f.t0 >= inp.facts[prev].t1
+            && view.wpos[f.t0] - view.wpos[inp.facts[prev].t1.min(toks.len())] <= 6
+        {
+            subject = Some(ps);
+        }
         let subject = subject.map(|s| promote(inp.ents, s, metric));
         out.push(Attribution {
             subject,
@@ -507,11 +552,15 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     for (pi, p) in periods.iter().enumerate() {
         for &k in &numeric {
             let f = &inp.facts[k];
-            let from = f.t0 > 0 && (lw(f.t0 - 1) == "from" || (f.t0 > 1 && lw(f.t0 - 2) == "from"));
-            if from
+            if is_comparison_base(&view, f.t0)
                 && p.0 >= f.t1
-                && p.0 - f.t1 <= 2
-                && (f.t1..p.0).all(|i| matches!(lw(i).as_str(), "in" | "for" | "during" | "the"))
+                && p.0 - f.t1 <= 4
+                && (f.t1..p.0).all(|i| {
+                    matches!(
+                        lw(i).as_str(),
+                        "in" | "for" | "during" | "the" | "same" | "previous" | "prior" | "a"
+                    )
+                })
             {
                 bound[pi] = Some(k);
             }
@@ -546,10 +595,12 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         out[k].period = period;
     }
 
-    // Focus: the first company named in this sentence.
+    // Focus: the first organisation named in this sentence.
     if let Some(c) = cands.iter().find(|c| {
-        let en = &inp.ents[c.ent];
-        en.role == Role::Plain && !PRONOUNS.contains(&w(c.t0))
+        inp.ents[c.ent].role == Role::Plain
+            && inp.ents[c.ent].kind == EntityKind::Org
+            && !PRONOUNS.contains(&w(c.t0))
+            && !(lw(c.t0) == "the" || lw(c.t0) == "this")
     }) {
         *focus = Some(c.ent);
     }
@@ -703,9 +754,9 @@ fn metric_for(
             .filter(|&d| d <= max)
             .min()
     };
-    // "up slightly from 34.6%": the comparison base has the metric of the figure before.
-    let from_prev = f.t0 > 0 && (lw(f.t0 - 1) == "from" || (f.t0 > 1 && lw(f.t0 - 2) == "from"));
-    if from_prev
+    // "up slightly from 34.6%", "compared with 40%": a comparison base has the
+    // metric of the figure it is compared with.
+    if is_comparison_base(v, f.t0)
         && let Some(prev) = (0..k)
             .rev()
             .find(|&j| inp.facts[j].kind == f.kind && earlier[j].is_some())
@@ -739,6 +790,12 @@ fn metric_for(
                 }))
     }) && (f.t0.saturating_sub(4)..f.t0)
         .all(|i| !matches!(lw(i).as_str(), "," | ";"));
+    // "... the $80.2 billion analysts had expected", "..., above estimates".
+    let est_after = (f.t1..(f.t1 + 3).min(n)).any(|i| {
+        matches!(v.lw(i), "analysts" | "consensus" | "estimates" | "estimate")
+            && (f.t1..i).all(|j| toks[j].kind == Tk::Word)
+    });
+    let est_before = est_before || est_after;
     // A company's forecast of its own results, said before the number.
     let analysts = (0..n).any(|i| matches!(v.lw(i), "analysts" | "analyst" | "consensus"));
     let guidance = !analysts
@@ -764,7 +821,7 @@ fn metric_for(
             if f.per_share {
                 Some("eps")
             } else {
-                nearest(MONEY_CUES, true, 8)
+                nearest(MONEY_CUES, true, 15)
                     .or_else(|| nearest(MONEY_CUES, false, 6))
                     .map(|(_, m)| m)
             }
@@ -775,7 +832,7 @@ fn metric_for(
                 .iter()
                 .filter_map(|c| (0..n).find_map(|i| v.phrase_at(i, c).and_then(|_| dist(i, true))))
                 .min()
-                .filter(|&d| d <= 5);
+                .filter(|&d| d <= 6);
             let change = has_near(CHANGE_CUES, true, 5);
             let strong_change = has_near(
                 &[
@@ -814,11 +871,17 @@ fn metric_for(
                 true,
                 4,
             );
-            let fin = has_near(FIN_NOUNS, false, 10).is_some();
+            let fin = has_near(FIN_NOUNS, false, 15);
+            let of_after = v.lw(f.t1) == "of" && change.is_none_or(|d| d > 1);
             match (level, stock, change) {
                 (Some((ld, m)), _, c) if c.is_none_or(|cd| ld <= cd) => Some(m),
-                (_, Some(sd), c) if c.is_none_or(|cd| sd <= cd + 2) => Some("share_price"),
-                (_, _, Some(_)) if strong_change.is_some() || fin => Some("growth"),
+                (_, Some(sd), c)
+                    if fin.is_none_or(|fd| sd <= fd) && c.is_none_or(|cd| sd <= cd + 3) =>
+                {
+                    Some("share_price")
+                }
+                _ if of_after => Some("share"),
+                (_, _, Some(_)) if strong_change.is_some() || fin.is_some() => Some("growth"),
                 (Some((_, m)), _, _) => Some(m),
                 _ => None,
             }
@@ -849,13 +912,7 @@ fn metric_for(
             let unit = f.unit.as_deref().unwrap_or("");
             match unit {
                 "GW" | "MW" | "kW" | "TW" => Some("capacity"),
-                "x" => {
-                    if has_near(&["capacity"], false, 12).is_some() {
-                        Some("capacity")
-                    } else {
-                        nearest(MONEY_CUES, false, 6).map(|(_, m)| m)
-                    }
-                }
+                "x" => has_near(&["capacity"], false, 12).map(|_| "capacity"),
                 _ => None,
             }
         }
@@ -880,4 +937,14 @@ fn metric_for(
         return Some("guidance");
     }
     base
+}
+
+/// Whether the number at token `t0` is introduced as a comparison base ("from 34.6%",
+/// "compared with 40%", "versus $10.6 billion").
+fn is_comparison_base(v: &View, t0: usize) -> bool {
+    let at = |k: usize| if t0 >= k { v.lw(t0 - k) } else { "" };
+    matches!(at(1), "from" | "versus" | "vs" | "against")
+        || matches!(at(2), "from" | "versus" | "vs")
+        || (matches!(at(1), "with" | "to") && matches!(at(2), "compared" | "comparison"))
+        || (at(1) == "." && at(2) == "vs")
 }

@@ -493,10 +493,7 @@ impl<'a> Finder<'a> {
                         && word.chars().skip(1).all(|c| c.is_lowercase())
                         && word.len() >= 4
                         && end == i + 2);
-                let period_like = matches!(
-                    word,
-                    "Q" | "H" | "FY" | "CY" | "FQ" | "FH" | "B" | "P" | "G" | "V" | "COVID"
-                );
+                let period_like = matches!(word, "Q" | "H" | "FY" | "CY" | "FQ" | "FH" | "COVID");
                 let b2b = end == i + 3 && digits == "2" && w(i + 2).len() == 1;
                 if code_like
                     && !period_like

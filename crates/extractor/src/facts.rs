@@ -74,6 +74,16 @@ pub struct TableScale {
     pub scale: f64,
 }
 
+/// Scaled amounts are whole units: `16.1 * 1e9` is 16100000000, not ...000002.
+fn tidy(v: f64) -> f64 {
+    let r = v.round();
+    if v.abs() >= 1e3 && (v - r).abs() < 1e-3 {
+        r
+    } else {
+        v
+    }
+}
+
 /// Scans one sentence.
 pub struct Scanner<'a> {
     text: &'a str,
@@ -414,9 +424,6 @@ const NOUN_STOP: &[&str] = &[
     "ago",
     "earlier",
     "later",
-    "more",
-    "fewer",
-    "less",
 ];
 
 impl<'a> Scanner<'a> {
@@ -1015,8 +1022,10 @@ impl<'a> Scanner<'a> {
 
     /// "2000 servers": a four-digit number before a plural noun is a count.
     fn year_is_count(&self, i: usize) -> bool {
-        self.noun_after(i + 1)
-            .is_some_and(|(w, _)| w.ends_with('s'))
+        let plausible_year = self
+            .year_value(i)
+            .is_some_and(|y| (1990..=2040).contains(&y));
+        (!plausible_year && self.noun_after(i + 1).is_some())
             || self.w(i + 1) == "%"
             || self.is_word(i + 1) && n::quantity_unit(self.w(i + 1)).is_some_and(|u| u != "year")
     }
@@ -1173,8 +1182,8 @@ impl<'a> Scanner<'a> {
         let after = range_end.unwrap_or(j);
         let mk = |kind: FactKind, end: usize, value: f64, unit: Option<String>| {
             let mut f = RawFact::new(kind, self.toks, i, end);
-            f.value = Some(value * sign);
-            f.value_max = vmax;
+            f.value = Some(tidy(value * sign));
+            f.value_max = vmax.map(tidy);
             f.unit = unit;
             f
         };
@@ -1194,7 +1203,17 @@ impl<'a> Scanner<'a> {
             if in_words && v0 == 1.0 && kind != FactKind::Quantity {
                 return None;
             }
-            return Some(mk(kind, end, v, Some(unit)));
+            let mut f = mk(kind, end, v, Some(unit.clone()));
+            // "37% to 38%", "100 MW-200 MW": a range with the unit on both ends.
+            if f.value_max.is_none()
+                && let Some((v2, e2)) = self.unit_range_tail(start, end, &unit)
+                && v2 >= v
+            {
+                f.value_max = Some(tidy(v2));
+                f.e = self.toks[e2 - 1].e;
+                f.t1 = e2;
+            }
+            return Some(f);
         }
         // Table cells under "in US$ million".
         if let Some(t) = self.table
@@ -1363,6 +1382,27 @@ impl<'a> Scanner<'a> {
         Some((v2 * s2.unwrap_or(1.0), s2, e))
     }
 
+    /// The second half of "37% to 38%": (value, end) when it has the same unit.
+    fn unit_range_tail(&self, start: usize, j: usize, unit: &str) -> Option<(f64, usize)> {
+        let is_dash = matches!(self.w(j), "-" | "–" | "—");
+        let is_to = self.lower_is(j, "to");
+        let is_and = self.lower_is(j, "and")
+            && (start.saturating_sub(2)..start).any(|k| self.lower_is(k, "between"));
+        if !(is_dash || is_to || is_and) {
+            return None;
+        }
+        if is_to && (start.saturating_sub(3)..start).any(|k| self.lower_is(k, "from")) {
+            return None;
+        }
+        let k = j + 1;
+        if !self.is_num(k) || !self.number_context_ok(k, true) {
+            return None;
+        }
+        let (v2, e, _) = self.number_core(k)?;
+        let (_, u2, e2) = self.unit_at(e, false)?;
+        (u2 == unit).then_some((v2, e2))
+    }
+
     /// "per share" / "a share" after a money amount.
     fn per_share_at(&self, j: usize) -> bool {
         (self.lower_is(j, "per") || self.lower_is(j, "a")) && self.lower_is(j + 1, "share")
@@ -1456,20 +1496,28 @@ impl<'a> Scanner<'a> {
                     let lower = w.chars().next().is_some_and(char::is_lowercase);
                     if lower && !NOT_NOUN.contains(&l.as_str()) {
                         let plural = (l.ends_with('s') && !l.ends_with("ss") && l.len() > 3)
-                            || matches!(l.as_str(), "people" | "staff" | "personnel" | "workers");
-                        if plural && !(l.ends_with("ous") || l.ends_with("ics") && false) {
-                            // A hyphenated modifier ("AI-related jobs") is fine; a
-                            // glued suffix is not a noun.
+                            || matches!(l.as_str(), "people" | "staff" | "personnel");
+                        if plural && !l.ends_with("ous") {
                             return Some((w, k));
                         }
                     }
-                    if !lower && words == 0 && w.chars().all(|c| c.is_uppercase()) && w.len() > 1 {
-                        // "3,000 AWS employees": an acronym modifier.
-                    } else if !lower {
+                    // Acronym plurals: "GPUs", "CPUs".
+                    if !lower
+                        && w.len() >= 3
+                        && w.ends_with('s')
+                        && w[..w.len() - 1].chars().all(|c| c.is_ascii_uppercase())
+                    {
+                        return Some((w, k));
+                    }
+                    // Capitalised modifiers ("16,000 Amazon employees") may come
+                    // before the noun, but not right after a number that ends a phrase.
+                    if !lower && words >= 2 {
                         return None;
                     }
                     words += 1;
                 }
+                // "Trainium2 chips": digits glued to a name inside the phrase.
+                Tk::Num if !t.space && words > 0 => {}
                 Tk::Punct if self.w(k) == "-" && !t.space => {}
                 _ => return None,
             }

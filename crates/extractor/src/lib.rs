@@ -321,9 +321,27 @@ impl Extractor {
             .max_by_key(|(y, c)| (*c, *y))
             .map(|(y, _)| *y);
 
+        // In a document that names its quarters fiscally ("fiscal second quarter"),
+        // a bare "third quarter" is fiscal too.
+        let doc_fiscal = raw.iter().find_map(|(_, f)| match f.period {
+            Some(RawPeriod::Quarter { fiscal, .. }) => Some(fiscal),
+            _ => None,
+        }) == Some(true);
         let mut resolved: Vec<Option<String>> = Vec::with_capacity(raw.len());
         for (_, f) in &raw {
-            let r = match (f.kind, f.period, f.date) {
+            let period = match f.period {
+                Some(RawPeriod::Quarter {
+                    fiscal: false,
+                    q,
+                    year: None,
+                }) if doc_fiscal => Some(RawPeriod::Quarter {
+                    fiscal: true,
+                    q,
+                    year: None,
+                }),
+                p => p,
+            };
+            let r = match (f.kind, period, f.date) {
                 (FactKind::Period, Some(p), _) => {
                     let s = format_period(p, &tc, fy_end);
                     match p {
@@ -357,7 +375,20 @@ impl Extractor {
         let mut focus: Option<usize> = None;
         let mut mi = 0;
         let mut ri = 0;
-        let ref_quarter = tc.reference_quarter();
+        // "The quarter" is the first quarter the document names (fiscal or calendar).
+        let ref_quarter: Option<String> = raw
+            .iter()
+            .zip(&resolved)
+            .find(|((_, f), r)| {
+                r.is_some() && matches!(f.period, Some(RawPeriod::Quarter { year: Some(_), .. }))
+            })
+            .or_else(|| {
+                raw.iter().zip(&resolved).find(|((_, f), r)| {
+                    r.is_some() && matches!(f.period, Some(RawPeriod::Quarter { .. }))
+                })
+            })
+            .and_then(|(_, r)| r.clone())
+            .or_else(|| tc.reference_quarter().map(|(y, q)| format!("{y}-Q{q}")));
         for (si, s) in sents.iter().enumerate() {
             let st = &toks[s.toks.clone()];
             while mi < mentions.len() && mentions[mi].s < s.range.start {
@@ -372,7 +403,7 @@ impl Extractor {
                 ri += 1;
             }
             let facts: Vec<RawFact> = raw[r0..ri].iter().map(|(_, f)| f.clone()).collect();
-            let cues = period_cues(text, st, ref_quarter, published);
+            let cues = period_cues(text, st, ref_quarter.as_deref(), published);
             if facts.is_empty() {
                 // Keep the focus current even without facts.
                 let _ = attrib::attribute(
@@ -564,49 +595,60 @@ fn is_heading(text: &str, toks: &[Token]) -> bool {
     caps * 10 >= words.len() * 7
 }
 
-/// Period cues that are not facts themselves: "the quarter", "quarterly", "this year".
+/// Shifts a resolved quarter ("2025-Q4", "FY2026-Q2") back by `n` quarters.
+fn shift_quarter(p: &str, n: i32) -> Option<String> {
+    let (fy, rest) = match p.strip_prefix("FY") {
+        Some(r) => ("FY", r),
+        None => ("", p),
+    };
+    let (y, q) = rest.split_once("-Q")?;
+    let idx = y.parse::<i32>().ok()? * 4 + q.parse::<i32>().ok()? - 1 - n;
+    Some(format!(
+        "{fy}{}-Q{}",
+        idx.div_euclid(4),
+        idx.rem_euclid(4) + 1
+    ))
+}
+
+/// Period cues that are not facts themselves: "the quarter", "quarterly", "this
+/// year", "the previous quarter", "the same quarter a year earlier".
 fn period_cues(
     text: &str,
     toks: &[Token],
-    ref_quarter: Option<(i32, u32)>,
+    ref_quarter: Option<&str>,
     published: Option<(i32, u32, u32)>,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+    let lw = |i: usize| w(i).to_ascii_lowercase();
     for i in 0..toks.len() {
-        let l = w(i);
-        if !(l.eq_ignore_ascii_case("quarter")
-            || l.eq_ignore_ascii_case("quarterly")
-            || l.eq_ignore_ascii_case("year"))
-        {
+        let l = lw(i);
+        if !matches!(l.as_str(), "quarter" | "quarterly" | "year") {
             continue;
         }
-        let prev = if i > 0 {
-            w(i - 1).to_ascii_lowercase()
-        } else {
-            String::new()
-        };
-        if l.eq_ignore_ascii_case("quarterly") {
-            if let Some((y, q)) = ref_quarter {
-                out.push((i, format!("{y}-Q{q}")));
+        let prev = if i > 0 { lw(i - 1) } else { String::new() };
+        if l == "quarterly" {
+            if let Some(r) = ref_quarter {
+                out.push((i, r.to_string()));
             }
             continue;
         }
-        if l.eq_ignore_ascii_case("quarter") {
-            let next = w(i + 1).to_ascii_lowercase();
-            let later = matches!(next.as_str(), "earlier" | "ago")
-                || (next == "a" && matches!(w(i + 3), "earlier" | "ago"));
-            if matches!(prev.as_str(), "the" | "this" | "same") && !later && next != ","
-                || prev == "latest" && false
-            {
-                if let Some((y, q)) = ref_quarter {
-                    out.push((i, format!("{y}-Q{q}")));
-                }
-            } else if prev == "same"
-                && later
-                && let Some((y, q)) = ref_quarter
-            {
-                out.push((i, format!("{}-Q{q}", y - 1)));
+        if l == "quarter" {
+            let Some(r) = ref_quarter else { continue };
+            let a_year = (lw(i + 1) == "a" && matches!(lw(i + 2).as_str(), "year"))
+                && matches!(lw(i + 3).as_str(), "earlier" | "ago" | "before");
+            let year_ago = prev == "year-ago" || (prev == "ago" && i > 1 && lw(i - 2) == "-");
+            let shifted = if matches!(prev.as_str(), "previous" | "prior" | "preceding" | "last") {
+                shift_quarter(r, 1)
+            } else if a_year || year_ago || (prev == "same" && lw(i + 1) == "last") {
+                shift_quarter(r, 4)
+            } else if matches!(prev.as_str(), "the" | "this" | "same" | "current") {
+                Some(r.to_string())
+            } else {
+                None
+            };
+            if let Some(p) = shifted {
+                out.push((i, p));
             }
             continue;
         }
@@ -619,7 +661,7 @@ fn period_cues(
                 _ => None,
             };
             if let Some(y) = y
-                && !w(i + 1).eq_ignore_ascii_case("ago")
+                && lw(i + 1) != "ago"
             {
                 out.push((i, y.to_string()));
             }

@@ -236,6 +236,10 @@ pub fn singular(w: &str) -> String {
         "data" | "series" | "news" | "staff" | "personnel" | "analytics" => return l,
         _ => {}
     }
+    // Acronym plurals: "GPUs" → "gpu".
+    if w.len() > 2 && w.ends_with('s') && w[..w.len() - 1].chars().all(|c| c.is_ascii_uppercase()) {
+        return l[..l.len() - 1].to_string();
+    }
     if let Some(stem) = l.strip_suffix("ies")
         && l.len() > 4
     {
