@@ -103,7 +103,7 @@ pub(crate) fn extract(doc: &Doc, meta: &Meta) -> String {
     let container = choose_container(doc, &blocks, meta);
     let chosen: Vec<&Block> = blocks
         .iter()
-        .filter(|b| container.iter().any(|&c| doc.is_within(b.el, c)))
+        .filter(|b| doc.is_within(b.el, container))
         .collect();
     render(&filter_blocks(&chosen, meta))
 }
@@ -182,8 +182,9 @@ fn hard_skips(doc: &Doc) -> Vec<bool> {
     skip
 }
 
-/// Class/id words that mark boilerplate. Matched against the tokens of the element's
-/// class and id (split at non-alphanumerics); entries ending in `*` match as a prefix.
+/// Class/id words that mark boilerplate. Matched against the words of each class
+/// name and the id (split at `-`, `_` and case changes are not split); entries ending
+/// in `*` match as a prefix.
 const BOILERPLATE: &[&str] = &[
     "share*",
     "sharing",
@@ -216,7 +217,6 @@ const BOILERPLATE: &[&str] = &[
     "sidebar",
     "widget*",
     "breadcrumb*",
-    "breadcrumbs",
     "nav",
     "navbar",
     "navigation",
@@ -250,13 +250,10 @@ const BOILERPLATE: &[&str] = &[
     "jump",
     "rating",
     "reactions",
-    "hidden",
     "visually",
     "sr",
-    "screen",
     "offscreen",
     "login",
-    "paywall",
     "meta",
     "dateline",
     "timestamp",
@@ -264,8 +261,6 @@ const BOILERPLATE: &[&str] = &[
     "time",
     "headline",
     "kicker",
-    "breaking",
-    "alert",
     "readmore",
     "more",
     "next",
@@ -277,63 +272,182 @@ const BOILERPLATE: &[&str] = &[
     "recirc*",
 ];
 
-/// Class/id words that mark the article body; they veto [`BOILERPLATE`].
-const CONTENT_WORDS: &[&str] = &[
+/// Words that make a class name innocent even next to a boilerplate word: embedded
+/// posts and quotes are part of the article.
+const EMBED_WORDS: &[&str] = &["embed", "embedded", "tweet", "quote", "blockquote"];
+
+/// Words a class name of the article body itself is made of ...
+const BODY_NAME_WORDS: &[&str] = &[
     "article",
-    "articlebody",
+    "story",
+    "entry",
+    "post",
+    "main",
     "body",
     "content",
-    "entry",
-    "main",
-    "post",
-    "story",
-    "storybody",
     "text",
-    "prose",
-    "richtext",
+    "news",
     "blog",
     "page",
+    "field",
+    "item",
+    "rich",
+    "richtext",
+    "prose",
+    "inner",
+    "wrapper",
+    "container",
+    "detail",
+    "details",
+    "single",
+    "articlebody",
+    "storybody",
+    "full",
+];
+/// ... of which at least one of these.
+const BODY_NAME_HEADS: &[&str] = &[
+    "body",
+    "content",
+    "text",
+    "richtext",
+    "prose",
+    "articlebody",
+    "storybody",
 ];
 
-/// Whether a class/id string names boilerplate (and not the body itself).
-fn boilerplate_name(class_id: &str) -> bool {
-    if class_id.is_empty() {
-        return false;
-    }
-    let mut bad = false;
-    for tok in class_id
-        .split(|c: char| !c.is_ascii_alphanumeric())
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
-    {
-        if CONTENT_WORDS.contains(&tok) {
-            return false;
-        }
-        if !bad {
-            bad = BOILERPLATE.iter().any(|p| match p.strip_suffix('*') {
-                Some(prefix) => tok.starts_with(prefix),
-                None => *p == tok,
+}
+
+/// Whether a class/id string names boilerplate. Each class name (and the id) is judged
+/// on its own: `article-share` is boilerplate, `article-body` is the body and wins over
+/// any other name on the same element, `social-media-embed` is an embed.
+fn boilerplate_name(class_id: &str) -> bool {
+    let mut bad = false;
+    for name in class_id.split_whitespace() {
+        let mut all_body = true;
+        let mut head = false;
+        let mut has_bad = false;
+        let mut embed = false;
+        for w in words(name) {
+            all_body &= BODY_NAME_WORDS.contains(&w);
+            head |= BODY_NAME_HEADS.contains(&w);
+            embed |= EMBED_WORDS.contains(&w);
+            has_bad |= BOILERPLATE.iter().any(|p| match p.strip_suffix('*') {
+                Some(prefix) => w.starts_with(prefix),
+                None => *p == w,
             });
         }
+        if all_body && head {
+            return false;
+        }
+        bad |= has_bad && !embed;
     }
     bad
 }
 
-/// Elements skipped because their class/id names boilerplate, with their subtrees
-/// (includes [`hard_skips`]). An element holding more than half of the page's prose is
-/// never skipped this way: a name cannot outweigh that much text.
+/// Per-element sums over the blocks of a first flattening pass.
+struct Stats {
+    /// Weight of prose blocks under each element.
+    prose: Vec<f32>,
+    /// Number of blocks under each element.
+    blocks: Vec<u32>,
+    /// Index of the first block under each element.
+    first_block: Vec<Option<u32>>,
+    /// Number of `itemprop=articleBody` elements at or under each element.
+    semantic: Vec<u32>,
+    /// Visible text weight and link text weight of each element's subtree, and its
+    /// number of links.
+    text: Vec<f32>,
+    links_w: Vec<f32>,
+    links: Vec<u32>,
+}
+
+impl Stats {
+    fn new(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Stats {
+        let n = doc.els.len();
+        let mut st = Stats {
+            prose: vec![0.0; n],
+            blocks: vec![0; n],
+            first_block: vec![None; n],
+            semantic: vec![0; n],
+            text: vec![0.0; n],
+            links_w: vec![0.0; n],
+            links: vec![0; n],
+        };
+        for (bi, b) in blocks.iter().enumerate() {
+            if b.is_prose() {
+                st.prose[b.el] += b.weight;
+            }
+            st.blocks[b.el] += 1;
+            // First block: set on ancestors until one already has it (amortised O(n)).
+            let mut node = b.el;
+            while st.first_block[node].is_none() {
+                st.first_block[node] = u32::try_from(bi).ok();
+                if node == 0 {
+                    break;
+                }
+                node = doc.els[node].parent;
+            }
+        }
+        // Own text and link text of each element (direct text children only).
+        let mut in_link = vec![false; n];
+        for (i, el) in doc.els.iter().enumerate() {
+            if hard[i] {
+                continue;
+            }
+            in_link[i] = (i > 0 && in_link[el.parent]) || &*el.tag == "a";
+            if &*el.tag == "a" {
+                st.links[i] += 1;
+            }
+            if el
+                .attr("itemprop")
+                .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
+            {
+                st.semantic[i] += 1;
+            }
+            for c in &el.children {
+                if let Child::Text(a, b) = *c {
+                    let w = weight(doc.slice(a, b));
+                    st.text[i] += w;
+                    if in_link[i] {
+                        st.links_w[i] += w;
+                    }
+                }
+            }
+        }
+        for i in (1..n).rev() {
+            if hard[i] {
+                continue;
+            }
+            let p = doc.els[i].parent;
+            st.prose[p] += st.prose[i];
+            st.blocks[p] += st.blocks[i];
+            st.semantic[p] += st.semantic[i];
+            st.text[p] += st.text[i];
+            st.links_w[p] += st.links_w[i];
+            st.links[p] += st.links[i];
+        }
+        st
+    }
+}
+
+/// Elements skipped for what they look like rather than what they are, with their
+/// subtrees (includes [`hard_skips`]):
+/// - a class/id naming boilerplate ([`boilerplate_name`]), unless the element holds
+///   more than half of the page's prose or an `itemprop=articleBody`;
+/// - a `header` without much prose;
+/// - an inline element holding three or more links and little else (a hover card or
+///   link cluster inside a paragraph);
+/// - a "teaser card": one of three or more same-looking siblings, each a short
+///   linked title followed by a short blurb (lists of other stories).
 fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     let n = doc.els.len();
-    // Prose weight under each element, accumulated bottom-up (children have larger ids).
-    let mut prose = vec![0f32; n];
-    for b in blocks.iter().filter(|b| b.is_prose()) {
-        prose[b.el] += b.weight;
-    }
-    for i in (1..n).rev() {
-        let p = doc.els[i].parent;
-        prose[p] += prose[i];
-    }
-    let total = prose[0].max(1.0);
+    let st = Stats::new(doc, blocks, hard);
+    let total = st.prose[0].max(1.0);
     let mut skip = hard.to_vec();
+    let cards = teaser_cards(doc, blocks, &st, hard);
     for i in 1..n {
         if skip[i] {
             continue;
@@ -343,21 +457,72 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
             continue;
         }
         let el = &doc.els[i];
-        if matches!(&*el.tag, "body" | "html" | "main" | "article")
-            || el
-                .attr("itemprop")
-                .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
-        {
+        if cards[i] {
+            skip[i] = true;
             continue;
         }
-        if boilerplate_name(&el.class_id) && prose[i] <= 0.5 * total {
+        if matches!(&*el.tag, "body" | "html" | "main" | "article") || st.semantic[i] > 0 {
+            continue;
+        }
+        let big = st.prose[i] > 0.5 * total && st.semantic[0] == 0;
+        if boilerplate_name(&el.class_id) && !big {
             skip[i] = true;
         }
-        if &*el.tag == "header" && prose[i] <= 0.2 * total {
+        if &*el.tag == "header" && st.prose[i] <= 0.2 * total {
+            skip[i] = true;
+        }
+        if !is_block_tag(&el.tag)
+            && st.links[i] >= 3
+            && st.links_w[i] >= 0.8 * st.text[i]
+            && &*el.tag != "a"
+        {
             skip[i] = true;
         }
     }
     skip
+}
+
+/// Marks teaser cards: see [`soft_skips`].
+fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<bool> {
+    let n = doc.els.len();
+    let is_card = |i: Id| {
+        let nb = st.blocks[i];
+        if !(2..=6).contains(&nb) || st.prose[i] > 500.0 || st.text[i] > 900.0 {
+            return false;
+        }
+        let Some(first) = st.first_block[i].and_then(|b| blocks.get(b as usize)) else {
+            return false;
+        };
+        first.is_linky() && first.weight <= 200.0
+    };
+    let mut out = vec![false; n];
+    for (p, el) in doc.els.iter().enumerate() {
+        if hard[p] {
+            continue;
+        }
+        let kids: Vec<Id> = el
+            .children
+            .iter()
+            .filter_map(|c| match *c {
+                Child::El(e) if !hard[e] && st.blocks[e] > 0 => Some(e),
+                _ => None,
+            })
+            .collect();
+        if kids.len() < 3 {
+            continue;
+        }
+        let cards: Vec<(Id, (&str, &str))> = kids
+            .iter()
+            .filter(|&&k| is_card(k))
+            .map(|&k| (k, signature(doc, k)))
+            .collect();
+        for (k, sig) in &cards {
+            if cards.iter().filter(|(_, s)| s == sig).count() >= 3 {
+                out[*k] = true;
+            }
+        }
+    }
+    out
 }
 
 // ---- 2. flatten -----------------------------------------------------------------
@@ -527,33 +692,34 @@ fn flush(doc: &Doc, p: &mut Pending, out: &mut Vec<Block>) {
     p.link_chars = 0.0;
 }
 
-/// Length of `s` weighted by script: CJK characters count 3, Hangul 2, others 1;
-/// whitespace counts 0.
+/// Length of `s` weighted by script (see [`weight_of`]).
 fn weight(s: &str) -> f32 {
-    let mut w = 0.0;
-    for c in s.chars() {
-        let cp = c as u32;
-        w += if c.is_whitespace() {
-            0.0
-        } else if (0x3040..=0x30FF).contains(&cp)
-            || (0x3400..=0x4DBF).contains(&cp)
-            || (0x4E00..=0x9FFF).contains(&cp)
-            || (0xF900..=0xFAFF).contains(&cp)
-        {
-            3.0
-        } else if (0xAC00..=0xD7AF).contains(&cp) {
-            2.0
-        } else {
-            1.0
-        };
+    s.chars().map(weight_of).sum()
+}
+
+/// How much one character counts: Chinese characters and kana 3, Hangul 2,
+/// whitespace 0, anything else 1.
+fn weight_of(c: char) -> f32 {
+    let cp = c as u32;
+    if c.is_whitespace() {
+        0.0
+    } else if (0x3040..=0x30FF).contains(&cp)
+        || (0x3400..=0x4DBF).contains(&cp)
+        || (0x4E00..=0x9FFF).contains(&cp)
+        || (0xF900..=0xFAFF).contains(&cp)
+    {
+        3.0
+    } else if (0xAC00..=0xD7AF).contains(&cp) {
+        2.0
+    } else {
+        1.0
     }
-    w
 }
 
 // ---- 3 & 4. score and merge -------------------------------------------------------
 
 /// The element(s) whose blocks make up the body.
-fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Vec<Id> {
+fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Id {
     let n = doc.els.len();
     let mut score = vec![0f32; n];
     let mut prose = vec![0f32; n];
@@ -596,40 +762,145 @@ fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Vec<Id> {
             best = i;
         }
     }
+    let body = doc.first("body").unwrap_or(0);
     if score[best] <= 0.0 {
-        // No prose at all: take everything that is not link-heavy.
-        return vec![doc.first("body").unwrap_or(0)];
+        // No prose at all: the whole body, left to the block filter.
+        return body;
     }
-    // Climb while the parent holds clearly more prose than the core (the body is
-    // split into sibling groups) — the parent then adds prose, not just noise.
+    let mut core = climb(doc, best, &prose, &noise);
+    // The semantic container, when the page marks one and it carries real prose.
+    let semantic = (0..n)
+        .filter(|&i| {
+            doc.els[i]
+                .attr("itemprop")
+                .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
+        })
+        .max_by(|&a, &b| prose[a].total_cmp(&prose[b]));
+    if let Some(s) = semantic {
+        if prose[s] > 0.0 && (prose[s] >= 0.3 * prose[core] || doc.is_within(core, s)) {
+            core = s;
+        }
+    }
+    if let Some(ld) = meta.jsonld_body.as_deref() {
+        let mut candidates: Vec<Id> = vec![core, best];
+        let mut a = core;
+        while a != 0 && a != body {
+            a = doc.els[a].parent;
+            candidates.push(a);
+        }
+        let mut ranked: Vec<Id> = (1..n).filter(|&i| score[i] > 0.0).collect();
+        ranked.sort_by(|&x, &y| score[y].total_cmp(&score[x]));
+        candidates.extend(ranked.into_iter().take(10));
+        candidates.extend(semantic);
+        if let Some(c) = jsonld_cross_check(doc, blocks, ld, core, &candidates) {
+            core = c;
+        }
+    }
+    core
+}
+
+/// Climbs from `best` (the element directly holding the most prose) to the ancestor
+/// that holds the whole body when the body is split into several groups: an ancestor
+/// is taken when it adds prose that lives in elements shaped like `best` (an article
+/// cut into chunks around ads), or when it adds at least half as much prose again
+/// with little noise.
+fn climb(doc: &Doc, best: Id, prose: &[f32], noise: &[f32]) -> Id {
+    let sig = signature(doc, best);
     let mut core = best;
-    while core != 0 {
-        let parent = doc.els[core].parent;
-        if parent == 0 || matches!(&*doc.els[parent].tag, "body" | "html") {
+    let mut a = best;
+    for _ in 0..8 {
+        let parent = doc.els[a].parent;
+        if parent == a || matches!(&*doc.els[parent].tag, "body" | "html" | "#root") {
             break;
         }
-        let gain = prose[parent] - prose[core];
-        let extra_noise = noise[parent] - noise[core];
-        if gain >= 0.25 * prose[core] && gain > extra_noise {
-            core = parent;
-        } else {
-            break;
+        a = parent;
+        let gain = prose[a] - prose[core];
+        if gain <= 0.0 {
+            continue;
+        }
+        let extra_noise = noise[a] - noise[core];
+        let lookalike = (a + 1..doc.els[a].end)
+            .any(|e| !doc.is_within(e, core) && prose[e] >= 0.5 * gain && signature(doc, e) == sig);
+        if lookalike || (gain >= 0.5 * prose[core] && extra_noise <= 0.3 * gain) {
+            core = a;
         }
     }
-    // Semantic containers as a cross-check: prefer one that holds nearly all the core's
-    // prose and not much more of anything else.
-    for (i, el) in doc.els.iter().enumerate() {
-        let semantic = el
-            .attr("itemprop")
-            .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"));
-        if semantic && prose[i] >= 0.8 * prose[core] && !doc.is_within(i, core) {
-            if doc.is_within(core, i) && prose[i] <= 1.5 * prose[core] {
-                core = i;
+    core
+}
+
+/// An element's shape: its tag and first class name without trailing digits.
+fn signature(doc: &Doc, i: Id) -> (&str, &str) {
+    let el = &doc.els[i];
+    let first_class = el
+        .class_id
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    (&el.tag, first_class)
+}
+
+/// A better element than `core` according to JSON-LD `articleBody`, if `core` misses
+/// much of it. JSON-LD bodies are often truncated or hold only the summary, so only
+/// recall counts: a candidate must cover clearly more of the JSON-LD words than
+/// `core`, and among those that cover nearly the most, the most precise wins.
+fn jsonld_cross_check(
+    doc: &Doc,
+    blocks: &[Block],
+    ld: &str,
+    core: Id,
+    candidates: &[Id],
+) -> Option<Id> {
+    use std::collections::HashSet;
+    let target: HashSet<String> = tokens(ld).collect();
+    if target.len() < 30 {
+        return None;
+    }
+    let agreement = |c: Id| {
+        let mut got = HashSet::new();
+        for b in blocks
+            .iter()
+            .filter(|b| doc.is_within(b.el, c) && !b.is_linky())
+        {
+            for l in &b.lines {
+                got.extend(tokens(l));
             }
         }
+        let hit = got.intersection(&target).count() as f32;
+        let precision = if got.is_empty() {
+            0.0
+        } else {
+            hit / got.len() as f32
+        };
+        (hit / target.len() as f32, precision)
+    };
+    let (core_recall, _) = agreement(core);
+    if core_recall >= 0.7 {
+        return None;
     }
-    let _ = meta;
-    vec![core]
+    let scored: Vec<(Id, (f32, f32))> = candidates.iter().map(|&c| (c, agreement(c))).collect();
+    let top_recall = scored.iter().map(|(_, (r, _))| *r).fold(0.0, f32::max);
+    if top_recall < core_recall + 0.2 {
+        return None;
+    }
+    scored
+        .into_iter()
+        .filter(|(_, (r, _))| *r >= top_recall - 0.05)
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
+        .map(|(c, _)| c)
+}
+
+/// Lower-case word tokens; CJK characters are one token each.
+fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            if w.chars().any(|c| weight_of(c) > 1.0) {
+                w.chars().map(String::from).collect::<Vec<_>>()
+            } else {
+                vec![w.to_lowercase()]
+            }
+        })
 }
 
 // ---- 5. filter ------------------------------------------------------------------
@@ -693,7 +964,10 @@ mod tests {
         assert!(boilerplate_name("related-stories list"));
         assert!(boilerplate_name("ad"));
         assert!(!boilerplate_name("header-ad-free article-body"));
-        assert!(!boilerplate_name("headline-wrapper-x content"));
+        assert!(boilerplate_name("article-share"));
+        assert!(boilerplate_name("related-content"));
+        assert!(!boilerplate_name("social-media-embed"));
+        assert!(!boilerplate_name("entry-content"));
         assert!(!boilerplate_name("download"));
         assert!(!boilerplate_name(""));
     }

@@ -50,6 +50,9 @@ pub(crate) struct El {
     pub parent: Id,
     /// Depth below the root (root = 0).
     pub depth: u32,
+    /// One past the last descendant: the subtree of element `i` is `i..end`, because
+    /// elements are stored in document (pre-)order.
+    pub end: Id,
     /// Children in document order.
     pub children: Vec<Child>,
     /// `class` and `id` joined by a space, lower-cased.
@@ -86,6 +89,7 @@ impl Doc {
                 tag: "#root".into(),
                 parent: 0,
                 depth: 0,
+                end: 1,
                 children: Vec::new(),
                 class_id: "".into(),
                 attrs: Vec::new(),
@@ -121,6 +125,7 @@ impl Doc {
                         tag: e.name().to_ascii_lowercase().into_boxed_str(),
                         parent,
                         depth,
+                        end: id + 1,
                         children: Vec::new(),
                         class_id: class_id.into_boxed_str(),
                         attrs,
@@ -141,6 +146,12 @@ impl Doc {
                     }
                 }
                 _ => {}
+            }
+        }
+        for i in (1..doc.els.len()).rev() {
+            let (end, parent) = (doc.els[i].end, doc.els[i].parent);
+            if doc.els[parent].end < end {
+                doc.els[parent].end = end;
             }
         }
         doc
@@ -185,16 +196,7 @@ impl Doc {
 
     /// Whether `anc` is `id` or one of its ancestors.
     pub fn is_within(&self, id: Id, anc: Id) -> bool {
-        let mut n = id;
-        loop {
-            if n == anc {
-                return true;
-            }
-            if n == 0 || n < anc {
-                return false;
-            }
-            n = self.els[n].parent;
-        }
+        self.els.get(anc).is_some_and(|a| anc <= id && id < a.end)
     }
 }
 
