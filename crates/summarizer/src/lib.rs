@@ -92,5 +92,60 @@ mod tests {
     #[test]
     fn settings_default_and_deserialize() {
         assert_eq!(Settings::default().sentences, 3);
+        let s: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, Settings::default());
+        let s: Settings = serde_json::from_str(r#"{"sentences": 5}"#).unwrap();
+        assert_eq!(s.sentences, 5);
+        assert!(serde_json::from_str::<Settings>(r#"{"sentence": 5}"#).is_err());
+    }
+
+    #[test]
+    fn fragments_and_repeats_are_skipped() {
+        let text = "Quarterly results\n\n\
+                    Acme said revenue rose 12% to $4.2 billion in the quarter, beating forecasts.\n\n\
+                    Acme said revenue rose 12% to $4.2 billion in the quarter, beating forecasts again.\n\n\
+                    Revenue from rockets grew fastest, Acme said, while satellite revenue fell.\n\n\
+                    OK.";
+        let s = summarize(text, Some("Acme revenue rises"), &[], 2);
+        assert_eq!(s.len(), 2);
+        assert!(
+            s.iter().all(|x| x != "Quarterly results" && x != "OK."),
+            "{s:?}"
+        );
+        let repeats = s
+            .iter()
+            .filter(|x| x.starts_with("Acme said revenue rose"))
+            .count();
+        assert_eq!(repeats, 1, "{s:?}");
+        // With nothing else left, fragments are used.
+        assert_eq!(
+            summarize("Heading\n\nAnother heading", None, &[], 3).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn long_texts_stay_fast_and_bounded() {
+        let para = "Cloud revenue rose 5% as the company added capacity in Ohio. ";
+        let text: String = (0..3000)
+            .map(|i| format!("{para}Item {i} shipped late. "))
+            .collect();
+        let s = summarize(&text, None, &[], 7);
+        assert_eq!(s.len(), 7);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn summaries_are_ordered_quotes(s in "\\PC{0,400}", n in 0usize..6) {
+            let text = factwire_core::text::normalize_text(&s);
+            let out = summarize(&text, Some("title"), &[], n);
+            proptest::prop_assert!(out.len() <= n);
+            let mut from = 0;
+            for sentence in &out {
+                let at = text[from..].find(sentence.as_str());
+                proptest::prop_assert!(at.is_some(), "{:?} not after {}", sentence, from);
+                from += at.unwrap_or(0) + sentence.len();
+            }
+        }
     }
 }

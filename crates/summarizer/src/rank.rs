@@ -38,19 +38,21 @@
 //! fragments (headings and bullets without a full stop, sentences under
 //! [`MIN_WORDS`] words) are set aside, and used only when nothing else is left.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use factwire_core::Fact;
 use factwire_core::text::CharIndex;
 
-use crate::tokens::{TermSink, word_count};
+use crate::tokens::{FastMap, TermSink, word_count};
 
 /// Sentences shorter than this many words are picked only when nothing else is left.
 pub(crate) const MIN_WORDS: usize = 5;
 /// A sentence sharing more than this share of its content terms with a more probable
 /// sentence is a near-duplicate.
 const DUPLICATE_SHARE: f64 = 0.8;
+/// Near-duplicates are looked for among this many most probable sentences only, which
+/// keeps very long texts linear; a repeat further down would not be picked anyway.
+const DUPLICATE_WINDOW: usize = 64;
 /// Slope of the logistic curve from centrality z-score to probability.
 const SLOPE: f64 = 2.0;
 /// Log-odds bonus of the first sentence.
@@ -92,7 +94,7 @@ pub(crate) fn select(
         return ranges;
     }
     let mut sink = TermSink::default();
-    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut vocab: FastMap<String, u32> = FastMap::default();
     let mut bag = |s: &str, sink: &mut TermSink| -> Vec<(u32, u32)> {
         let mut ids: Vec<u32> = Vec::new();
         sink.terms(s, |t| {
@@ -232,6 +234,7 @@ fn candidates(units: &[Unit], p: &[f64], n: usize) -> Vec<usize> {
             fragments.push(i);
         } else if kept
             .iter()
+            .take(DUPLICATE_WINDOW)
             .any(|&j| shared_share(&units[i].terms, &units[j].terms) > DUPLICATE_SHARE)
         {
             duplicates.push(i);
@@ -384,7 +387,7 @@ mod tests {
         let text = "Cloud revenue grew fast. Cloud revenue and cloud margins grew. \
                     The cafeteria served soup. Margins in cloud grew.";
         let mut sink = TermSink::default();
-        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut vocab: FastMap<String, u32> = FastMap::default();
         let units: Vec<Unit> = factwire_core::text::sentences(text)
             .into_iter()
             .map(|r| {

@@ -163,8 +163,44 @@ const STOP_WORDS: &[&str] = &[
 
 /// Whether `w` (lower case) is a stop word.
 fn is_stop(w: &str) -> bool {
-    STOP_WORDS.binary_search(&w).is_ok()
+    // No stop word is longer than 10 bytes or starts with a digit: skip the search.
+    if w.len() > 10 || w.as_bytes().first().is_none_or(u8::is_ascii_digit) {
+        return false;
+    }
+    STOP_SET.contains(w)
 }
+
+/// [`STOP_WORDS`] as a hash set, built on first use.
+static STOP_SET: std::sync::LazyLock<
+    std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>,
+> = std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// FNV-1a: a fast hash for the short keys of per-article vocabularies (no need for
+/// SipHash's flood resistance on a map that lives for one article).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap` keyed by short strings, hashed with [`Fnv`].
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Suffix rules: (suffix, replacement, shortest stem that may remain).
 const SUFFIXES: &[(&str, &str, usize)] = &[
@@ -326,8 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_and_unique() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 10 && is_stop(w)));
+        assert!(!is_stop("revenue") && !is_stop("said") && !is_stop("2025"));
     }
 
     #[test]
