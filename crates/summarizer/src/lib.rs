@@ -1,15 +1,20 @@
 //! Extractive summaries of news articles, and story digests across articles.
 //!
-//! [`summarize`] picks `n` sentences of an article, word for word and in article
-//! order. Sentences are split by [`factwire_core::text::sentences`], which knows
-//! news text (`U.S.`, `Inc.`, `Jan. 28`, `$35.6 bn.`, headings without full stops).
-//! Each sentence is scored by centrality in a sentence-similarity graph (TextRank),
-//! its position, its overlap with the headline and its density of facts, and the best
-//! are picked greedily with near-repeats skipped. See the `rank` module source for
-//! the exact signals.
+//! # Summaries
 //!
-//! This crate is pure and synchronous: it does no I/O, keeps no state and never
-//! panics on odd input (an empty text gives an empty summary).
+//! [`summarize`] picks `n` sentences of an article, word for word and in article
+//! order. Sentences come from [`factwire_core::text::sentences`], which knows news
+//! text (`U.S.`, `Inc.`, `Jan. 28`, `$35.6 bn.`, folded bullet lists, headings
+//! without full stops). Each sentence gets a probability of belonging in a summary
+//! from its centrality (cosine similarity with the rest of the article, i.e. its
+//! degree in the sentence-similarity graph), its position, its overlap with the
+//! headline and its density of facts; then the `n` sentences that maximise the
+//! expected F-measure against a full summary are chosen, so long, central sentences
+//! win over short ones, and near-repeats and fragments are skipped. The `rank`
+//! module's source documents every signal and constant.
+//!
+//! On the 50-article BBC development set (references ≈ 45 % of the article), ROUGE-2
+//! F is 58.1 at `n = 3` and 70.7 at `n = 7` (TextRank: 53.4 at `n = 3`).
 //!
 //! ```
 //! let text = "Acme Corp. said revenue rose 12% to $4.2 billion in the quarter. \
@@ -19,6 +24,30 @@
 //! assert_eq!(summary.len(), 2);
 //! assert!(summary[0].starts_with("Acme Corp. said revenue rose 12%"));
 //! ```
+//!
+//! # Digests
+//!
+//! The [`digest`] module groups stored articles into stories and tells each one:
+//!
+//! - [`build_digest`]`(&[DigestArticle], &DigestOptions) -> Digest`: folds
+//!   syndicated copies into their originals, groups articles about the same event
+//!   (shared terms, entities and fact keys), ranks stories by outlets and recency,
+//!   and gives each a headline, a summary from its best article, its outlets with
+//!   links, and its [`KeyFigure`]s: facts grouped by `(subject, metric, period)`
+//!   with the consensus value, the number of articles reporting it and values that
+//!   disagree beyond rounding flagged.
+//! - [`consolidate`]`(&[FactRow]) -> Vec<Consolidated>`: the same grouping over
+//!   exported fact rows, for `factwire facts --consolidate` (value, range, articles,
+//!   first seen, sources).
+//! - [`render_markdown`] and [`render_html`] (one self-contained page with inline
+//!   CSS and SVG charts of a subject's metric over periods); every type is
+//!   `Serialize` for JSON.
+//!
+//! [`FactRow`]: factwire_core::FactRow
+//!
+//! This crate is pure and synchronous: it does no I/O, keeps no state and never
+//! panics on odd input (an empty text gives an empty summary, no articles an empty
+//! digest). Nothing in it can fail, so it has no error type.
 
 use serde::Deserialize;
 

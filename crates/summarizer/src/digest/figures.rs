@@ -142,11 +142,48 @@ pub(crate) fn group<'a>(reports: &[Report<'a>]) -> Vec<(KeyFigure, Vec<Report<'a
     out.sort_by(|a, b| {
         b.0.articles
             .cmp(&a.0.articles)
+            .then_with(|| metric_rank(&a.0.metric).cmp(&metric_rank(&b.0.metric)))
             .then_with(|| a.0.subject.cmp(&b.0.subject))
             .then_with(|| a.0.metric.cmp(&b.0.metric))
             .then_with(|| a.0.period.cmp(&b.0.period))
     });
     out
+}
+
+/// The contract's metric vocabulary, roughly in the order a reader looks for them.
+const METRIC_ORDER: &[&str] = &[
+    "revenue",
+    "growth",
+    "operating_income",
+    "net_income",
+    "operating_margin",
+    "eps",
+    "guidance",
+    "estimate",
+    "run_rate",
+    "backlog",
+    "capex",
+    "free_cash_flow",
+    "contract_value",
+    "investment",
+    "market_value",
+    "share_price",
+    "price_target",
+    "headcount",
+    "layoffs",
+    "customers",
+    "users",
+    "capacity",
+    "share",
+    "cost",
+];
+
+/// Where a metric sorts among figures reported equally often (unknown ones last).
+fn metric_rank(m: &str) -> usize {
+    METRIC_ORDER
+        .iter()
+        .position(|x| *x == m)
+        .unwrap_or(METRIC_ORDER.len())
 }
 
 /// A variant under construction, with the precision it was written with.

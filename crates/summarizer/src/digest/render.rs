@@ -109,7 +109,7 @@ fn story_html(out: &mut String, s: &Story) {
         "<article>\n<div class=\"rank\">{}</div>\n<h2><a href=\"{}\">{}</a></h2>\n\
          <p class=\"meta\">{}</p>\n",
         s.rank,
-        esc(&s.url),
+        href(&s.url),
         esc(&s.headline),
         esc(&meta_line(s))
     );
@@ -168,7 +168,7 @@ fn story_html(out: &mut String, s: &Story) {
             out,
             "<li><b>{}</b> <a href=\"{}\">{}</a>{copy}</li>",
             esc(name),
-            esc(&o.url),
+            href(&o.url),
             esc(title)
         );
     }
@@ -296,11 +296,29 @@ fn metric_label(m: &str) -> String {
     m.replace('_', " ")
 }
 
-/// A URL safe inside a Markdown link target.
+/// A URL safe inside a Markdown link target; only `http(s)` links are kept, any
+/// other scheme (`javascript:`) becomes `#`.
 fn md_url(u: &str) -> String {
+    if !is_web_url(u) {
+        return "#".to_string();
+    }
     u.replace(' ', "%20")
         .replace('(', "%28")
         .replace(')', "%29")
+}
+
+/// An `href` attribute value: the escaped URL for `http(s)` links, `#` otherwise.
+fn href(u: &str) -> String {
+    if is_web_url(u) {
+        esc(u)
+    } else {
+        "#".to_string()
+    }
+}
+
+fn is_web_url(u: &str) -> bool {
+    let lower = u.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -369,7 +387,7 @@ tr.flag td{background:#fff6ed}tr.flag td:last-child{color:var(--flag);font-weigh
 .outlets{list-style:none;padding:0;margin:.6rem 0 0;font:14px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif}
 .outlets li{padding:.15rem 0}.outlets b{color:var(--muted);font-weight:600;margin-right:.3rem}
 .outlets a{color:var(--accent);text-decoration:none}.outlets em{color:var(--muted)}
-figure.chart{margin:.8rem 0}
+figure.chart{margin:.8rem 0}figure.chart svg{max-width:100%;height:auto}
 svg rect{fill:var(--accent);opacity:.85}svg .axis{stroke:var(--line);stroke-width:1}
 svg text{font:12px sans-serif;fill:var(--ink);text-anchor:middle}svg text.p{fill:var(--muted)}
 footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:1rem}
@@ -388,6 +406,16 @@ mod tests {
         assert_eq!(md_escape("a|b [c]"), "a\\|b \\[c\\]");
         assert_eq!(short("2026-02-05T21:30:00Z"), "2026-02-05 21:30");
         assert_eq!(plural(2, "story"), "2 stories");
+        assert_eq!(href("javascript:alert(1)"), "#");
+        assert_eq!(
+            href("https://a.example/?a=1&b=2"),
+            "https://a.example/?a=1&amp;b=2"
+        );
+        assert_eq!(
+            md_url("https://a.example/x (1)"),
+            "https://a.example/x%20%281%29"
+        );
+        assert_eq!(md_url(" JavaScript:x"), "#");
     }
 
     #[test]
