@@ -27,6 +27,7 @@ use factwire_core::{EntityKind, FactKind};
 
 use crate::entities::{Ent, Mention};
 use crate::facts::RawFact;
+use crate::fasthash::FastMap;
 use crate::gazetteer::Role;
 use crate::lex::{Tk, Token};
 
@@ -245,6 +246,90 @@ const CHANGE_CUES: &[&str] = &[
     "tumbled",
 ];
 
+/// Change words that make a percentage a change on their own.
+const STRONG_CHANGE: &[&str] = &[
+    "growth",
+    "grew",
+    "grow",
+    "grows",
+    "growing",
+    "gain",
+    "gains",
+    "gained",
+    "surge",
+    "surged",
+    "spike",
+    "jump",
+    "jumped",
+    "increase",
+    "increased",
+    "rise",
+    "rose",
+    "climbed",
+    "climbing",
+    "decline",
+    "declined",
+    "fell",
+    "dropped",
+    "year-over-year",
+    "year-on-year",
+    "yoy",
+    "accelerated",
+    "slumped",
+    "plunged",
+    "soared",
+    "tumbled",
+];
+
+const CAPACITY: &[&str] = &["capacity"];
+
+// Bits of the cue lists a word can start (see `cue_index`).
+const M_MONEY: u32 = 1;
+const M_LEVEL: u32 = 2;
+const M_STOCK: u32 = 4;
+const M_CHANGE: u32 = 8;
+const M_FIN: u32 = 16;
+const M_LAYOFF: u32 = 32;
+const M_STRONG: u32 = 64;
+const M_CAPACITY: u32 = 128;
+
+/// First word of every cue phrase → the lists it may start.
+fn cue_index() -> &'static FastMap<&'static str, u32> {
+    static INDEX: std::sync::OnceLock<FastMap<&'static str, u32>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m = FastMap::default();
+        let mut add = |p: &'static str, bit: u32| {
+            let first = p.split(' ').next().unwrap_or(p);
+            *m.entry(first).or_insert(0) |= bit;
+        };
+        for (p, _) in MONEY_CUES {
+            add(p, M_MONEY);
+        }
+        for (p, _) in PERCENT_LEVEL_CUES {
+            add(p, M_LEVEL);
+        }
+        for p in STOCK_CUES {
+            add(p, M_STOCK);
+        }
+        for p in CHANGE_CUES {
+            add(p, M_CHANGE);
+        }
+        for p in FIN_NOUNS {
+            add(p, M_FIN);
+        }
+        for p in LAYOFF_CUES {
+            add(p, M_LAYOFF);
+        }
+        for p in STRONG_CHANGE {
+            add(p, M_STRONG);
+        }
+        for p in CAPACITY {
+            add(p, M_CAPACITY);
+        }
+        m
+    })
+}
+
 /// Financial nouns: with a change cue, a percentage is `growth`.
 const FIN_NOUNS: &[&str] = &[
     "expenditures",
@@ -345,7 +430,6 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     let toks = inp.toks;
     let text = inp.text;
     let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
-    let lw = |i: usize| w(i).to_lowercase();
 
     // Token index range of each mention, and subject candidates.
     let tok_of = |byte: usize| toks.iter().position(|t| t.s >= byte).unwrap_or(toks.len());
@@ -368,6 +452,13 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
             possessive,
         });
     }
+    if inp.facts.is_empty() {
+        update_focus(inp, &cands, focus);
+        return Vec::new();
+    }
+    let view = View::new(text, toks);
+    let lw = |i: usize| view.lw(i).to_string();
+
     // Pronouns and "the company" stand for the company just named in this sentence
     // ("Microsoft said its ..."), else for the focus.
     cands.sort_by_key(|c| c.t0);
@@ -410,7 +501,6 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     }
     seg[toks.len()] = sid + 1;
 
-    let view = View::new(text, toks);
     let resp = toks
         .iter()
         .enumerate()
@@ -595,16 +685,23 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         out[k].period = period;
     }
 
-    // Focus: the first organisation named in this sentence.
+    update_focus(inp, &cands, focus);
+    out
+}
+
+/// Focus: the first organisation named (not a pronoun) in this sentence.
+fn update_focus(inp: &SentenceInput<'_>, cands: &[Cand], focus: &mut Option<usize>) {
     if let Some(c) = cands.iter().find(|c| {
+        let t = inp.toks[c.t0.min(inp.toks.len().saturating_sub(1))];
+        let first = &inp.text[t.s..t.e];
         inp.ents[c.ent].role == Role::Plain
             && inp.ents[c.ent].kind == EntityKind::Org
-            && !PRONOUNS.contains(&w(c.t0))
-            && !(lw(c.t0) == "the" || lw(c.t0) == "this")
+            && !PRONOUNS.contains(&first)
+            && !first.eq_ignore_ascii_case("the")
+            && !first.eq_ignore_ascii_case("this")
     }) {
         *focus = Some(c.ent);
     }
-    out
 }
 
 /// Share prices, market values and capex belong to the listed parent.
@@ -630,11 +727,23 @@ pub(crate) struct View {
     low: Vec<String>,
     joined: Vec<Option<String>>,
     wpos: Vec<usize>,
+    /// Which cue lists each token may start (bits `M_*`).
+    mask: Vec<u32>,
 }
 
 impl View {
     pub(crate) fn new(text: &str, toks: &[Token]) -> View {
-        let low: Vec<String> = toks.iter().map(|t| text[t.s..t.e].to_lowercase()).collect();
+        let low: Vec<String> = toks
+            .iter()
+            .map(|t| {
+                let w = &text[t.s..t.e];
+                if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
+                    w.to_lowercase()
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
         let mut joined = vec![None; toks.len()];
         let mut wpos = vec![0; toks.len() + 1];
         let mut p = 0;
@@ -664,7 +773,22 @@ impl View {
             i = j + 1;
         }
         wpos[toks.len()] = p + 1;
-        View { low, joined, wpos }
+        let idx = cue_index();
+        let mask = (0..toks.len())
+            .map(|i| {
+                idx.get(low[i].as_str()).copied().unwrap_or(0)
+                    | joined[i]
+                        .as_deref()
+                        .and_then(|j| idx.get(j).copied())
+                        .unwrap_or(0)
+            })
+            .collect();
+        View {
+            low,
+            joined,
+            wpos,
+            mask,
+        }
     }
 
     fn lw(&self, i: usize) -> &str {
@@ -718,10 +842,10 @@ fn metric_for(
             0
         })
     };
-    let nearest = |cues: &[(&str, &'static str)], same_seg: bool, max: usize| {
+    let nearest = |cues: &[(&str, &'static str)], bit: u32, same_seg: bool, max: usize| {
         let mut best: Option<(usize, &'static str)> = None;
         for i in 0..n {
-            if i >= f.t0 && i < f.t1 {
+            if v.mask[i] & bit == 0 || (i >= f.t0 && i < f.t1) {
                 continue;
             }
             for &(p, m) in cues {
@@ -743,9 +867,9 @@ fn metric_for(
         }
         best
     };
-    let has_near = |words: &[&str], same_seg: bool, max: usize| -> Option<usize> {
+    let has_near = |words: &[&str], bit: u32, same_seg: bool, max: usize| -> Option<usize> {
         (0..n)
-            .filter(|&i| !(i >= f.t0 && i < f.t1))
+            .filter(|&i| v.mask[i] & bit != 0 && !(i >= f.t0 && i < f.t1))
             .filter(|&i| {
                 words.contains(&v.lw(i))
                     || v.joined[i].as_deref().is_some_and(|j| words.contains(&j))
@@ -821,57 +945,25 @@ fn metric_for(
             if f.per_share {
                 Some("eps")
             } else {
-                nearest(MONEY_CUES, true, 15)
-                    .or_else(|| nearest(MONEY_CUES, false, 6))
+                nearest(MONEY_CUES, M_MONEY, true, 15)
+                    .or_else(|| nearest(MONEY_CUES, M_MONEY, false, 6))
                     .map(|(_, m)| m)
             }
         }
         FactKind::Percent => {
-            let level = nearest(PERCENT_LEVEL_CUES, true, 4);
+            let level = nearest(PERCENT_LEVEL_CUES, M_LEVEL, true, 4);
             let stock = STOCK_CUES
                 .iter()
-                .filter_map(|c| (0..n).find_map(|i| v.phrase_at(i, c).and_then(|_| dist(i, true))))
+                .filter_map(|c| {
+                    (0..n)
+                        .filter(|&i| v.mask[i] & M_STOCK != 0)
+                        .find_map(|i| v.phrase_at(i, c).and_then(|_| dist(i, true)))
+                })
                 .min()
                 .filter(|&d| d <= 6);
-            let change = has_near(CHANGE_CUES, true, 5);
-            let strong_change = has_near(
-                &[
-                    "growth",
-                    "grew",
-                    "grow",
-                    "grows",
-                    "growing",
-                    "gain",
-                    "gains",
-                    "gained",
-                    "surge",
-                    "surged",
-                    "spike",
-                    "jump",
-                    "jumped",
-                    "increase",
-                    "increased",
-                    "rise",
-                    "rose",
-                    "climbed",
-                    "climbing",
-                    "decline",
-                    "declined",
-                    "fell",
-                    "dropped",
-                    "year-over-year",
-                    "year-on-year",
-                    "yoy",
-                    "accelerated",
-                    "slumped",
-                    "plunged",
-                    "soared",
-                    "tumbled",
-                ],
-                true,
-                4,
-            );
-            let fin = has_near(FIN_NOUNS, false, 15);
+            let change = has_near(CHANGE_CUES, M_CHANGE, true, 5);
+            let strong_change = has_near(STRONG_CHANGE, M_STRONG, true, 4);
+            let fin = has_near(FIN_NOUNS, M_FIN, false, 15);
             let of_after = v.lw(f.t1) == "of" && change.is_none_or(|d| d > 1);
             match (level, stock, change) {
                 (Some((ld, m)), _, c) if c.is_none_or(|cd| ld <= cd) => Some(m),
@@ -894,7 +986,7 @@ fn metric_for(
                 "layoff" => Some("layoffs"),
                 "employee" | "worker" | "staff" | "job" | "role" | "position" | "person"
                 | "people" | "personnel" | "staffer" => {
-                    if has_near(LAYOFF_CUES, false, 30).is_some() {
+                    if has_near(LAYOFF_CUES, M_LAYOFF, false, 30).is_some() {
                         Some("layoffs")
                     } else if matches!(
                         unit,
@@ -912,7 +1004,7 @@ fn metric_for(
             let unit = f.unit.as_deref().unwrap_or("");
             match unit {
                 "GW" | "MW" | "kW" | "TW" => Some("capacity"),
-                "x" => has_near(&["capacity"], false, 12).map(|_| "capacity"),
+                "x" => has_near(CAPACITY, M_CAPACITY, false, 12).map(|_| "capacity"),
                 _ => None,
             }
         }

@@ -14,9 +14,11 @@
 //! product name that is the prefix of a longer one ("Claude Opus" / "Claude Opus 4.6")
 //! is merged into it. Every entity is reported once with its mention count.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::fasthash::FastMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use factwire_core::{Entity, EntityKind};
 
 use crate::gazetteer::{Gazetteer, Role};
@@ -79,6 +81,7 @@ impl Matcher {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .ok();
         Matcher { ac, pat_entry }
@@ -330,6 +333,38 @@ const TIERS: &[&str] = &[
     "Thinking", "Deep", "Think", "Codex", "Sora",
 ];
 
+const F_TITLE: u8 = 1;
+const F_SPEECH: u8 = 2;
+const F_SUFFIX: u8 = 4;
+const F_TAIL: u8 = 8;
+const F_STOP: u8 = 16;
+const F_TIER: u8 = 32;
+
+/// Word → which of the lists above it is in (one hash look-up instead of scans).
+fn word_flags() -> &'static FastMap<&'static str, u8> {
+    static FLAGS: std::sync::OnceLock<FastMap<&'static str, u8>> = std::sync::OnceLock::new();
+    FLAGS.get_or_init(|| {
+        let mut m: FastMap<&'static str, u8> = FastMap::default();
+        for (list, f) in [
+            (TITLES, F_TITLE),
+            (SPEECH, F_SPEECH),
+            (ORG_SUFFIX, F_SUFFIX),
+            (ORG_TAIL, F_TAIL),
+            (NAME_STOP, F_STOP),
+            (TIERS, F_TIER),
+        ] {
+            for w in list {
+                *m.entry(w).or_insert(0) |= f;
+            }
+        }
+        m
+    })
+}
+
+fn has(w: &str, flag: u8) -> bool {
+    word_flags().get(w).is_some_and(|f| f & flag != 0)
+}
+
 fn is_cap_word(w: &str) -> bool {
     let mut cs = w.chars();
     cs.next().is_some_and(char::is_uppercase) && w.chars().count() >= 2
@@ -341,12 +376,12 @@ pub struct Finder<'a> {
     g: &'a Gazetteer,
     m: &'a Matcher,
     ents: Vec<Ent>,
-    by_key: HashMap<String, usize>,
+    by_key: FastMap<String, usize>,
     mentions: Vec<Mention>,
     /// Start → end of every mention, for overlap checks.
     spans: BTreeMap<usize, usize>,
     /// End byte → mention, for gazetteer product mentions (extension candidates).
-    product_ends: HashMap<usize, Mention>,
+    product_ends: FastMap<usize, Mention>,
 }
 
 impl<'a> Finder<'a> {
@@ -357,10 +392,10 @@ impl<'a> Finder<'a> {
             g,
             m,
             ents: Vec::new(),
-            by_key: HashMap::new(),
+            by_key: FastMap::default(),
             mentions: Vec::new(),
             spans: BTreeMap::new(),
-            product_ends: HashMap::new(),
+            product_ends: FastMap::default(),
         }
     }
 
@@ -517,8 +552,9 @@ impl<'a> Finder<'a> {
             }
             if t.kind == Tk::Word && !heading {
                 let word = w(i);
+                let flags = word_flags().get(word).copied().unwrap_or(0);
                 // Title then name: "CEO Andy Jassy", "executives A B and C D".
-                if TITLES.contains(&word) {
+                if flags & F_TITLE != 0 {
                     let mut j = i + 1;
                     // "chief executive officer Jane Doe"
                     while j < n
@@ -555,7 +591,7 @@ impl<'a> Finder<'a> {
                     }
                 }
                 // "said Jane Doe"
-                if SPEECH.contains(&word)
+                if flags & F_SPEECH != 0
                     && let Some((s_tok, e_tok)) = self.name_at(toks, i + 1)
                     && e_tok - s_tok >= 2
                     && (e_tok >= n || matches!(w(e_tok), "," | "." | "in" | "on" | "at"))
@@ -575,7 +611,7 @@ impl<'a> Finder<'a> {
                     let looks_person = e_tok - s_tok == 2
                         && matches!(w(e_tok), ",")
                         && toks.get(e_tok + 1).is_some_and(|_| {
-                            TITLES.contains(&w(e_tok + 1))
+                            has(w(e_tok + 1), F_TITLE)
                                 || w(e_tok + 1) == "a"
                                 || w(e_tok + 1) == "an"
                                 || w(e_tok + 1) == "the"
@@ -598,7 +634,7 @@ impl<'a> Finder<'a> {
                     let e = toks[e_tok - 1].e;
                     let len = e_tok - s_tok;
                     // Corporate suffix.
-                    let suffix_tok = if ORG_SUFFIX.contains(&after)
+                    let suffix_tok = if has(after, F_SUFFIX)
                         && !toks
                             .get(e_tok)
                             .is_none_or(|t| !t.space && t.kind == Tk::Word)
@@ -621,10 +657,7 @@ impl<'a> Finder<'a> {
                         i = e_tok;
                         continue;
                     }
-                    if len >= 2
-                        && ORG_TAIL.contains(&last)
-                        && self.g.canonical(&text[s..e]).is_none()
-                    {
+                    if len >= 2 && has(last, F_TAIL) && self.g.canonical(&text[s..e]).is_none() {
                         let name = text[s..e].to_string();
                         let id = self.ent_for(&name, EntityKind::Org, s);
                         self.add_mention(s, e, id);
@@ -632,10 +665,10 @@ impl<'a> Finder<'a> {
                         continue;
                     }
                     // Person: two or three capitalised words then ", <title>" or "said".
-                    if (2..=3).contains(&len) && !ORG_TAIL.contains(&last) {
+                    if (2..=3).contains(&len) && !has(last, F_TAIL) {
                         let title_after =
-                            after == "," && (1..=4).any(|k| TITLES.contains(&w(e_tok + k)));
-                        let speech_after = SPEECH.contains(&after);
+                            after == "," && (1..=4).any(|k| has(w(e_tok + k), F_TITLE));
+                        let speech_after = has(after, F_SPEECH);
                         if title_after || speech_after {
                             self.person(toks, s_tok, e_tok);
                             i = e_tok;
@@ -663,7 +696,7 @@ impl<'a> Finder<'a> {
                     .get(j + 1)
                     .is_none_or(|n| n.space || n.kind == Tk::Punct)
                 && !toks.get(j + 1).is_some_and(|n| &text[n.s..n.e] == "%");
-            if version || TIERS.contains(&w) {
+            if version || has(w, F_TIER) {
                 any = true;
                 j += 1;
                 continue;
@@ -685,7 +718,7 @@ impl<'a> Finder<'a> {
             if t.kind != Tk::Word || !w.chars().next().is_some_and(char::is_uppercase) {
                 break;
             }
-            if NAME_STOP.contains(&w) || (words > 0 && !t.space) {
+            if has(w, F_STOP) || (words > 0 && !t.space) {
                 break;
             }
             // Initial "J." or hyphenated "Lip-Bu".
@@ -740,7 +773,7 @@ impl<'a> Finder<'a> {
 
     /// Final pass: surnames of people seen in full ("Jassy"), and product prefixes.
     pub fn finish(&mut self, toks: &[Token]) {
-        let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
+        let mut surnames: FastMap<String, Option<usize>> = FastMap::default();
         for (i, en) in self.ents.iter().enumerate() {
             if en.kind != EntityKind::Person || en.mentions == 0 {
                 continue;

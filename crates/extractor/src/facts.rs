@@ -219,6 +219,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "vs",
 ];
 
+fn is_function_word(w: &str) -> bool {
+    n::Lower::new(w).is_some_and(|l| FUNCTION_WORDS.contains(&l.as_str()))
+}
+
 /// Words that cannot be the counted noun of a count.
 const NOT_NOUN: &[&str] = &[
     "was",
@@ -480,7 +484,7 @@ impl<'a> Scanner<'a> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
-            if self.used[i] || self.blocked(i) {
+            if self.used[i] || !self.may_start(i) || self.blocked(i) {
                 i += 1;
                 continue;
             }
@@ -505,6 +509,41 @@ impl<'a> Scanner<'a> {
         }
         out.retain(|f| !f.e.eq(&f.s));
         out
+    }
+
+    /// Cheap test: can a fact start at token `i` at all?
+    fn may_start(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        match t.kind {
+            Tk::Num => true,
+            Tk::Punct => matches!(
+                self.w(i),
+                "$" | "€" | "£" | "¥" | "₹" | "₩" | "-" | "−" | "+"
+            ),
+            Tk::Word => {
+                let w = self.w(i);
+                if w.as_bytes()[0].is_ascii_uppercase() {
+                    return true;
+                }
+                // Number words, ordinals, "fiscal", "twice", "-fold" words all start
+                // with one of these letters.
+                if !matches!(
+                    w.as_bytes()[0],
+                    b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h'
+                ) {
+                    return false;
+                }
+                n::Lower::new(w).is_some_and(|l| {
+                    let l = l.as_str();
+                    n::small_word(l).is_some()
+                        || matches!(
+                            l,
+                            "first" | "second" | "third" | "fourth" | "fiscal" | "twice" | "thrice"
+                        )
+                        || l.ends_with("fold")
+                })
+            }
+        }
     }
 
     // ---------------------------------------------------------------- dates
@@ -897,7 +936,7 @@ impl<'a> Scanner<'a> {
             let cap = |k: usize| {
                 self.is_word(k)
                     && self.w(k).chars().next().is_some_and(char::is_uppercase)
-                    && !FUNCTION_WORDS.contains(&self.w(k).to_ascii_lowercase().as_str())
+                    && !is_function_word(self.w(k))
             };
             if i > 0 && cap(i - 1) && cap(j) {
                 return None;
@@ -1015,9 +1054,7 @@ impl<'a> Scanner<'a> {
             return false;
         }
         let cap = prev.chars().any(char::is_uppercase);
-        cap && i - 1 > 0
-            && !FUNCTION_WORDS.contains(&prev.to_ascii_lowercase().as_str())
-            && n::month(prev).is_none()
+        cap && i - 1 > 0 && !is_function_word(prev) && n::month(prev).is_none()
     }
 
     /// "2000 servers": a four-digit number before a plural noun is a count.
@@ -1088,14 +1125,16 @@ impl<'a> Scanner<'a> {
         if !self.is_word(i) {
             return None;
         }
-        let lw = self.w(i).to_ascii_lowercase();
-        let mut v = n::small_word(&lw)?;
+        let lower = n::Lower::new(self.w(i))?;
+        let lw = lower.as_str();
+        let mut v = n::small_word(lw)?;
         let mut j = i + 1;
-        if n::is_tens(&lw)
+        if n::is_tens(lw)
             && self.w(j) == "-"
             && self.glued(j)
-            && let Some(u) =
-                n::small_word(&self.w(j + 1).to_ascii_lowercase()).filter(|u| *u < 10.0)
+            && let Some(u) = n::Lower::new(self.w(j + 1))
+                .and_then(|l| n::small_word(l.as_str()))
+                .filter(|u| *u < 10.0)
         {
             v += u;
             j += 2;
@@ -1297,7 +1336,7 @@ impl<'a> Scanner<'a> {
             if !has_currency
                 && self.is_word(ni - 1)
                 && prev.chars().next().is_some_and(char::is_uppercase)
-                && !FUNCTION_WORDS.contains(&prev.to_ascii_lowercase().as_str())
+                && !is_function_word(prev)
                 && n::month(prev).is_none()
                 && !self.has_unit_after(ni)
             {
@@ -1637,7 +1676,9 @@ mod tests {
                 ("22.8 TB", Some(22.8), Some("TB")),
                 ("384 vCPUs", Some(384.0), Some("vCPU")),
                 ("4x", Some(4.0), Some("x")),
+                ("twice", Some(2.0), Some("x")),
                 ("nine times", Some(9.0), Some("x")),
+                ("fourfold", Some(4.0), Some("x")),
                 ("13 quarters", Some(13.0), Some("quarter")),
                 ("seven-year", Some(7.0), Some("year")),
                 ("3nm", Some(3.0), Some("nm")),

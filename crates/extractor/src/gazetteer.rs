@@ -88,6 +88,8 @@ pub struct Entry {
 pub struct Gazetteer {
     entries: Vec<Entry>,
     by_name: HashMap<String, usize>,
+    /// Lower-cased alias → entry (later entries win).
+    by_alias: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -174,11 +176,21 @@ impl Gazetteer {
 
     fn push(&mut self, e: Entry) {
         let key = e.name.to_lowercase();
-        if let Some(&i) = self.by_name.get(&key) {
-            self.entries[i] = e;
-        } else {
-            self.by_name.insert(key, self.entries.len());
-            self.entries.push(e);
+        let i = match self.by_name.get(&key) {
+            Some(&i) => {
+                // Drop the replaced entry's aliases from the index.
+                self.by_alias.retain(|_, v| *v != i);
+                self.entries[i] = e;
+                i
+            }
+            None => {
+                self.by_name.insert(key, self.entries.len());
+                self.entries.push(e);
+                self.entries.len() - 1
+            }
+        };
+        for a in &self.entries[i].aliases {
+            self.by_alias.insert(a.to_lowercase(), i);
         }
     }
 
@@ -200,10 +212,9 @@ impl Gazetteer {
         if let Some(&i) = self.by_name.get(&key) {
             return Some(&self.entries[i].name);
         }
-        self.entries
-            .iter()
-            .find(|e| e.aliases.iter().any(|a| a.to_lowercase() == key))
-            .map(|e| e.name.as_str())
+        self.by_alias
+            .get(&key)
+            .map(|&i| self.entries[i].name.as_str())
     }
 
     /// All entries, in file order.

@@ -45,6 +45,7 @@
 pub mod attrib;
 pub mod entities;
 pub mod facts;
+mod fasthash;
 mod gazetteer;
 pub mod lex;
 pub mod numbers;
@@ -135,13 +136,13 @@ impl Extractor {
             gazetteer,
             matcher,
             url: re(
-                r"(?i)\b(?:https?://|www\.)[^\s<>()]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|gov|edu|dev|cloud)/[^\s<>()]*",
+                r"(?i)(?:https?://|www\.)[^\s<>()]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|gov|edu|dev|cloud)/[^\s<>()]*",
             ),
             ymd: re(
                 r"(?-u:\b)(?:((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})|((?:19|20)\d\d)\.(\d{1,2})\.(\d{1,2})|((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d\d))(?-u:\b)",
             ),
             table: re(
-                r"(?i)\(?\b(?:in|amounts in|figures in)\s+(US\$|\$|€|£|USD|EUR|GBP|dollars|euros|pounds)?\s*(thousands|thousand|millions|million|billions|billion|mn|m|bn)\b",
+                r"(?i)(?-u:\b)in\s+(US\$|\$|€|£|USD|EUR|GBP|dollars|euros|pounds)?\s*(thousands|thousand|millions|million|billions|billion|mn|m|bn)(?-u:\b)",
             ),
         }
     }
@@ -156,11 +157,14 @@ impl Extractor {
         let published = ctx.published.as_deref().and_then(parse_ymd);
 
         // URLs never yield facts or entities.
-        let mut blocked: Vec<(usize, usize)> = self
-            .url
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
+        let mut blocked: Vec<(usize, usize)> = if text.contains('/') || text.contains("www.") {
+            self.url
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         // Sentences and tokens.
         let paras = paragraphs(text);
@@ -245,13 +249,17 @@ impl Extractor {
 
         // Scan.
         let mut raw: Vec<(usize, RawFact)> = Vec::new();
+        let mut ti = 0;
         for (si, s) in sents.iter().enumerate() {
+            while ti < tables.len() && tables[ti].0.end < s.range.end {
+                ti += 1;
+            }
             let st = &toks[s.toks.clone()];
             let lo = fact_blocked.partition_point(|b| b.1 <= s.range.start);
             let hi = fact_blocked.partition_point(|b| b.0 < s.range.end);
             let table = tables
-                .iter()
-                .find(|(r, _)| r.start <= s.range.start && s.range.end <= r.end)
+                .get(ti)
+                .filter(|(r, _)| r.start <= s.range.start && s.range.end <= r.end)
                 .map(|(_, t)| *t);
             let mut sc = Scanner::new(text, st, &fact_blocked[lo..hi.max(lo)], table, s.para_start);
             for f in sc.scan() {
@@ -260,9 +268,8 @@ impl Extractor {
         }
         for (s, e, d) in ymd_facts {
             let si = sents
-                .iter()
-                .position(|x| x.range.start <= s && e <= x.range.end)
-                .unwrap_or(0);
+                .partition_point(|x| x.range.end < e)
+                .min(sents.len().saturating_sub(1));
             let mut f = RawFact {
                 kind: FactKind::Date,
                 s,
@@ -284,6 +291,7 @@ impl Extractor {
             raw.push((si, f));
         }
         raw.sort_by_key(|(si, f)| (*si, f.s));
+        let (raw_si, raw): (Vec<usize>, Vec<RawFact>) = raw.into_iter().unzip();
 
         // Years: resolve in document order.
         let fy_end = self.doc_fiscal_year_end(&ents);
@@ -292,7 +300,7 @@ impl Extractor {
             ..Default::default()
         };
         let mut year_counts: Vec<(i32, u32)> = Vec::new();
-        for (_, f) in &raw {
+        for f in &raw {
             match f.period {
                 Some(RawPeriod::Quarter {
                     fiscal: false,
@@ -323,12 +331,12 @@ impl Extractor {
 
         // In a document that names its quarters fiscally ("fiscal second quarter"),
         // a bare "third quarter" is fiscal too.
-        let doc_fiscal = raw.iter().find_map(|(_, f)| match f.period {
+        let doc_fiscal = raw.iter().find_map(|f| match f.period {
             Some(RawPeriod::Quarter { fiscal, .. }) => Some(fiscal),
             _ => None,
         }) == Some(true);
         let mut resolved: Vec<Option<String>> = Vec::with_capacity(raw.len());
-        for (_, f) in &raw {
+        for f in &raw {
             let period = match f.period {
                 Some(RawPeriod::Quarter {
                     fiscal: false,
@@ -379,11 +387,11 @@ impl Extractor {
         let ref_quarter: Option<String> = raw
             .iter()
             .zip(&resolved)
-            .find(|((_, f), r)| {
+            .find(|(f, r)| {
                 r.is_some() && matches!(f.period, Some(RawPeriod::Quarter { year: Some(_), .. }))
             })
             .or_else(|| {
-                raw.iter().zip(&resolved).find(|((_, f), r)| {
+                raw.iter().zip(&resolved).find(|(f, r)| {
                     r.is_some() && matches!(f.period, Some(RawPeriod::Quarter { .. }))
                 })
             })
@@ -399,10 +407,10 @@ impl Extractor {
                 mj += 1;
             }
             let r0 = ri;
-            while ri < raw.len() && raw[ri].0 == si {
+            while ri < raw.len() && raw_si[ri] == si {
                 ri += 1;
             }
-            let facts: Vec<RawFact> = raw[r0..ri].iter().map(|(_, f)| f.clone()).collect();
+            let facts = &raw[r0..ri];
             let cues = period_cues(text, st, ref_quarter.as_deref(), published);
             if facts.is_empty() {
                 // Keep the focus current even without facts.
@@ -426,7 +434,7 @@ impl Extractor {
                     toks: st,
                     mentions: &mentions[mi..mj],
                     ents: &ents,
-                    facts: &facts,
+                    facts,
                     periods: &resolved[r0..ri],
                     cues: &cues,
                 },
@@ -440,7 +448,7 @@ impl Extractor {
         // Contract facts.
         let ci = CharIndex::new(text);
         let mut facts = Vec::with_capacity(raw.len());
-        for (k, (si, f)) in raw.iter().enumerate() {
+        for (k, (si, f)) in raw_si.iter().zip(&raw).enumerate() {
             let sentence = sents.get(*si).map_or("", |s| &text[s.range.clone()]);
             let mut out = Fact::new(
                 f.kind,
@@ -495,6 +503,10 @@ impl Extractor {
         let mut i = 0;
         while i < paras.len() {
             let p = &text[paras[i].clone()];
+            if !self.table.is_match(p) {
+                i += 1;
+                continue;
+            }
             let Some(c) = self.table.captures(p) else {
                 i += 1;
                 continue;

@@ -1,5 +1,31 @@
 //! Number vocabulary: digits, number words, scale words, currencies and units.
 
+/// A short ASCII word lower-cased on the stack (vocabulary look-ups without
+/// allocating); `None` for long or non-ASCII words, which are in no vocabulary here.
+pub struct Lower {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Lower {
+    /// Lower-cases `w` if it is ASCII and at most 24 bytes long.
+    pub fn new(w: &str) -> Option<Lower> {
+        if w.len() > 24 || !w.is_ascii() {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        for (d, s) in buf.iter_mut().zip(w.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        Some(Lower { buf, len: w.len() })
+    }
+
+    /// The lower-cased word.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
 /// Parses a digit token (`16,000`, `35.6`) into its value.
 pub fn parse_digits(s: &str) -> Option<f64> {
     if s.contains(',') {
@@ -56,7 +82,7 @@ pub fn is_tens(w: &str) -> bool {
 /// A scale word's multiplier. `short` scales (`m`, `b`, `k`, `bn`, ...) are returned
 /// only when `allow_short` (glued to the number or after a currency).
 pub fn scale(w: &str, allow_short: bool) -> Option<f64> {
-    let lower = w.to_ascii_lowercase();
+    let lower = Lower::new(w)?;
     let long = match lower.as_str() {
         "thousand" => Some(1e3),
         "million" | "millions" => Some(1e6),
@@ -83,7 +109,8 @@ pub fn scale(w: &str, allow_short: bool) -> Option<f64> {
 
 /// A currency written as a word after the number (`5 billion euros`).
 pub fn currency_word(w: &str) -> Option<&'static str> {
-    Some(match w.to_ascii_lowercase().as_str() {
+    let l = Lower::new(w)?;
+    Some(match l.as_str() {
         "dollar" | "dollars" => "USD",
         "euro" | "euros" => "EUR",
         "pound" | "pounds" | "sterling" => "GBP",
@@ -178,7 +205,8 @@ pub fn quantity_unit(w: &str) -> Option<&'static str> {
     if sym.is_some() {
         return sym;
     }
-    Some(match w.to_ascii_lowercase().as_str() {
+    let l = Lower::new(w)?;
+    Some(match l.as_str() {
         "gigawatt" | "gigawatts" => "GW",
         "megawatt" | "megawatts" => "MW",
         "kilowatt" | "kilowatts" => "kW",
@@ -212,8 +240,9 @@ pub fn is_duration(unit: &str) -> bool {
 
 /// A multiple written as one word (`twice`, `fourfold`, `tenfold`).
 pub fn multiple_word(w: &str) -> Option<f64> {
-    let l = w.to_ascii_lowercase();
-    match l.as_str() {
+    let l = Lower::new(w)?;
+    let l = l.as_str();
+    match l {
         "twice" => return Some(2.0),
         "thrice" => return Some(3.0),
         _ => {}
@@ -282,7 +311,8 @@ pub fn is_full_month(w: &str) -> bool {
 
 /// Ordinal words and abbreviations for quarters and halves (`fourth`, `4th`, `first`).
 pub fn ordinal(w: &str) -> Option<u32> {
-    Some(match w.to_ascii_lowercase().as_str() {
+    let l = Lower::new(w)?;
+    Some(match l.as_str() {
         "first" | "1st" => 1,
         "second" | "2nd" => 2,
         "third" | "3rd" => 3,
