@@ -1,0 +1,511 @@
+//! The async engine behind [`crate::Fetcher`]: limits, robots.txt, retries, body reading.
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
+use url::Url;
+
+use crate::guard::{AccessPolicy, GuardedResolver, PrivateAddressRefused};
+use crate::robots::Robots;
+use crate::{Error, FetchRequest, FetchSettings, Fetched, Outcome, RequestKind, Result, SkipReason};
+
+/// Longest exponential backoff between two attempts, whatever the settings say.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// How far into a body bot-wall markers are looked for.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Markers of challenge pages (lower-case). Plain captcha widgets are not listed: real
+/// articles carry them in comment forms.
+const BOT_WALL_MARKERS: &[&str] = &[
+    "challenge-platform",
+    "cf-browser-verification",
+    "cf_chl_opt",
+    "_incapsula_resource",
+    "px-captcha",
+    "captcha-delivery.com",
+];
+
+/// The `Accept` header sent for each kind of request.
+fn accept_for(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Feed => {
+            "application/rss+xml, application/atom+xml, application/feed+json, \
+             application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+        }
+        RequestKind::Article => "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5",
+        RequestKind::Robots => "text/plain, */*;q=0.5",
+    }
+}
+
+/// Locks a std mutex, ignoring poisoning (the data are plain values, always consistent).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A redirect the policy refused (too many, loop, bad scheme); lives in reqwest's chain.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct RedirectRefused(String);
+
+/// A failed attempt that may be retried.
+struct Retryable {
+    error: Error,
+    retry_after: Option<Duration>,
+}
+
+/// The politeness state of one host:port.
+struct Host {
+    permits: Arc<Semaphore>,
+    last_start: Mutex<Option<Instant>>,
+    delay: Mutex<Duration>,
+    backoff_until: Mutex<Option<Instant>>,
+    failures: AtomicU32,
+}
+
+impl Host {
+    fn new(settings: &FetchSettings) -> Self {
+        Host {
+            permits: Arc::new(Semaphore::new(settings.per_host_concurrency.max(1))),
+            last_start: Mutex::new(None),
+            delay: Mutex::new(settings.per_host_delay()),
+            backoff_until: Mutex::new(None),
+            failures: AtomicU32::new(0),
+        }
+    }
+
+    fn wait_needed(&self) -> Duration {
+        let delay = *lock(&self.delay);
+        match *lock(&self.last_start) {
+            Some(t) => (t + delay).saturating_duration_since(Instant::now()),
+            None => Duration::ZERO,
+        }
+    }
+
+    /// Claims the next start slot if the gap since the last start is long enough.
+    fn try_start(&self) -> bool {
+        let delay = *lock(&self.delay);
+        let mut last = lock(&self.last_start);
+        let now = Instant::now();
+        if last.is_none_or(|t| now >= t + delay) {
+            *last = Some(now);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn raise_delay(&self, to: Duration) {
+        let mut delay = lock(&self.delay);
+        *delay = (*delay).max(to);
+    }
+
+    fn backing_off(&self) -> bool {
+        lock(&self.backoff_until).is_some_and(|until| Instant::now() < until)
+    }
+
+    fn back_off_for(&self, how_long: Duration) {
+        *lock(&self.backoff_until) = Instant::now().checked_add(how_long);
+    }
+}
+
+/// Permits held while a request is in flight.
+struct Permits {
+    _host: Option<OwnedSemaphorePermit>,
+    _global: Option<OwnedSemaphorePermit>,
+}
+
+pub(crate) struct Engine {
+    pub(crate) settings: FetchSettings,
+    pub(crate) policy: Arc<AccessPolicy>,
+    client: reqwest::Client,
+    global: Arc<Semaphore>,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
+    jitter_counter: AtomicU64,
+}
+
+impl Engine {
+    pub(crate) fn new(settings: FetchSettings) -> Result<Engine> {
+        let policy = Arc::new(AccessPolicy::new(settings.allow_private_networks));
+        let redirect_policy = {
+            let policy = Arc::clone(&policy);
+            let max = settings.max_redirects;
+            reqwest::redirect::Policy::custom(move |attempt| {
+                let next = attempt.url();
+                let refusal: Option<Box<dyn std::error::Error + Send + Sync>> =
+                    if attempt.previous().len() > max {
+                        Some(Box::new(RedirectRefused(format!("more than {max} redirects"))))
+                    } else if attempt.previous().iter().any(|u| u == next) {
+                        Some(Box::new(RedirectRefused(format!("redirect loop back to {next}"))))
+                    } else if !matches!(next.scheme(), "http" | "https") {
+                        Some(Box::new(RedirectRefused(format!("redirect to a {} URL", next.scheme()))))
+                    } else if let Some(host) = next.host()
+                        && policy.refuses_literal(&host)
+                    {
+                        Some(Box::new(PrivateAddressRefused { host: host.to_string() }))
+                    } else {
+                        None
+                    };
+                match refusal {
+                    Some(e) => attempt.error(e),
+                    None => attempt.follow(),
+                }
+            })
+        };
+        let client = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(Duration::from_secs(settings.timeout_secs.max(1)))
+            .connect_timeout(Duration::from_secs(settings.connect_timeout_secs.max(1)))
+            .redirect(redirect_policy)
+            .dns_resolver(Arc::new(GuardedResolver { policy: Arc::clone(&policy) }))
+            .no_proxy()
+            .pool_max_idle_per_host(settings.per_host_concurrency.max(1))
+            .build()
+            .map_err(|e| Error::Setup { reason: format!("HTTP client: {e}") })?;
+        Ok(Engine {
+            global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+            settings,
+            policy,
+            client,
+            hosts: Mutex::default(),
+            robots: Mutex::default(),
+            jitter_counter: AtomicU64::new(0),
+        })
+    }
+
+    /// Fetches one request through every rule; never panics, never returns early
+    /// without an outcome.
+    pub(crate) async fn fetch(&self, req: &FetchRequest) -> Outcome {
+        let url = match Url::parse(req.url.trim()) {
+            Ok(url) => url,
+            Err(e) => {
+                return Outcome::Failed(Error::InvalidUrl { url: req.url.clone(), reason: e.to_string() });
+            }
+        };
+        match url.scheme() {
+            "http" | "https" => {}
+            "file" => return crate::file::fetch(self, req, &url).await,
+            scheme => {
+                return Outcome::Failed(Error::UnsupportedScheme {
+                    url: req.url.clone(),
+                    scheme: scheme.to_owned(),
+                });
+            }
+        }
+        let (Some(host), Some(host_name), Some(port)) = (url.host(), url.host_str(), url.port_or_known_default())
+        else {
+            return Outcome::Failed(Error::InvalidUrl { url: req.url.clone(), reason: "no host".into() });
+        };
+        if req.trusted {
+            self.policy.trust(host_name);
+        }
+        if self.policy.refuses_literal(&host) {
+            return Outcome::Skipped { reason: SkipReason::PrivateAddress };
+        }
+        let host_state = self.host(&format!("{host_name}:{port}"));
+        if host_state.backing_off() {
+            return Outcome::Skipped { reason: SkipReason::Backoff };
+        }
+        if req.kind == RequestKind::Article && self.settings.obey_robots {
+            let robots = self.robots_for(&url, &host_state).await;
+            let mut path = url.path().to_owned();
+            if let Some(q) = url.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            if !robots.is_allowed(&path) {
+                return Outcome::Skipped { reason: SkipReason::Robots };
+            }
+        }
+        let outcome = self.with_retries(&url, req, &host_state).await;
+        match outcome.class() {
+            "timeout" | "connect" => {
+                let failures = host_state.failures.fetch_add(1, Ordering::Relaxed) + 1;
+                let limit = self.settings.host_failure_limit;
+                if limit > 0 && failures >= limit {
+                    host_state.back_off_for(Duration::from_secs(86_400));
+                }
+            }
+            "fetched" | "not_modified" => host_state.failures.store(0, Ordering::Relaxed),
+            _ => {}
+        }
+        outcome
+    }
+
+    async fn with_retries(&self, url: &Url, req: &FetchRequest, host: &Host) -> Outcome {
+        let mut attempt = 0u32;
+        loop {
+            let permits = self.acquire(host).await;
+            let result = self.attempt(url, req).await;
+            drop(permits);
+            let Retryable { error, retry_after } = match result {
+                Ok(outcome) => return outcome,
+                Err(retryable) => retryable,
+            };
+            if let Some(wait) = retry_after
+                && wait > self.settings.max_retry_after()
+            {
+                tracing::debug!(url = %url, ?wait, "Retry-After beyond the cap; backing off the host");
+                host.back_off_for(wait);
+                return Outcome::Failed(error);
+            }
+            if attempt >= self.settings.retries {
+                return Outcome::Failed(error);
+            }
+            let wait = self.backoff(attempt).max(retry_after.unwrap_or_default());
+            tracing::debug!(url = %url, attempt, ?wait, class = error.class(), "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// `retry_base_ms × 2^attempt`, plus up to half of that again as jitter.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.settings.retry_base_ms.saturating_mul(1u64 << attempt.min(20));
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(self.jitter_counter.fetch_add(1, Ordering::Relaxed));
+        let jitter = hasher.finish() % (base / 2 + 1);
+        Duration::from_millis(base.saturating_add(jitter)).min(MAX_BACKOFF)
+    }
+
+    fn host(&self, key: &str) -> Arc<Host> {
+        let mut hosts = lock(&self.hosts);
+        Arc::clone(hosts.entry(key.to_owned()).or_insert_with(|| Arc::new(Host::new(&self.settings))))
+    }
+
+    /// Waits for a host permit, the host's start slot and a global permit. The global
+    /// permit is never held while waiting on one host, so a slow host cannot starve the
+    /// others.
+    async fn acquire(&self, host: &Host) -> Permits {
+        let host_permit = Arc::clone(&host.permits).acquire_owned().await.ok();
+        loop {
+            let wait = host.wait_needed();
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            let global = Arc::clone(&self.global).acquire_owned().await.ok();
+            if host.try_start() {
+                return Permits { _host: host_permit, _global: global };
+            }
+        }
+    }
+
+    async fn robots_for(&self, url: &Url, host: &Host) -> Arc<Robots> {
+        let origin = url.origin().ascii_serialization();
+        let cell = Arc::clone(lock(&self.robots).entry(origin.clone()).or_default());
+        let robots = cell
+            .get_or_init(|| async {
+                let robots = self.fetch_robots(&origin, host).await;
+                if let Some(delay) = robots.crawl_delay() {
+                    host.raise_delay(delay.min(self.settings.max_crawl_delay()));
+                }
+                Arc::new(robots)
+            })
+            .await;
+        Arc::clone(robots)
+    }
+
+    /// robots.txt per RFC 9309: 2xx is read; 5xx and 429 mean "disallow everything";
+    /// anything else (4xx, no connection, refused address) means "allow everything",
+    /// and the article request then reports its own failure.
+    async fn fetch_robots(&self, origin: &str, host: &Host) -> Robots {
+        let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
+            return Robots::allow_all();
+        };
+        let req = FetchRequest::new(url.as_str(), RequestKind::Robots);
+        let permits = self.acquire(host).await;
+        let result = self.attempt(&url, &req).await;
+        drop(permits);
+        match result {
+            Ok(Outcome::Fetched(page)) => {
+                Robots::parse(&String::from_utf8_lossy(&page.body), &self.settings.robots_token())
+            }
+            Err(Retryable { error: Error::Status { .. }, .. }) => Robots::disallow_all(),
+            _ => Robots::allow_all(),
+        }
+    }
+
+    /// One HTTP exchange. `Ok` is final; `Err` may be retried.
+    async fn attempt(&self, url: &Url, req: &FetchRequest) -> std::result::Result<Outcome, Retryable> {
+        let mut builder = self.client.get(url.clone()).header(ACCEPT, accept_for(req.kind));
+        if let Some(value) = req.etag.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            builder = builder.header(IF_NONE_MATCH, value);
+        }
+        if let Some(value) = req.last_modified.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            builder = builder.header(IF_MODIFIED_SINCE, value);
+        }
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => return classify(e, url.as_str()),
+        };
+        let status = response.status().as_u16();
+        let final_url = response.url().to_string();
+        let header = |name| {
+            response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let etag = header(ETAG);
+        let last_modified = header(LAST_MODIFIED);
+        let retry_after = header(RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        let declared_len = header(CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+        if status == 304 {
+            return Ok(Outcome::NotModified);
+        }
+        if status == 429 || (500..600).contains(&status) {
+            return Err(Retryable { error: Error::Status { url: final_url, status }, retry_after });
+        }
+        if !(200..300).contains(&status) {
+            return Ok(Outcome::Failed(Error::Status { url: final_url, status }));
+        }
+        let limit = self.settings.max_body_bytes;
+        let too_large = |url: &str| Ok(Outcome::Failed(Error::TooLarge { url: url.to_owned(), limit }));
+        if declared_len.is_some_and(|n| n > limit) {
+            return too_large(&final_url);
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > limit {
+                        return too_large(&final_url);
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return classify(e, &final_url),
+            }
+        }
+        let page = Fetched { final_url, status, content_type, etag, last_modified, body };
+        Ok(check_content(req.kind, page))
+    }
+}
+
+/// Content checks shared by http and file fetches: bot walls, HTML where a feed was
+/// expected, unreadable article types.
+pub(crate) fn check_content(kind: RequestKind, page: Fetched) -> Outcome {
+    let head = &page.body[..page.body.len().min(SNIFF_BYTES)];
+    let is_html = crate::feeds::looks_like_html(&String::from_utf8_lossy(&head[..head.len().min(512)]));
+    if kind != RequestKind::Robots && (is_html || kind == RequestKind::Article) && page.body.len() <= SNIFF_BYTES {
+        let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+        if let Some(marker) = BOT_WALL_MARKERS.iter().find(|m| lower.contains(**m)) {
+            return Outcome::Failed(Error::Blocked { url: page.final_url, marker });
+        }
+    }
+    match kind {
+        RequestKind::Feed if is_html => Outcome::Failed(Error::NotAFeed { page: Box::new(page) }),
+        RequestKind::Article => {
+            let readable = page.content_type.as_deref().is_none_or(|ct| {
+                let ct = ct.to_ascii_lowercase();
+                ct.starts_with("text/") || ct.contains("html") || ct.contains("xml")
+            });
+            if readable || is_html {
+                Outcome::Fetched(page)
+            } else {
+                Outcome::Failed(Error::UnsupportedContent {
+                    url: page.final_url,
+                    content_type: page.content_type.unwrap_or_default(),
+                })
+            }
+        }
+        _ => Outcome::Fetched(page),
+    }
+}
+
+/// Maps a reqwest error to an outcome (or a retryable failure), looking through its
+/// source chain for our own guard and redirect refusals.
+fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retryable> {
+    let url = url.to_owned();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    let mut text = String::new();
+    while let Some(err) = source {
+        if err.downcast_ref::<PrivateAddressRefused>().is_some() {
+            return Ok(Outcome::Skipped { reason: SkipReason::PrivateAddress });
+        }
+        if let Some(refused) = err.downcast_ref::<RedirectRefused>() {
+            return Ok(Outcome::Failed(Error::Redirect { url, reason: refused.0.clone() }));
+        }
+        text.push_str(&err.to_string().to_ascii_lowercase());
+        text.push(' ');
+        source = err.source();
+    }
+    if e.is_timeout() {
+        return Err(Retryable { error: Error::Timeout { url }, retry_after: None });
+    }
+    let tls_words = ["tls", "certificate", "handshake", "corrupt message", "invalidcontenttype"];
+    if tls_words.iter().any(|w| text.contains(w)) {
+        return Ok(Outcome::Failed(Error::Tls { url, source: e }));
+    }
+    if e.is_connect() {
+        return Ok(Outcome::Failed(Error::Connect { url, source: e }));
+    }
+    Ok(Outcome::Failed(Error::Transport { url, source: e }))
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        let later = SystemTime::now() + Duration::from_secs(120);
+        let parsed = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
+        assert!(parsed > Duration::from_secs(100) && parsed <= Duration::from_secs(120));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    fn page(body: &str, content_type: Option<&str>) -> Fetched {
+        Fetched {
+            final_url: "http://h/x".into(),
+            status: 200,
+            content_type: content_type.map(str::to_owned),
+            etag: None,
+            last_modified: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn content_checks() {
+        let html = "<!DOCTYPE html><html><body>hi</body></html>";
+        assert_eq!(check_content(RequestKind::Feed, page(html, Some("text/html"))).class(), "parse");
+        assert_eq!(check_content(RequestKind::Article, page(html, Some("text/html"))).class(), "fetched");
+        assert_eq!(check_content(RequestKind::Feed, page("<rss/>", Some("text/html"))).class(), "fetched");
+        let wall = "<html><script src=/cdn-cgi/challenge-platform/x></script></html>";
+        assert_eq!(check_content(RequestKind::Feed, page(wall, None)).class(), "blocked");
+        assert_eq!(check_content(RequestKind::Article, page(wall, None)).class(), "blocked");
+        assert_eq!(check_content(RequestKind::Article, page("%PDF-1.4", Some("application/pdf"))).class(), "unsupported");
+        assert_eq!(check_content(RequestKind::Robots, page("User-agent: *", None)).class(), "fetched");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let settings = FetchSettings { retry_base_ms: 100, ..FetchSettings::default() };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let engine = rt.block_on(async { Engine::new(settings).unwrap() });
+        for attempt in 0..4 {
+            let d = engine.backoff(attempt).as_millis() as u64;
+            let base = 100 << attempt;
+            assert!(d >= base && d <= base + base / 2, "attempt {attempt}: {d}");
+        }
+        assert_eq!(engine.backoff(30), MAX_BACKOFF);
+    }
+}

@@ -1,0 +1,187 @@
+//! The fetcher's one error type and its stable classes.
+//!
+//! Callers act on [`Error::class`], a short stable word that ends up in the run report's
+//! `reason` field; the `Display` text is for people and may change.
+
+use std::path::PathBuf;
+
+use crate::Fetched;
+
+/// Every class [`Error::class`] can return, for documentation and exhaustive tests.
+pub const ERROR_CLASSES: &[&str] = &[
+    "invalid_url",
+    "unsupported",
+    "not_found",
+    "blocked",
+    "rate_limited",
+    "http",
+    "timeout",
+    "connect",
+    "tls",
+    "too_large",
+    "redirect",
+    "parse",
+    "io",
+    "config",
+];
+
+/// Why a fetch or a parse failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The URL does not parse or has no host.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A scheme other than http, https or file.
+    #[error("unsupported URL scheme {scheme:?} in {url} (only http, https and file)")]
+    UnsupportedScheme {
+        /// The URL.
+        url: String,
+        /// Its scheme.
+        scheme: String,
+    },
+    /// The server answered with a non-success status (after retries, if any applied).
+    #[error("HTTP {status} from {url}")]
+    Status {
+        /// The URL requested.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// The answer is a bot wall or challenge page rather than the content.
+    #[error("{url} answered with a bot wall ({marker})")]
+    Blocked {
+        /// The URL requested.
+        url: String,
+        /// The marker that gave it away.
+        marker: &'static str,
+    },
+    /// An HTML page came back where a feed was expected. The page is kept so that the
+    /// caller can look for feed links in it (`feeds::discover`).
+    #[error("{} returned {} where a feed was expected", .page.final_url,
+        .page.content_type.as_deref().unwrap_or("HTML"))]
+    NotAFeed {
+        /// The page that came back.
+        page: Box<Fetched>,
+    },
+    /// An article URL returned a content type factwire cannot read (PDF, images, ...).
+    #[error("{url} returned unsupported content type {content_type}")]
+    UnsupportedContent {
+        /// The URL requested.
+        url: String,
+        /// The content type it returned.
+        content_type: String,
+    },
+    /// The attempt took longer than the connect or total timeout.
+    #[error("timed out fetching {url}")]
+    Timeout {
+        /// The URL requested.
+        url: String,
+    },
+    /// No connection could be made (refused, unreachable, DNS failure).
+    #[error("could not connect to {url}: {source}")]
+    Connect {
+        /// The URL requested.
+        url: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The TLS handshake or certificate check failed.
+    #[error("TLS failure for {url}: {source}")]
+    Tls {
+        /// The URL requested.
+        url: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The body (after decompression) or the file is larger than `max_body_bytes`.
+    #[error("{url} is larger than the {limit}-byte limit")]
+    TooLarge {
+        /// The URL requested.
+        url: String,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// Too many redirects, a redirect loop, or a redirect to a scheme other than http(s).
+    #[error("redirect from {url} refused: {reason}")]
+    Redirect {
+        /// The URL requested.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Feed bytes could not be parsed, or were refused (entity declarations).
+    #[error("could not parse feed {url}: {reason}")]
+    Parse {
+        /// The feed URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Any other transport failure (connection reset, truncated body, bad framing).
+    #[error("fetching {url} failed: {source}")]
+    Transport {
+        /// The URL requested.
+        url: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Reading a `file://` URL failed.
+    #[error("reading {}: {source}", .path.display())]
+    Io {
+        /// The local path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP client or the runtime could not be built from the settings.
+    #[error("could not set up the fetcher: {reason}")]
+    Setup {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A short, stable word for the kind of failure; one of [`ERROR_CLASSES`].
+    ///
+    /// Statuses map as: 404 and 410 → `not_found`; 401, 403 and 451 → `blocked`;
+    /// 429 → `rate_limited`; any other → `http`.
+    pub fn class(&self) -> &'static str {
+        match self {
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::UnsupportedScheme { .. } | Error::UnsupportedContent { .. } => "unsupported",
+            Error::Status { status, .. } => match status {
+                404 | 410 => "not_found",
+                401 | 403 | 451 => "blocked",
+                429 => "rate_limited",
+                _ => "http",
+            },
+            Error::Blocked { .. } => "blocked",
+            Error::NotAFeed { .. } | Error::Parse { .. } => "parse",
+            Error::Timeout { .. } => "timeout",
+            Error::Connect { .. } => "connect",
+            Error::Tls { .. } => "tls",
+            Error::TooLarge { .. } => "too_large",
+            Error::Redirect { .. } => "redirect",
+            Error::Transport { .. } => "io",
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => "not_found",
+                _ => "io",
+            },
+            Error::Setup { .. } => "config",
+        }
+    }
+}
+
+/// A `Result` with the fetcher's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
