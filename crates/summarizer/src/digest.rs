@@ -8,20 +8,24 @@
 //!    report: the later one is folded into the earlier as a copy. A copy is listed
 //!    with the outlets (marked as a copy) but adds nothing to the figures: the same
 //!    report printed twice is not two confirmations.
-//! 2. **Stories.** Each remaining article is compared with the stories formed so far
-//!    (articles taken oldest first) and joins the most similar one if the similarity
-//!    reaches [`DigestOptions::min_similarity`]; otherwise it starts a new story. The
-//!    similarity mixes the cosine of tf-idf term vectors (title words count double)
-//!    with the overlap of named entities and of fact keys
-//!    `(subject, metric, period)`: the same event told by different outlets shares
-//!    names and numbers even when the wording differs.
+//! 2. **Stories.** Articles are taken oldest first. Each joins the story it is most
+//!    similar to, on average over the story's articles (average link), if that
+//!    reaches [`DigestOptions::min_similarity`] and the story began at most
+//!    [`DigestOptions::story_span_hours`] earlier; otherwise it starts a new story.
+//!    Two articles' similarity mixes the cosine of their tf-idf term vectors (title
+//!    words count double), the share of the figures they report that they have in
+//!    common (values rounded to two significant digits, with their units), and the
+//!    Jaccard overlap of their named entities. The same event told by different
+//!    outlets repeats the same numbers even when the wording differs, while
+//!    different events about one company share names but rarely several figures.
 //! 3. **Ranking.** A story scores its number of independent outlets (outlets carrying
-//!    only a copy count half), decayed by the age of its newest article with a
-//!    half-life of [`DigestOptions::half_life_hours`].
+//!    only a copy count half), times a recency factor from 1 (newest) falling towards
+//!    ½ with a half-life of [`DigestOptions::half_life_hours`]: coverage decides,
+//!    recency breaks near-ties.
 //! 4. **Telling.** Each story gets the headline and summary of its best article (the
-//!    one closest to the story's centre, nudged towards articles with attributed
-//!    facts), its outlets with links, its main entities, and its key figures (see
-//!    [`KeyFigure`]): facts grouped by `(subject, metric, period)` with the consensus
+//!    one most similar to the others, nudged towards articles with attributed facts
+//!    and away from articles whose figures the others contradict), its outlets with
+//!    links, its main entities, and its key figures (see [`KeyFigure`]): facts grouped by `(subject, metric, period)` with the consensus
 //!    value, how many articles report it and any disagreement flagged.
 //!
 //! [`render_markdown`] and [`render_html`] turn a [`Digest`] into text for people;
@@ -47,7 +51,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use factwire_core::{Entity, EntityKind, Fact};
+use factwire_core::{Entity, EntityKind, Fact, FactKind};
 use serde::{Deserialize, Serialize};
 
 use crate::tokens::TermSink;
@@ -62,22 +66,27 @@ pub use render::{render_html, render_markdown};
 /// Default for [`DigestOptions::max_stories`].
 pub const DEFAULT_MAX_STORIES: usize = 20;
 /// Default for [`DigestOptions::min_similarity`].
-pub const DEFAULT_MIN_SIMILARITY: f64 = 0.3;
+pub const DEFAULT_MIN_SIMILARITY: f64 = 0.27;
 /// Default for [`DigestOptions::duplicate_containment`].
 pub const DEFAULT_DUPLICATE_CONTAINMENT: f64 = 0.7;
 /// Default for [`DigestOptions::half_life_hours`].
 pub const DEFAULT_HALF_LIFE_HOURS: f64 = 24.0;
+/// Default for [`DigestOptions::story_span_hours`].
+pub const DEFAULT_STORY_SPAN_HOURS: f64 = 96.0;
 
 /// Word n-gram length for spotting syndicated copies.
 const SHINGLE: usize = 5;
 /// Shingles found in more articles than this are boilerplate, not evidence of copying.
 const SHINGLE_MAX_DF: usize = 50;
 /// Weight of term similarity in the story similarity.
-const W_TERMS: f64 = 0.6;
+const W_TERMS: f64 = 0.4;
+/// Weight of shared figures (reported values).
+const W_FIGURES: f64 = 0.4;
 /// Weight of shared entities.
-const W_ENTITIES: f64 = 0.25;
-/// Weight of shared fact keys.
-const W_FACTS: f64 = 0.15;
+const W_ENTITIES: f64 = 0.2;
+/// Shared figures are counted against at least this many, so that two articles with
+/// one number each do not look identical.
+const MIN_FIGURES: usize = 3;
 /// Entities listed per story.
 const STORY_ENTITIES: usize = 6;
 
@@ -128,9 +137,13 @@ pub struct DigestOptions {
     /// Shared share of word 5-grams that makes a copy
     /// (default [`DEFAULT_DUPLICATE_CONTAINMENT`]).
     pub duplicate_containment: f64,
-    /// Hours after which a story's recency weight halves
+    /// Hours after which the recency part of a story's score halves
     /// (default [`DEFAULT_HALF_LIFE_HOURS`]).
     pub half_life_hours: f64,
+    /// An article joins a story only if published within this many hours of the
+    /// story's first article (default [`DEFAULT_STORY_SPAN_HOURS`]): a follow-up a
+    /// month later is a new story.
+    pub story_span_hours: f64,
 }
 
 impl Default for DigestOptions {
@@ -145,6 +158,7 @@ impl Default for DigestOptions {
             min_similarity: DEFAULT_MIN_SIMILARITY,
             duplicate_containment: DEFAULT_DUPLICATE_CONTAINMENT,
             half_life_hours: DEFAULT_HALF_LIFE_HOURS,
+            story_span_hours: DEFAULT_STORY_SPAN_HOURS,
         }
     }
 }
@@ -242,11 +256,20 @@ pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest 
 
     let copy_of = find_copies(&arts, opts.duplicate_containment);
     let vectors = term_vectors(&arts);
-    let entity_sets: Vec<HashSet<String>> = arts.iter().map(|a| entity_keys(a)).collect();
-    let fact_sets: Vec<HashSet<(String, String, String)>> =
-        arts.iter().map(|a| fact_keys(a)).collect();
+    let profiles: Vec<Profile<'_>> = arts
+        .iter()
+        .zip(&vectors)
+        .zip(&times)
+        .map(|((a, v), t)| Profile {
+            vector: v,
+            entities: entity_keys(a),
+            figures: figure_keys(a),
+            time: *t,
+        })
+        .collect();
+    let span = (opts.story_span_hours * 3600.0) as i64;
 
-    // Greedy clustering of the originals, oldest first.
+    // Greedy average-link clustering of the originals, oldest first.
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut cluster_of: Vec<usize> = vec![usize::MAX; arts.len()];
     for i in 0..arts.len() {
@@ -256,18 +279,24 @@ pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest 
         let best = clusters
             .iter()
             .enumerate()
-            .map(|(k, c)| (k, c.similarity(&vectors[i], &entity_sets[i], &fact_sets[i])))
+            .filter(|(_, c)| match (c.start, profiles[i].time) {
+                (Some(start), Some(t)) => t - start <= span,
+                _ => true,
+            })
+            .map(|(k, c)| (k, c.similarity(i, &profiles)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         match best {
             Some((k, sim)) if sim >= opts.min_similarity => {
-                clusters[k].add(i, &vectors[i], &entity_sets[i], &fact_sets[i]);
+                clusters[k].members.push(i);
+                clusters[k].start = clusters[k].start.or(profiles[i].time);
                 cluster_of[i] = k;
             }
             _ => {
-                let mut c = Cluster::default();
-                c.add(i, &vectors[i], &entity_sets[i], &fact_sets[i]);
                 cluster_of[i] = clusters.len();
-                clusters.push(c);
+                clusters.push(Cluster {
+                    members: vec![i],
+                    start: profiles[i].time,
+                });
             }
         }
     }
@@ -294,7 +323,7 @@ pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest 
                 &arts,
                 &times,
                 &copy_of,
-                &vectors,
+                &profiles,
                 c,
                 &cp,
                 now,
@@ -326,73 +355,89 @@ pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest 
 /// A sparse, L2-normalised term vector: `(term id, weight)` sorted by id.
 type Vector = Vec<(u32, f64)>;
 
-/// A story being formed: its members and running centroid.
-#[derive(Debug, Default)]
-struct Cluster {
-    members: Vec<usize>,
-    centroid: HashMap<u32, f64>,
+/// What story grouping compares between two articles.
+struct Profile<'a> {
+    vector: &'a Vector,
     entities: HashSet<String>,
-    facts: HashSet<(String, String, String)>,
+    figures: HashSet<(String, i64, i32)>,
+    time: Option<i64>,
 }
 
-impl Cluster {
-    fn add(
-        &mut self,
-        i: usize,
-        v: &Vector,
-        ents: &HashSet<String>,
-        facts: &HashSet<(String, String, String)>,
-    ) {
-        self.members.push(i);
-        for &(t, w) in v {
-            *self.centroid.entry(t).or_insert(0.0) += w;
-        }
-        self.entities.extend(ents.iter().cloned());
-        self.facts.extend(facts.iter().cloned());
-    }
-
-    fn cosine(&self, v: &Vector) -> f64 {
-        let norm: f64 = self.centroid.values().map(|w| w * w).sum::<f64>().sqrt();
-        if norm == 0.0 {
-            return 0.0;
-        }
-        let dot: f64 = v
-            .iter()
-            .map(|(t, w)| w * self.centroid.get(t).copied().unwrap_or(0.0))
-            .sum();
-        dot / norm
-    }
-
-    /// Weighted mix of term cosine, entity overlap and fact-key overlap; signals
-    /// missing on either side drop out and the others are reweighted.
-    fn similarity(
-        &self,
-        v: &Vector,
-        ents: &HashSet<String>,
-        facts: &HashSet<(String, String, String)>,
-    ) -> f64 {
-        let mut total = W_TERMS * self.cosine(v);
+impl Profile<'_> {
+    /// Weighted mix of term cosine, shared figures and entity Jaccard; a signal
+    /// missing on either side drops out and the others are reweighted.
+    fn similarity(&self, other: &Profile<'_>) -> f64 {
+        let mut total = W_TERMS * cosine(self.vector, other.vector);
         let mut weight = W_TERMS;
-        if !ents.is_empty() && !self.entities.is_empty() {
-            total += W_ENTITIES * overlap(ents, &self.entities);
-            weight += W_ENTITIES;
+        if !self.figures.is_empty() && !other.figures.is_empty() {
+            let shared = self
+                .figures
+                .iter()
+                .filter(|f| other.figures.contains(*f))
+                .count();
+            let base = self.figures.len().min(other.figures.len()).max(MIN_FIGURES);
+            total += W_FIGURES * shared as f64 / base as f64;
+            weight += W_FIGURES;
         }
-        if !facts.is_empty() && !self.facts.is_empty() {
-            total += W_FACTS * overlap(facts, &self.facts);
-            weight += W_FACTS;
+        if !self.entities.is_empty() && !other.entities.is_empty() {
+            total += W_ENTITIES * jaccard(&self.entities, &other.entities);
+            weight += W_ENTITIES;
         }
         total / weight
     }
 }
 
-/// The overlap coefficient |A ∩ B| / min(|A|, |B|).
-fn overlap<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
-    let small = a.len().min(b.len());
-    if small == 0 {
-        return 0.0;
+/// A story being formed: its members (indices into the article list) and the time
+/// of its first dated article.
+#[derive(Debug)]
+struct Cluster {
+    members: Vec<usize>,
+    start: Option<i64>,
+}
+
+impl Cluster {
+    /// Average-link similarity: the mean similarity of article `i` to the members
+    /// (other than itself). Unlike a centroid, a story that has grown broad does not
+    /// attract everything on its topic.
+    fn similarity(&self, i: usize, profiles: &[Profile<'_>]) -> f64 {
+        let others: Vec<usize> = self.members.iter().copied().filter(|&m| m != i).collect();
+        if others.is_empty() {
+            return 1.0;
+        }
+        others
+            .iter()
+            .map(|&m| profiles[i].similarity(&profiles[m]))
+            .sum::<f64>()
+            / others.len() as f64
     }
-    let (x, y) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    x.iter().filter(|e| y.contains(*e)).count() as f64 / small as f64
+}
+
+/// Dot product of two sorted unit vectors (their cosine).
+fn cosine(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// |A ∩ B| / |A ∪ B|.
+fn jaccard<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
+    let shared = a.iter().filter(|e| b.contains(*e)).count();
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
+        0.0
+    } else {
+        shared as f64 / union as f64
+    }
 }
 
 /// Entity names (and aliases) of people, organisations and products, lower-cased.
@@ -405,16 +450,28 @@ fn entity_keys(a: &DigestArticle) -> HashSet<String> {
         .collect()
 }
 
-/// `(subject, metric, period)` of attributed facts.
-fn fact_keys(a: &DigestArticle) -> HashSet<(String, String, String)> {
+/// The values an article reports (money, percentages, counts, quantities) as
+/// `(unit, mantissa, exponent)` rounded to two significant digits, so `$35.6
+/// billion` and `$35.58 billion` (and even a wrong `$35.5 billion`) are one figure.
+/// Outlets covering one event repeat its numbers; different events rarely share
+/// several.
+fn figure_keys(a: &DigestArticle) -> HashSet<(String, i64, i32)> {
     a.facts
         .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FactKind::Money | FactKind::Percent | FactKind::Count | FactKind::Quantity
+            )
+        })
         .filter_map(|f| {
-            Some((
-                f.subject.as_ref()?.to_lowercase(),
-                f.metric.clone()?,
-                f.period.clone().unwrap_or_default(),
-            ))
+            let v = f.value?;
+            if v == 0.0 || !v.is_finite() {
+                return None;
+            }
+            let exp = v.abs().log10().floor() as i32 - 1;
+            let mantissa = (v / 10f64.powi(exp)).round() as i64;
+            Some((f.unit.clone().unwrap_or_default(), mantissa, exp))
         })
         .collect()
 }
@@ -543,7 +600,7 @@ fn tell(
     arts: &[&DigestArticle],
     times: &[Option<i64>],
     copy_of: &[Option<usize>],
-    vectors: &[Vector],
+    profiles: &[Profile<'_>],
     cluster: &Cluster,
     copies: &[usize],
     now: Option<i64>,
@@ -551,6 +608,28 @@ fn tell(
     sentences: usize,
 ) -> Story {
     let originals = &cluster.members;
+    let reports: Vec<figures::Report<'_>> = originals
+        .iter()
+        .flat_map(|&i| {
+            arts[i].facts.iter().map(move |f| figures::Report {
+                article_id: arts[i].id,
+                source: arts[i].source.as_deref(),
+                published: arts[i].published.as_deref(),
+                fact: f,
+            })
+        })
+        .collect();
+    let key_figures: Vec<KeyFigure> = figures::group(&reports)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    let series = figures::series(&key_figures);
+    // Articles stating a value the others contradict make poor story leads.
+    let contradicted: HashSet<i64> = key_figures
+        .iter()
+        .flat_map(|f| f.variants.iter().filter(|v| v.flagged))
+        .flat_map(|v| v.article_ids.iter().copied())
+        .collect();
     let best = originals
         .iter()
         .copied()
@@ -561,7 +640,12 @@ fn tell(
                     .iter()
                     .filter(|f| f.subject.is_some() && f.metric.is_some())
                     .count() as f64;
-                cluster.cosine(&vectors[i]) * (1.0 + 0.1 * (1.0 + attributed).ln())
+                let trust = if contradicted.contains(&arts[i].id) {
+                    0.8
+                } else {
+                    1.0
+                };
+                cluster.similarity(i, profiles) * (1.0 + 0.1 * (1.0 + attributed).ln()) * trust
             };
             score(a).total_cmp(&score(b)).then(b.cmp(&a))
         })
@@ -615,7 +699,7 @@ fn tell(
     let recency = match (now, newest) {
         (Some(now), Some(t)) if half_life_hours > 0.0 => {
             let age_hours = ((now - t) as f64 / 3600.0).max(0.0);
-            0.5f64.powf(age_hours / half_life_hours)
+            0.5 + 0.5 * 0.5f64.powf(age_hours / half_life_hours)
         }
         _ => 1.0,
     };
@@ -632,23 +716,6 @@ fn tell(
         .iter()
         .max_by_key(|&&i| times[i])
         .and_then(|&i| arts[i].published.clone());
-
-    let reports: Vec<figures::Report<'_>> = originals
-        .iter()
-        .flat_map(|&i| {
-            arts[i].facts.iter().map(move |f| figures::Report {
-                article_id: arts[i].id,
-                source: arts[i].source.as_deref(),
-                published: arts[i].published.as_deref(),
-                fact: f,
-            })
-        })
-        .collect();
-    let key_figures: Vec<KeyFigure> = figures::group(&reports)
-        .into_iter()
-        .map(|(f, _)| f)
-        .collect();
-    let series = figures::series(&key_figures);
 
     let mut mentions: HashMap<&str, u32> = HashMap::new();
     for &i in originals {

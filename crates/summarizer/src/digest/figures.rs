@@ -7,8 +7,11 @@
 //! $0.01 billion) agrees with `$35.6 billion` (precision $0.1 billion) because
 //! |35.58 − 35.6| ≤ 0.1 / 2, while `$35.5 billion` does not. The consensus is the
 //! variant the most articles agree with (ties: the one the most articles state
-//! exactly, then the earliest seen); every variant that does not agree with it is
-//! flagged, and so is the group.
+//! exactly, then the earliest seen). A variant that does not agree with it is
+//! flagged as a disagreement when some article states it without also stating an
+//! agreeing value; then the group is flagged too. Only figures with a period are
+//! flagged: without one, two values may well measure different things (a quarter
+//! and a year, two segments), and calling that a disagreement would cry wolf.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +37,12 @@ pub struct Variant {
     pub sources: Vec<String>,
     /// Whether it agrees with the consensus after rounding.
     pub consistent: bool,
+    /// A disagreement between outlets: the figure has a period, the value does not
+    /// agree with the consensus, and at least one article stating it states no
+    /// agreeing value. (An article
+    /// that gives two values for one key, say a quarter's figure and a year's whose
+    /// period went unrecognised, contradicts no one.)
+    pub flagged: bool,
 }
 
 /// A figure reported across articles: one `(subject, metric, period, unit)` group.
@@ -61,7 +70,8 @@ pub struct KeyFigure {
     pub agreeing: usize,
     /// Every distinct value, most reported first.
     pub variants: Vec<Variant>,
-    /// Whether some article reports a value that does not agree with the consensus.
+    /// Whether some variant is flagged: an outlet reports a value the consensus
+    /// does not round to.
     pub disagreement: bool,
 }
 
@@ -261,16 +271,23 @@ fn figure(key: Key, members: &[Report<'_>]) -> Option<KeyFigure> {
         .collect();
     all.sort_unstable();
     all.dedup();
+    let agreeing_ids = support(consensus);
     let mut variants: Vec<Variant> = drafts
         .iter()
-        .map(|d| Variant {
-            text: d.text.clone(),
-            value: d.value,
-            value_max: d.value_max,
-            articles: d.article_ids.len(),
-            article_ids: d.article_ids.clone(),
-            sources: d.sources.clone(),
-            consistent: agree(&drafts[consensus], d),
+        .map(|d| {
+            let consistent = agree(&drafts[consensus], d);
+            Variant {
+                text: d.text.clone(),
+                value: d.value,
+                value_max: d.value_max,
+                articles: d.article_ids.len(),
+                article_ids: d.article_ids.clone(),
+                sources: d.sources.clone(),
+                consistent,
+                flagged: period.is_some()
+                    && !consistent
+                    && d.article_ids.iter().any(|a| !agreeing_ids.contains(a)),
+            }
         })
         .collect();
     let c = &drafts[consensus];
@@ -280,7 +297,7 @@ fn figure(key: Key, members: &[Report<'_>]) -> Option<KeyFigure> {
             .cmp(&a.articles)
             .then(b.consistent.cmp(&a.consistent))
     });
-    let disagreement = variants.iter().any(|v| !v.consistent);
+    let disagreement = variants.iter().any(|v| v.flagged);
     Some(KeyFigure {
         subject,
         metric,
@@ -563,6 +580,38 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert!(!c[0].figure.disagreement);
         assert_eq!(c[0].figure.agreeing, 2);
+    }
+
+    #[test]
+    fn two_values_in_one_article_are_not_a_disagreement() {
+        let rows = vec![
+            row(1, "a.example", "$35.6 billion", 35.6e9),
+            row(1, "a.example", "$128.7 billion", 128.7e9),
+            row(2, "b.example", "$35.6 billion", 35.6e9),
+        ];
+        let c = consolidate(&rows);
+        let f = &c[0].figure;
+        assert_eq!(f.text, "$35.6 billion");
+        assert!(!f.disagreement);
+        let other = f.variants.iter().find(|v| v.value == 128.7e9).unwrap();
+        assert!(!other.consistent && !other.flagged);
+    }
+
+    #[test]
+    fn figures_without_a_period_are_never_flagged() {
+        let mut rows = vec![
+            row(1, "a.example", "24%", 24.0),
+            row(2, "b.example", "17%", 17.0),
+        ];
+        for r in &mut rows {
+            r.fact.period = None;
+        }
+        let c = consolidate(&rows);
+        assert_eq!(c[0].figure.variants.len(), 2);
+        assert!(!c[0].figure.disagreement);
+        rows[0].fact.period = Some("2025-Q4".into());
+        rows[1].fact.period = Some("2025-Q4".into());
+        assert!(consolidate(&rows)[0].figure.disagreement);
     }
 
     #[test]

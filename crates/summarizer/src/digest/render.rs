@@ -273,7 +273,7 @@ fn note(f: &KeyFigure) -> String {
     let flagged: Vec<String> = f
         .variants
         .iter()
-        .filter(|v| !v.consistent)
+        .filter(|v| v.flagged)
         .map(|v| format!("{} ({})", v.text, v.sources.join(", ")))
         .collect();
     if !flagged.is_empty() {
