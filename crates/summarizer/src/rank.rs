@@ -56,7 +56,7 @@ const DUPLICATE_WINDOW: usize = 64;
 /// Slope of the logistic curve from centrality z-score to probability.
 const SLOPE: f64 = 2.0;
 /// Log-odds bonus of the first sentence.
-const LEAD_BONUS: f64 = 0.5;
+const LEAD_BONUS: f64 = 1.0;
 /// Log-odds bonus of a sentence carrying every content term of the title (scaled).
 const TITLE_BONUS: f64 = 1.0;
 /// Log-odds bonus per unit of fact density, capped at [`FACT_BONUS_MAX`].
