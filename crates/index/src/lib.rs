@@ -1,1 +1,460 @@
-//! factwire-index (being built).
+//! factwire's full-text index: a tantivy index derived from the store, with filtered,
+//! weighted search and plain-text snippets.
+//!
+//! The store is the source of truth; this index can always be thrown away and rebuilt
+//! from it. [`Index::open`] creates the index when missing and wipes it when it was
+//! written under another [`SCHEMA_VERSION`] or cannot be read, answering
+//! [`OpenState::NeedsRebuild`] so the caller re-adds every stored article.
+//!
+//! This crate does not know about SQLite, feeds or extraction, and it never prints. It
+//! owns `tantivy`; no tantivy type appears in its public signatures.
+//!
+//! Main types: [`Index`], [`IndexWriter`], [`IndexDoc`], [`SearchQuery`] →
+//! [`factwire_core::SearchHit`]. The query language is described in the `parse`
+//! module and [`SearchQuery::text`]; the schema in [`schema`].
+//!
+//! ```
+//! use factwire_index::{Index, IndexDoc, SearchQuery};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let (index, _state) = Index::open(dir.path())?;
+//! let mut writer = index.writer()?;
+//! writer.upsert(&IndexDoc {
+//!     id: 1,
+//!     version: 1,
+//!     url: "https://example.com/a".into(),
+//!     title: Some("AWS posts fastest growth in 13 quarters".into()),
+//!     text: "Amazon Web Services revenue climbed 24% to $35.6 billion.".into(),
+//!     entities: vec!["Amazon Web Services".into(), "AWS".into()],
+//!     ..Default::default()
+//! })?;
+//! writer.commit()?;
+//! let hits = index.search(&SearchQuery { text: "aws growth".into(), limit: 5, ..Default::default() })?;
+//! assert_eq!(hits[0].id, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod parse;
+mod query;
+pub mod schema;
+mod snippet;
+
+use std::path::{Path, PathBuf};
+
+use factwire_core::SearchHit;
+use tantivy::collector::TopDocs;
+use tantivy::schema::{Schema, Value};
+use tantivy::{
+    DocAddress, Index as TantivyIndex, IndexReader, Order, ReloadPolicy, TantivyDocument,
+    TantivyError, Term,
+};
+
+pub use query::{
+    W_ALL, W_BODY, W_BODY_EXACT, W_ENTITIES, W_NEAR, W_SYNONYM, W_TITLE, W_TITLE_EXACT,
+};
+pub use schema::SCHEMA_VERSION;
+use schema::{Fields, VERSION_FILE};
+
+/// Writer memory budget, shared by its threads (tantivy needs ≥ 15 MB per thread).
+pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
+/// Writer indexing threads.
+pub const WRITER_THREADS: usize = 1;
+/// Hits returned when [`SearchQuery::limit`] is 0.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Longest snippet, in chars.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// What can go wrong in the index.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file-system operation on the index directory failed.
+    #[error("index directory {}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The directory holds files that are not a factwire index; refusing to wipe it.
+    #[error("{} is not empty and is not a factwire index; refusing to overwrite it", path.display())]
+    NotAnIndex {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Another process is writing the index.
+    #[error("the index is locked by another writer")]
+    Locked,
+    /// The search query has a syntax error.
+    #[error("bad query {query:?}{}: {message}", position.map(|p| format!(" at char {p}")).unwrap_or_default())]
+    Query {
+        /// The query text.
+        query: String,
+        /// Char offset of the problem, when known.
+        position: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A date filter is not `YYYY-MM-DD` or RFC 3339.
+    #[error("invalid date {value:?}: expected YYYY-MM-DD or RFC 3339")]
+    InvalidDate {
+        /// The value given.
+        value: String,
+    },
+    /// A document id that cannot be indexed (negative).
+    #[error("invalid document id {0}")]
+    InvalidId(i64),
+    /// Any other tantivy error.
+    #[error("index error: {0}")]
+    Tantivy(#[source] TantivyError),
+}
+
+impl From<TantivyError> for Error {
+    fn from(e: TantivyError) -> Self {
+        match e {
+            TantivyError::LockFailure(..) => Error::Locked,
+            other => Error::Tantivy(other),
+        }
+    }
+}
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One article as the index sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexDoc {
+    /// Store id.
+    pub id: i64,
+    /// Store version (so callers can confirm what was indexed).
+    pub version: i64,
+    /// Canonical URL.
+    pub url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Main text.
+    pub text: String,
+    /// Summary sentences (a fallback snippet).
+    pub summary: Vec<String>,
+    /// Source host.
+    pub source: Option<String>,
+    /// Publication time, RFC 3339 (or `YYYY-MM-DD`).
+    pub published: Option<String>,
+    /// Canonical entity names and aliases.
+    pub entities: Vec<String>,
+    /// Metric names of the article's facts.
+    pub metrics: Vec<String>,
+}
+
+/// How [`Index::open`] found the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenState {
+    /// There was no index: an empty one was created.
+    Created,
+    /// An index of the current schema version was opened.
+    Opened,
+    /// The index was of another schema version or unreadable; it has been wiped and
+    /// recreated empty, and the caller should re-add every stored article.
+    NeedsRebuild,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Most recently published first (undated last).
+    Newest,
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchQuery {
+    /// The query: words (all preferred, any accepted), `"phrases"`, `-exclusions`,
+    /// `a OR b`, `+required`, and `title:`, `entity:`, `source:`, `metric:` prefixes.
+    /// Empty text matches every document (useful with filters).
+    pub text: String,
+    /// Published on or after (YYYY-MM-DD or RFC 3339).
+    pub since: Option<String>,
+    /// Published on or before (a bare date includes the whole day).
+    pub until: Option<String>,
+    /// Only this host (`www.` and case ignored).
+    pub source: Option<String>,
+    /// Only articles naming this entity (or one of its synonyms).
+    pub entity: Option<String>,
+    /// Maximum hits; 0 means [`DEFAULT_LIMIT`].
+    pub limit: usize,
+    /// Result order.
+    pub sort: Sort,
+    /// Alias groups for expansion, e.g. `[["Amazon Web Services", "AWS"]]`.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// An open index directory.
+pub struct Index {
+    index: TantivyIndex,
+    reader: IndexReader,
+    fields: Fields,
+    schema: Schema,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it (and `dir`) when missing. A version
+    /// mismatch or an unreadable index is wiped and recreated: see [`OpenState`].
+    pub fn open(dir: &Path) -> Result<(Index, OpenState)> {
+        let io = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let version_path = dir.join(VERSION_FILE);
+        let has_meta = dir.join("meta.json").exists();
+        let version = std::fs::read_to_string(&version_path).ok();
+        let is_empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
+
+        if is_empty {
+            return Ok((Self::create(dir)?, OpenState::Created));
+        }
+        if !has_meta && version.is_none() {
+            return Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+            });
+        }
+        if version.as_deref().map(str::trim) == Some(SCHEMA_VERSION.to_string().as_str())
+            && let Ok(index) = Self::open_existing(dir)
+        {
+            return Ok((index, OpenState::Opened));
+        }
+        wipe(dir)?;
+        Ok((Self::create(dir)?, OpenState::NeedsRebuild))
+    }
+
+    fn create(dir: &Path) -> Result<Index> {
+        let (schema, fields) = schema::build();
+        let index = TantivyIndex::create_in_dir(dir, schema.clone())?;
+        std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(
+            |source| Error::Io {
+                path: dir.join(VERSION_FILE),
+                source,
+            },
+        )?;
+        Self::finish(index, schema, fields)
+    }
+
+    fn open_existing(dir: &Path) -> Result<Index> {
+        let (schema, fields) = schema::build();
+        let index = TantivyIndex::open_in_dir(dir)?;
+        if index.schema() != schema {
+            // Same version number but a different layout: treat as a mismatch.
+            return Err(Error::Tantivy(TantivyError::SchemaError(
+                "schema differs from this build".into(),
+            )));
+        }
+        Self::finish(index, schema, fields)
+    }
+
+    fn finish(index: TantivyIndex, schema: Schema, fields: Fields) -> Result<Index> {
+        schema::register_tokenizers(index.tokenizers());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Index {
+            index,
+            reader,
+            fields,
+            schema,
+        })
+    }
+
+    /// A writer with the default budget ([`WRITER_MEMORY_BYTES`], [`WRITER_THREADS`]).
+    /// Only one writer may exist at a time, across processes ([`Error::Locked`]).
+    pub fn writer(&self) -> Result<IndexWriter> {
+        self.writer_with(WRITER_THREADS, WRITER_MEMORY_BYTES)
+    }
+
+    /// A writer with an explicit thread count and total memory budget.
+    pub fn writer_with(&self, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
+        let threads = threads.max(1);
+        let memory = memory_bytes.max(threads * 15_000_000 + 1_000_000);
+        let writer = self.index.writer_with_num_threads(threads, memory)?;
+        Ok(IndexWriter {
+            writer,
+            reader: self.reader.clone(),
+            fields: self.fields,
+        })
+    }
+
+    /// How many documents the index holds.
+    pub fn doc_count(&self) -> Result<u64> {
+        self.reader.reload()?;
+        Ok(self.reader.searcher().num_docs())
+    }
+
+    /// Runs a search. Bad syntax is [`Error::Query`] with the char position; a bad
+    /// date is [`Error::InvalidDate`].
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let compiled = query::compile(&self.index, &self.fields, q)?;
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
+        let top: Vec<(f32, DocAddress)> = match (q.sort, compiled.match_all) {
+            (Sort::Relevance, false) => searcher.search(
+                &*compiled.query,
+                &TopDocs::with_limit(limit).order_by_score(),
+            )?,
+            _ => {
+                let name = schema::published_name(&self.schema, &self.fields);
+                let by_date: Vec<(Option<tantivy::DateTime>, DocAddress)> = searcher.search(
+                    &*compiled.query,
+                    &TopDocs::with_limit(limit).order_by_fast_field(name, Order::Desc),
+                )?;
+                by_date
+                    .into_iter()
+                    .map(|(_, addr)| {
+                        let score = compiled
+                            .query
+                            .explain(&searcher, addr)
+                            .map(|e| e.value())
+                            .unwrap_or(0.0);
+                        (score, addr)
+                    })
+                    .collect()
+            }
+        };
+        let snippets = snippet::Snippets::new(&searcher, &self.fields, &compiled.highlight)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(&doc, score, &snippets));
+        }
+        Ok(hits)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, snippets: &snippet::Snippets) -> SearchHit {
+        let f = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let published = doc
+            .get_first(f.published)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let id = doc
+            .get_first(f.id)
+            .and_then(|v| v.as_u64())
+            .and_then(|v| i64::try_from(v).ok())
+            .unwrap_or_default();
+        let (snippet, highlights) = snippets.for_doc(doc);
+        SearchHit {
+            id,
+            url: text(f.url).unwrap_or_default(),
+            title: text(f.title),
+            source: text(f.source),
+            published,
+            score,
+            snippet,
+            highlights,
+        }
+    }
+}
+
+/// Adds, replaces and deletes documents; nothing is visible until [`IndexWriter::commit`].
+pub struct IndexWriter {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for IndexWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexWriter").finish_non_exhaustive()
+    }
+}
+
+impl IndexWriter {
+    /// Adds `doc`, replacing any document with the same id.
+    pub fn upsert(&mut self, doc: &IndexDoc) -> Result<()> {
+        let f = &self.fields;
+        let id = u64::try_from(doc.id).map_err(|_| Error::InvalidId(doc.id))?;
+        self.writer.delete_term(Term::from_field_u64(f.id, id));
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, id);
+        d.add_u64(f.version, u64::try_from(doc.version).unwrap_or(0));
+        d.add_text(f.url, &doc.url);
+        if let Some(title) = &doc.title {
+            d.add_text(f.title, title);
+            d.add_text(f.title_exact, title);
+        }
+        d.add_text(f.body, &doc.text);
+        d.add_text(f.body_exact, &doc.text);
+        for s in &doc.summary {
+            d.add_text(f.summary, s);
+        }
+        for e in &doc.entities {
+            d.add_text(f.entities, e);
+        }
+        if let Some(source) = doc.source.as_deref().filter(|s| !s.trim().is_empty()) {
+            d.add_text(f.source, query::normalize_source(source));
+        }
+        if let Some(t) = doc.published.as_deref().and_then(query::parse_published) {
+            d.add_date(f.published, t);
+        }
+        for m in &doc.metrics {
+            d.add_text(f.metrics, m.trim().to_lowercase());
+        }
+        self.writer.add_document(d)?;
+        Ok(())
+    }
+
+    /// Deletes the document with this id (a no-op when absent).
+    pub fn delete(&mut self, id: i64) -> Result<()> {
+        let id = u64::try_from(id).map_err(|_| Error::InvalidId(id))?;
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.id, id));
+        Ok(())
+    }
+
+    /// Deletes every document (before a rebuild).
+    pub fn delete_all(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes every change durable and visible, and waits for background merges.
+    pub fn commit(mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}
+
+/// Removes everything inside `dir` (which holds a factwire index).
+fn wipe(dir: &Path) -> Result<()> {
+    let io = |path: &Path, source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        let res = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        res.map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}

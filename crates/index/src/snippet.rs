@@ -1,0 +1,151 @@
+//! Snippets: the best passage of a hit's body, as plain text with char-offset
+//! highlights of the matched terms.
+//!
+//! tantivy's `SnippetGenerator` picks the passage; its terms are the positive query
+//! words and their synonyms, analysed like the body (stemmed), each weighted by
+//! rarity. Whitespace runs (paragraph breaks) are folded to one space and the
+//! highlight ranges re-mapped. A hit whose body holds none of the terms (it matched by
+//! title or entity) gets its summary, or the start of its body, instead.
+
+use std::collections::BTreeMap;
+
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use crate::schema::Fields;
+use crate::{Result, SNIPPET_CHARS};
+
+pub(crate) struct Snippets {
+    generator: Option<SnippetGenerator>,
+    fields: Fields,
+}
+
+impl Snippets {
+    pub(crate) fn new(searcher: &Searcher, fields: &Fields, texts: &[String]) -> Result<Self> {
+        let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+        let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+        for text in texts {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let word = stream.token().text.clone();
+                if terms.contains_key(&word) {
+                    continue;
+                }
+                let df = searcher.doc_freq(&Term::from_field_text(fields.body, &word))?;
+                if df > 0 {
+                    terms.insert(word, 1.0 / (1.0 + df as f32));
+                }
+            }
+        }
+        let generator = (!terms.is_empty())
+            .then(|| SnippetGenerator::new(terms, analyzer, fields.body, SNIPPET_CHARS));
+        Ok(Snippets {
+            generator,
+            fields: *fields,
+        })
+    }
+
+    /// The snippet text and its highlight ranges (char offsets, end exclusive).
+    pub(crate) fn for_doc(&self, doc: &TantivyDocument) -> (String, Vec<(usize, usize)>) {
+        if let Some(generator) = &self.generator {
+            let snippet = generator.snippet_from_doc(doc);
+            if !snippet.is_empty() && !snippet.highlighted().is_empty() {
+                let ranges: Vec<(usize, usize)> = snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| (r.start, r.end))
+                    .collect();
+                return fold(snippet.fragment(), &ranges);
+            }
+        }
+        let summary: Vec<&str> = doc
+            .get_all(self.fields.summary)
+            .filter_map(|v| v.as_str())
+            .collect();
+        let fallback = if summary.is_empty() {
+            doc.get_first(self.fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            summary.join(" ")
+        };
+        let (text, _) = fold(&fallback, &[]);
+        (truncate_words(&text, SNIPPET_CHARS), Vec::new())
+    }
+}
+
+/// Folds whitespace runs to one space and trims, mapping byte ranges of `s` to char
+/// ranges of the result.
+fn fold(s: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(s.len());
+    // char offset in `out` for each byte offset of `s` at a char boundary
+    let mut map = vec![0usize; s.len() + 1];
+    let mut chars_out = 0usize;
+    let mut pending_space = false;
+    for (b, c) in s.char_indices() {
+        if c.is_whitespace() {
+            pending_space = chars_out > 0;
+            map[b] = chars_out;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            chars_out += 1;
+            pending_space = false;
+        }
+        map[b] = chars_out;
+        out.push(c);
+        chars_out += 1;
+    }
+    map[s.len()] = chars_out;
+    let highlights = ranges
+        .iter()
+        .filter(|(a, z)| a < z && *z <= s.len() && s.is_char_boundary(*a) && s.is_char_boundary(*z))
+        .map(|&(a, z)| (map[a], map[z].min(chars_out)))
+        .filter(|(a, z)| a < z)
+        .collect();
+    (out, highlights)
+}
+
+/// At most `max` chars, cut at a word boundary.
+fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].to_string(),
+        _ => cut,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_maps_ranges_to_chars() {
+        let s = "Café  revenue\n\ngrew 24%";
+        let (out, hl) = fold(s, &[(7, 14), (16, 20)]);
+        assert_eq!(out, "Café revenue grew 24%");
+        let chars: Vec<char> = out.chars().collect();
+        let slice = |(a, b): (usize, usize)| chars[a..b].iter().collect::<String>();
+        assert_eq!(slice(hl[0]), "revenue");
+        assert_eq!(slice(hl[1]), "grew");
+    }
+
+    #[test]
+    fn fold_trims_and_drops_bad_ranges() {
+        let (out, hl) = fold("  a  b ", &[(2, 3), (5, 100), (3, 2)]);
+        assert_eq!(out, "a b");
+        assert_eq!(hl, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn truncate_at_word() {
+        assert_eq!(truncate_words("alpha beta gamma", 12), "alpha beta");
+        assert_eq!(truncate_words("short", 12), "short");
+    }
+}

@@ -1,0 +1,419 @@
+//! The index's public API over temp-dir indexes with hand-written documents.
+
+use std::path::Path;
+
+use factwire_index::{Error, Index, IndexDoc, OpenState, SCHEMA_VERSION, SearchQuery, Sort};
+
+fn doc(id: i64, title: &str, text: &str, source: &str, published: &str) -> IndexDoc {
+    IndexDoc {
+        id,
+        version: 1,
+        url: format!("https://{source}/{id}"),
+        title: Some(title.to_string()),
+        text: text.to_string(),
+        summary: vec![format!("Summary of {id}.")],
+        source: Some(source.to_string()),
+        published: Some(published.to_string()),
+        entities: Vec::new(),
+        metrics: Vec::new(),
+    }
+}
+
+fn corpus() -> Vec<IndexDoc> {
+    let mut aws = doc(
+        1,
+        "AWS posts fastest growth in 13 quarters",
+        "Amazon Web Services revenue climbed 24% to $35.6 billion in the fourth quarter.\n\n\
+         Chief executive Andy Jassy said capacity would double by 2027.",
+        "news.example",
+        "2026-02-05T21:04:00Z",
+    );
+    aws.entities = vec![
+        "Amazon Web Services".into(),
+        "AWS".into(),
+        "Andy Jassy".into(),
+        "Jassy".into(),
+    ];
+    aws.metrics = vec!["revenue".into(), "growth".into()];
+    let mut azure = doc(
+        2,
+        "Microsoft Azure growth slows",
+        "Azure and other cloud services grew 39% as Microsoft added data center capacity. \
+         Amazon remains the largest cloud provider.",
+        "www.Wire.example",
+        "2026-01-28T22:00:00Z",
+    );
+    azure.entities = vec!["Microsoft".into(), "Azure".into()];
+    azure.metrics = vec!["growth".into()];
+    let mut google = doc(
+        3,
+        "Google Cloud backlog jumps",
+        "Google Cloud said its backlog rose to $155 billion. Web services demand from AI \
+         customers outpaced supply, and the company is growing data center spending to \
+         support growth.",
+        "news.example",
+        "2026-02-04T20:00:00Z",
+    );
+    google.entities = vec!["Google Cloud".into()];
+    google.metrics = vec!["backlog".into()];
+    let undated = IndexDoc {
+        published: None,
+        ..doc(
+            4,
+            "Oracle cloud contract",
+            "Oracle signed a cloud contract worth billions with a large AI lab in Zürich.",
+            "other.example",
+            "",
+        )
+    };
+    vec![aws, azure, google, undated]
+}
+
+fn build(dir: &Path) -> Index {
+    let (index, state) = Index::open(dir).unwrap();
+    assert_eq!(state, OpenState::Created);
+    let mut w = index.writer().unwrap();
+    for d in corpus() {
+        w.upsert(&d).unwrap();
+    }
+    w.commit().unwrap();
+    index
+}
+
+fn ids(index: &Index, q: SearchQuery) -> Vec<i64> {
+    index
+        .search(&q)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.into(),
+        limit: 10,
+        ..Default::default()
+    }
+}
+
+fn aws_synonyms() -> Vec<Vec<String>> {
+    vec![vec!["Amazon Web Services".into(), "AWS".into()]]
+}
+
+#[test]
+fn open_creates_then_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    assert_eq!(index.doc_count().unwrap(), 4);
+    drop(index);
+    let (index, state) = Index::open(dir.path()).unwrap();
+    assert_eq!(state, OpenState::Opened);
+    assert_eq!(index.doc_count().unwrap(), 4);
+}
+
+#[test]
+fn schema_version_mismatch_needs_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    let version_file = dir.path().join("factwire-schema-version");
+    assert_eq!(
+        std::fs::read_to_string(&version_file).unwrap().trim(),
+        SCHEMA_VERSION.to_string()
+    );
+    std::fs::write(&version_file, "0\n").unwrap();
+    let (index, state) = Index::open(dir.path()).unwrap();
+    assert_eq!(state, OpenState::NeedsRebuild);
+    assert_eq!(index.doc_count().unwrap(), 0, "wiped and recreated empty");
+    drop(index);
+    assert_eq!(Index::open(dir.path()).unwrap().1, OpenState::Opened);
+}
+
+#[test]
+fn unreadable_index_needs_rebuild_but_foreign_dirs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    std::fs::write(dir.path().join("meta.json"), "{ not json").unwrap();
+    assert_eq!(Index::open(dir.path()).unwrap().1, OpenState::NeedsRebuild);
+
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("notes.txt"), "mine").unwrap();
+    let err = Index::open(foreign.path()).unwrap_err();
+    assert!(matches!(err, Error::NotAnIndex { .. }), "{err}");
+    assert!(foreign.path().join("notes.txt").exists());
+}
+
+#[test]
+fn upsert_twice_keeps_one_doc() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    let mut w = index.writer().unwrap();
+    let mut d = corpus().remove(0);
+    d.version = 2;
+    d.title = Some("AWS revises quarterly growth".into());
+    w.upsert(&d).unwrap();
+    w.upsert(&d).unwrap();
+    w.commit().unwrap();
+    assert_eq!(index.doc_count().unwrap(), 4);
+    let hits = index.search(&q("revises")).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[0].title.as_deref(),
+        Some("AWS revises quarterly growth")
+    );
+    assert!(index.search(&q("fastest")).unwrap().is_empty());
+
+    let mut w = index.writer().unwrap();
+    w.delete(1).unwrap();
+    w.commit().unwrap();
+    assert_eq!(index.doc_count().unwrap(), 3);
+    let mut w = index.writer().unwrap();
+    w.delete_all().unwrap();
+    w.commit().unwrap();
+    assert_eq!(index.doc_count().unwrap(), 0);
+    assert!(matches!(
+        index.writer().unwrap().delete(-1),
+        Err(Error::InvalidId(-1))
+    ));
+}
+
+#[test]
+fn title_outranks_body_and_stemming_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    // "growth" is in titles 1 and 2; "growing" (doc 3, body) stems to the same root.
+    let found = ids(&index, q("growth"));
+    assert_eq!(found.len(), 3);
+    assert!(
+        found[..2].contains(&1) && found[..2].contains(&2),
+        "{found:?}"
+    );
+    assert_eq!(found[2], 3, "a body match ranks below title matches");
+    // Regular inflections share a stem (Snowball keeps irregular ones like grew apart).
+    assert_eq!(ids(&index, q("quarter")), vec![1]);
+    assert_eq!(ids(&index, q("grows")), vec![3], "grows ~ growing");
+    assert_eq!(ids(&index, q("ZURICH")), vec![4], "case and accents fold");
+    assert_eq!(ids(&index, q("zürich")), vec![4]);
+    assert_eq!(ids(&index, q("contracts")), vec![4], "plural");
+}
+
+#[test]
+fn any_word_accepted_all_words_preferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    let found = ids(&index, q("backlog zzzunknownword"));
+    assert_eq!(
+        found,
+        vec![3],
+        "one missing word does not empty the results"
+    );
+    let found = ids(&index, q("cloud capacity"));
+    // Doc 2 has both words in its body; 3 and 4 only "cloud"; 1 only "capacity".
+    assert_eq!(found[0], 2, "{found:?}");
+    assert_eq!(found.len(), 4);
+}
+
+#[test]
+fn phrases_are_exact_and_required() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    assert_eq!(ids(&index, q("\"web services\"")), vec![1, 3]);
+    assert_eq!(ids(&index, q("\"amazon web services\"")), vec![1]);
+    // Words in the wrong order are not the phrase.
+    assert!(ids(&index, q("\"services web\"")).is_empty());
+    assert_eq!(ids(&index, q("\"data center\" google")), vec![3, 2]);
+}
+
+#[test]
+fn exclusion_and_or() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    let found = ids(&index, q("cloud -azure"));
+    assert!(!found.contains(&2) && found.contains(&3), "{found:?}");
+    let mut found = ids(&index, q("oracle OR backlog"));
+    found.sort_unstable();
+    assert_eq!(found, vec![3, 4]);
+    let found = ids(&index, q("-cloud"));
+    assert_eq!(found, vec![1], "only exclusions: everything else");
+}
+
+#[test]
+fn synonyms_expand_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    // Doc 3 says "Web services" but not "Amazon Web Services" or "AWS".
+    let mut query = q("aws");
+    query.synonyms = aws_synonyms();
+    assert_eq!(ids(&index, query), vec![1]);
+    let mut query = q("amazon web services revenue");
+    query.synonyms = aws_synonyms();
+    assert_eq!(ids(&index, query.clone())[0], 1);
+    // Without synonyms "aws" only matches where it is written.
+    let mut no_syn = doc(
+        9,
+        "Cloud note",
+        "Amazon Web Services had a good year.",
+        "x.example",
+        "2026-01-01",
+    );
+    no_syn.entities.clear();
+    let mut w = index.writer().unwrap();
+    w.upsert(&no_syn).unwrap();
+    w.commit().unwrap();
+    assert_eq!(ids(&index, q("aws")), vec![1]);
+    let mut query = q("aws");
+    query.synonyms = aws_synonyms();
+    let mut found = ids(&index, query);
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 9]);
+    // A surname finds the full name through the entity field.
+    assert_eq!(ids(&index, q("jassy")), vec![1]);
+}
+
+#[test]
+fn date_source_and_entity_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    let mut query = q("cloud");
+    query.since = Some("2026-02-01".into());
+    let mut found = ids(&index, query.clone());
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 3]);
+    query.until = Some("2026-02-04".into());
+    assert_eq!(
+        ids(&index, query.clone()),
+        vec![3],
+        "bare until includes its whole day"
+    );
+    query.until = Some("2026-02-04T19:59:59Z".into());
+    assert!(ids(&index, query).is_empty());
+
+    let mut query = q("cloud");
+    query.source = Some("wire.example".into());
+    assert_eq!(ids(&index, query.clone()), vec![2]);
+    query.source = Some("WWW.WIRE.EXAMPLE".into());
+    assert_eq!(ids(&index, query), vec![2]);
+
+    let mut query = q("");
+    query.entity = Some("AWS".into());
+    assert_eq!(ids(&index, query.clone()), vec![1]);
+    query.entity = Some("amazon web services".into());
+    assert_eq!(ids(&index, query.clone()), vec![1]);
+    query.entity = Some("Google".into());
+    assert_eq!(ids(&index, query), vec![3], "entity names match by words");
+
+    let mut bad = q("cloud");
+    bad.since = Some("last tuesday".into());
+    assert!(matches!(index.search(&bad), Err(Error::InvalidDate { .. })));
+}
+
+#[test]
+fn field_prefixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    assert_eq!(ids(&index, q("title:backlog")), vec![3]);
+    assert!(
+        ids(&index, q("title:supply")).is_empty(),
+        "supply is only in a body"
+    );
+    assert_eq!(ids(&index, q("entity:jassy")), vec![1]);
+    let mut found = ids(&index, q("source:news.example"));
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 3]);
+    let mut found = ids(&index, q("metric:growth"));
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 2]);
+}
+
+#[test]
+fn newest_sort_and_empty_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    assert_eq!(
+        ids(&index, q("")),
+        vec![1, 3, 2, 4],
+        "match-all is newest first"
+    );
+    let mut query = q("cloud OR amazon");
+    query.sort = Sort::Newest;
+    let hits = index.search(&query).unwrap();
+    let found: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    assert_eq!(found, vec![1, 3, 2, 4], "undated last");
+    assert!(hits.iter().all(|h| h.score > 0.0));
+    query.limit = 2;
+    assert_eq!(ids(&index, query), vec![1, 3]);
+}
+
+#[test]
+fn hits_carry_fields_and_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    let hits = index.search(&q("capacity double")).unwrap();
+    let hit = &hits[0];
+    assert_eq!(hit.id, 1);
+    assert_eq!(hit.url, "https://news.example/1");
+    assert_eq!(hit.source.as_deref(), Some("news.example"));
+    assert_eq!(hit.published.as_deref(), Some("2026-02-05T21:04:00Z"));
+    assert!(
+        hit.snippet.contains("capacity would double"),
+        "{}",
+        hit.snippet
+    );
+    assert!(!hit.snippet.contains('\n'));
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|&(a, b)| chars[a..b].iter().collect())
+        .collect();
+    assert!(marked.contains(&"capacity".to_string()), "{marked:?}");
+    assert!(marked.contains(&"double".to_string()), "{marked:?}");
+    // Excluded words are not highlighted; stems are.
+    let hits = index.search(&q("grow -azure")).unwrap();
+    let hit = hits.iter().find(|h| h.id == 3).unwrap();
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|&(a, b)| chars[a..b].iter().collect())
+        .collect();
+    assert_eq!(marked, vec!["growing".to_string()]);
+    // A title-only match falls back to the summary.
+    let hits = index.search(&q("title:fastest")).unwrap();
+    assert_eq!(hits[0].snippet, "Summary of 1.");
+    assert!(hits[0].highlights.is_empty());
+}
+
+#[test]
+fn bad_syntax_is_a_query_error_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build(dir.path());
+    match index.search(&q("aws \"web services")) {
+        Err(Error::Query {
+            position, message, ..
+        }) => {
+            assert_eq!(position, Some(4));
+            assert!(message.contains("quote"), "{message}");
+        }
+        other => panic!("expected a query error, got {other:?}"),
+    }
+    for bad in ["OR aws", "aws OR", "title:", "a OR -b", "NOT"] {
+        assert!(
+            matches!(index.search(&q(bad)), Err(Error::Query { .. })),
+            "{bad}"
+        );
+    }
+    // Odd but valid input never panics.
+    for odd in [
+        "-",
+        "+",
+        "((",
+        "ÄÖÜ",
+        "$35.6",
+        "a:b:c",
+        "\u{0}",
+        "title:\"x\"",
+    ] {
+        index.search(&q(odd)).unwrap();
+    }
+}
