@@ -457,7 +457,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         return Vec::new();
     }
     let view = View::new(text, toks);
-    let lw = |i: usize| view.lw(i).to_string();
+    let lw = |i: usize| view.lw(i);
 
     // Pronouns and "the company" stand for the company just named in this sentence
     // ("Microsoft said its ..."), else for the focus.
@@ -465,8 +465,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     let named = cands.clone();
     for i in 0..toks.len() {
         let is_pron = PRONOUNS.contains(&w(i)) && toks[i].kind == Tk::Word;
-        let is_the_co =
-            (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1).as_str());
+        let is_the_co = (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1));
         if !(is_pron || is_the_co) {
             continue;
         }
@@ -593,7 +592,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
                         c.t0 > f.t1
                             && c.t0 - f.t1 <= 4
                             && c.t0 > 0
-                            && matches!(lw(c.t0 - 1).as_str(), "at" | "for" | "from" | "by")
+                            && matches!(lw(c.t0 - 1), "at" | "for" | "from" | "by")
                             && seg[c.t0] == seg[f.t1.min(toks.len())]
                     })
                     .map(|c| c.ent);
@@ -647,7 +646,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
                 && p.0 - f.t1 <= 4
                 && (f.t1..p.0).all(|i| {
                     matches!(
-                        lw(i).as_str(),
+                        lw(i),
                         "in" | "for" | "during" | "the" | "same" | "previous" | "prior" | "a"
                     )
                 })
@@ -724,7 +723,10 @@ fn promote(ents: &[Ent], mut s: usize, metric: Option<&str>) -> usize {
 /// A sentence's words for cue matching: lower-case tokens, hyphenated compounds
 /// joined ("year-over-year"), and word positions that ignore punctuation.
 pub(crate) struct View {
-    low: Vec<String>,
+    /// The sentence lower-cased (ASCII only, so byte offsets are kept).
+    low_text: String,
+    /// Token byte ranges relative to `low_text`.
+    spans: Vec<(usize, usize)>,
     joined: Vec<Option<String>>,
     wpos: Vec<usize>,
     /// Which cue lists each token may start (bits `M_*`).
@@ -733,17 +735,11 @@ pub(crate) struct View {
 
 impl View {
     pub(crate) fn new(text: &str, toks: &[Token]) -> View {
-        let low: Vec<String> = toks
-            .iter()
-            .map(|t| {
-                let w = &text[t.s..t.e];
-                if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
-                    w.to_lowercase()
-                } else {
-                    w.to_string()
-                }
-            })
-            .collect();
+        let base = toks.first().map_or(0, |t| t.s);
+        let end = toks.last().map_or(0, |t| t.e);
+        let low_text = text[base..end].to_ascii_lowercase();
+        let spans: Vec<(usize, usize)> = toks.iter().map(|t| (t.s - base, t.e - base)).collect();
+        let low: Vec<&str> = spans.iter().map(|&(s, e)| &low_text[s..e]).collect();
         let mut joined = vec![None; toks.len()];
         let mut wpos = vec![0; toks.len() + 1];
         let mut p = 0;
@@ -776,7 +772,7 @@ impl View {
         let idx = cue_index();
         let mask = (0..toks.len())
             .map(|i| {
-                idx.get(low[i].as_str()).copied().unwrap_or(0)
+                idx.get(low[i]).copied().unwrap_or(0)
                     | joined[i]
                         .as_deref()
                         .and_then(|j| idx.get(j).copied())
@@ -784,7 +780,8 @@ impl View {
             })
             .collect();
         View {
-            low,
+            low_text,
+            spans,
             joined,
             wpos,
             mask,
@@ -792,7 +789,7 @@ impl View {
     }
 
     fn lw(&self, i: usize) -> &str {
-        self.low.get(i).map_or("", String::as_str)
+        self.spans.get(i).map_or("", |&(s, e)| &self.low_text[s..e])
     }
 
     /// Whether the words at `i..` spell `phrase`; returns the end token.
@@ -801,7 +798,7 @@ impl View {
             && j == phrase
         {
             let mut e = i + 1;
-            while e < self.low.len() && self.wpos[e] == self.wpos[i] {
+            while e < self.spans.len() && self.wpos[e] == self.wpos[i] {
                 e += 1;
             }
             return Some(e);
@@ -826,7 +823,7 @@ fn metric_for(
 ) -> Option<&'static str> {
     let toks = inp.toks;
     let f = &inp.facts[k];
-    let lw = |i: usize| v.lw(i).to_string();
+    let lw = |i: usize| v.lw(i);
     let n = toks.len();
     let fseg = seg[f.t0];
     // Distance in words from the fact to token i, or None if in another clause.
@@ -889,11 +886,11 @@ fn metric_for(
     }
     // Analysts' expectations right before the number.
     let est_before = (f.t0.saturating_sub(4)..f.t0).any(|i| {
-        ESTIMATE_CUES.contains(&lw(i).as_str())
+        ESTIMATE_CUES.contains(&lw(i))
             || (lw(i) == "analysts"
                 && (i + 1..f.t0).all(|j| {
                     matches!(
-                        lw(j).as_str(),
+                        lw(j),
                         "expect"
                             | "expected"
                             | "had"
@@ -912,8 +909,7 @@ fn metric_for(
                             | "by"
                     )
                 }))
-    }) && (f.t0.saturating_sub(4)..f.t0)
-        .all(|i| !matches!(lw(i).as_str(), "," | ";"));
+    }) && (f.t0.saturating_sub(4)..f.t0).all(|i| !matches!(lw(i), "," | ";"));
     // "... the $80.2 billion analysts had expected", "..., above estimates".
     let est_after = (f.t1..(f.t1 + 3).min(n)).any(|i| {
         matches!(v.lw(i), "analysts" | "consensus" | "estimates" | "estimate")

@@ -381,7 +381,9 @@ pub struct Finder<'a> {
     /// Start → end of every mention, for overlap checks.
     spans: BTreeMap<usize, usize>,
     /// End byte → mention, for gazetteer product mentions (extension candidates).
-    product_ends: FastMap<usize, Mention>,
+    product_ends: Vec<Mention>,
+    /// Cursor into `product_ends` (sentences are discovered in text order).
+    pe_cursor: usize,
 }
 
 impl<'a> Finder<'a> {
@@ -395,7 +397,8 @@ impl<'a> Finder<'a> {
             by_key: FastMap::default(),
             mentions: Vec::new(),
             spans: BTreeMap::new(),
-            product_ends: FastMap::default(),
+            product_ends: Vec::new(),
+            pe_cursor: 0,
         }
     }
 
@@ -480,7 +483,7 @@ impl<'a> Finder<'a> {
             let id = self.ent_for(&name, kind, s);
             self.add_mention(s, e, id);
             if kind == EntityKind::Product {
-                self.product_ends.insert(e, Mention { s, e, ent: id });
+                self.product_ends.push(Mention { s, e, ent: id });
             }
         }
     }
@@ -494,7 +497,17 @@ impl<'a> Finder<'a> {
         while i < n {
             let t = toks[i];
             // Product extension of a known product: "Claude Opus 4.6".
-            if let Some(m) = self.product_ends.get(&t.e).copied() {
+            while self.pe_cursor < self.product_ends.len()
+                && self.product_ends[self.pe_cursor].e < t.e
+            {
+                self.pe_cursor += 1;
+            }
+            let pe = self
+                .product_ends
+                .get(self.pe_cursor)
+                .filter(|m| m.e == t.e)
+                .copied();
+            if let Some(m) = pe {
                 let (end, ok) = self.extension(toks, i + 1);
                 if ok {
                     let s = m.s;
@@ -794,6 +807,9 @@ impl<'a> Finder<'a> {
                     continue;
                 }
                 let w = &self.text[t.s..t.e];
+                if !w.as_bytes()[0].is_ascii_uppercase() {
+                    continue;
+                }
                 if let Some(Some(id)) = surnames.get(w).copied() {
                     self.add_mention(t.s, t.e, id);
                 }

@@ -592,19 +592,20 @@ fn is_heading(text: &str, toks: &[Token]) -> bool {
     if matches!(&text[last.s..last.e], "." | "!" | "?" | "”" | "\"") {
         return false;
     }
-    let words: Vec<&str> = toks
-        .iter()
-        .filter(|t| t.kind == Tk::Word && t.e - t.s > 3)
-        .map(|t| &text[t.s..t.e])
-        .collect();
-    if words.is_empty() || toks.len() > 25 {
+    if toks.len() > 25 {
         return false;
     }
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    caps * 10 >= words.len() * 7
+    let (mut words, mut caps) = (0, 0);
+    for t in toks.iter().filter(|t| t.kind == Tk::Word && t.e - t.s > 3) {
+        words += 1;
+        if text[t.s..].chars().next().is_some_and(char::is_uppercase) {
+            caps += 1;
+        }
+    }
+    if words == 0 {
+        return false;
+    }
+    caps * 10 >= words * 7
 }
 
 /// Shifts a resolved quarter ("2025-Q4", "FY2026-Q2") back by `n` quarters.
