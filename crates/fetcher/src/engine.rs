@@ -7,13 +7,18 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, RETRY_AFTER,
+};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use crate::guard::{AccessPolicy, GuardedResolver, PrivateAddressRefused};
 use crate::robots::Robots;
-use crate::{Error, FetchRequest, FetchSettings, Fetched, Outcome, RequestKind, Result, SkipReason};
+use crate::{
+    Error, FetchRequest, FetchSettings, Fetched, Outcome, RequestKind, Result, SkipReason,
+};
 
 /// Longest exponential backoff between two attempts, whatever the settings say.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -39,7 +44,9 @@ fn accept_for(kind: RequestKind) -> &'static str {
             "application/rss+xml, application/atom+xml, application/feed+json, \
              application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
         }
-        RequestKind::Article => "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5",
+        RequestKind::Article => {
+            "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5"
+        }
         RequestKind::Robots => "text/plain, */*;q=0.5",
     }
 }
@@ -141,15 +148,24 @@ impl Engine {
                 let next = attempt.url();
                 let refusal: Option<Box<dyn std::error::Error + Send + Sync>> =
                     if attempt.previous().len() > max {
-                        Some(Box::new(RedirectRefused(format!("more than {max} redirects"))))
+                        Some(Box::new(RedirectRefused(format!(
+                            "more than {max} redirects"
+                        ))))
                     } else if attempt.previous().iter().any(|u| u == next) {
-                        Some(Box::new(RedirectRefused(format!("redirect loop back to {next}"))))
+                        Some(Box::new(RedirectRefused(format!(
+                            "redirect loop back to {next}"
+                        ))))
                     } else if !matches!(next.scheme(), "http" | "https") {
-                        Some(Box::new(RedirectRefused(format!("redirect to a {} URL", next.scheme()))))
+                        Some(Box::new(RedirectRefused(format!(
+                            "redirect to a {} URL",
+                            next.scheme()
+                        ))))
                     } else if let Some(host) = next.host()
                         && policy.refuses_literal(&host)
                     {
-                        Some(Box::new(PrivateAddressRefused { host: host.to_string() }))
+                        Some(Box::new(PrivateAddressRefused {
+                            host: host.to_string(),
+                        }))
                     } else {
                         None
                     };
@@ -164,11 +180,15 @@ impl Engine {
             .timeout(Duration::from_secs(settings.timeout_secs.max(1)))
             .connect_timeout(Duration::from_secs(settings.connect_timeout_secs.max(1)))
             .redirect(redirect_policy)
-            .dns_resolver(Arc::new(GuardedResolver { policy: Arc::clone(&policy) }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                policy: Arc::clone(&policy),
+            }))
             .no_proxy()
             .pool_max_idle_per_host(settings.per_host_concurrency.max(1))
             .build()
-            .map_err(|e| Error::Setup { reason: format!("HTTP client: {e}") })?;
+            .map_err(|e| Error::Setup {
+                reason: format!("HTTP client: {e}"),
+            })?;
         Ok(Engine {
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             settings,
@@ -186,7 +206,10 @@ impl Engine {
         let url = match Url::parse(req.url.trim()) {
             Ok(url) => url,
             Err(e) => {
-                return Outcome::Failed(Error::InvalidUrl { url: req.url.clone(), reason: e.to_string() });
+                return Outcome::Failed(Error::InvalidUrl {
+                    url: req.url.clone(),
+                    reason: e.to_string(),
+                });
             }
         };
         match url.scheme() {
@@ -199,19 +222,27 @@ impl Engine {
                 });
             }
         }
-        let (Some(host), Some(host_name), Some(port)) = (url.host(), url.host_str(), url.port_or_known_default())
+        let (Some(host), Some(host_name), Some(port)) =
+            (url.host(), url.host_str(), url.port_or_known_default())
         else {
-            return Outcome::Failed(Error::InvalidUrl { url: req.url.clone(), reason: "no host".into() });
+            return Outcome::Failed(Error::InvalidUrl {
+                url: req.url.clone(),
+                reason: "no host".into(),
+            });
         };
         if req.trusted {
             self.policy.trust(host_name);
         }
         if self.policy.refuses_literal(&host) {
-            return Outcome::Skipped { reason: SkipReason::PrivateAddress };
+            return Outcome::Skipped {
+                reason: SkipReason::PrivateAddress,
+            };
         }
         let host_state = self.host(&format!("{host_name}:{port}"));
         if host_state.backing_off() {
-            return Outcome::Skipped { reason: SkipReason::Backoff };
+            return Outcome::Skipped {
+                reason: SkipReason::Backoff,
+            };
         }
         if req.kind == RequestKind::Article && self.settings.obey_robots {
             let robots = self.robots_for(&url, &host_state).await;
@@ -221,7 +252,9 @@ impl Engine {
                 path.push_str(q);
             }
             if !robots.is_allowed(&path) {
-                return Outcome::Skipped { reason: SkipReason::Robots };
+                return Outcome::Skipped {
+                    reason: SkipReason::Robots,
+                };
             }
         }
         let outcome = self.with_retries(&url, req, &host_state).await;
@@ -268,7 +301,10 @@ impl Engine {
 
     /// `retry_base_ms × 2^attempt`, plus up to half of that again as jitter.
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.settings.retry_base_ms.saturating_mul(1u64 << attempt.min(20));
+        let base = self
+            .settings
+            .retry_base_ms
+            .saturating_mul(1u64 << attempt.min(20));
         let mut hasher = RandomState::new().build_hasher();
         hasher.write_u64(self.jitter_counter.fetch_add(1, Ordering::Relaxed));
         let jitter = hasher.finish() % (base / 2 + 1);
@@ -277,7 +313,11 @@ impl Engine {
 
     fn host(&self, key: &str) -> Arc<Host> {
         let mut hosts = lock(&self.hosts);
-        Arc::clone(hosts.entry(key.to_owned()).or_insert_with(|| Arc::new(Host::new(&self.settings))))
+        Arc::clone(
+            hosts
+                .entry(key.to_owned())
+                .or_insert_with(|| Arc::new(Host::new(&self.settings))),
+        )
     }
 
     /// Waits for a host permit, the host's start slot and a global permit. The global
@@ -292,7 +332,10 @@ impl Engine {
             }
             let global = Arc::clone(&self.global).acquire_owned().await.ok();
             if host.try_start() {
-                return Permits { _host: host_permit, _global: global };
+                return Permits {
+                    _host: host_permit,
+                    _global: global,
+                };
             }
         }
     }
@@ -324,21 +367,40 @@ impl Engine {
         let result = self.attempt(&url, &req).await;
         drop(permits);
         match result {
-            Ok(Outcome::Fetched(page)) => {
-                Robots::parse(&String::from_utf8_lossy(&page.body), &self.settings.robots_token())
-            }
-            Err(Retryable { error: Error::Status { .. }, .. }) => Robots::disallow_all(),
+            Ok(Outcome::Fetched(page)) => Robots::parse(
+                &String::from_utf8_lossy(&page.body),
+                &self.settings.robots_token(),
+            ),
+            Err(Retryable {
+                error: Error::Status { .. },
+                ..
+            }) => Robots::disallow_all(),
             _ => Robots::allow_all(),
         }
     }
 
     /// One HTTP exchange. `Ok` is final; `Err` may be retried.
-    async fn attempt(&self, url: &Url, req: &FetchRequest) -> std::result::Result<Outcome, Retryable> {
-        let mut builder = self.client.get(url.clone()).header(ACCEPT, accept_for(req.kind));
-        if let Some(value) = req.etag.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+    async fn attempt(
+        &self,
+        url: &Url,
+        req: &FetchRequest,
+    ) -> std::result::Result<Outcome, Retryable> {
+        let mut builder = self
+            .client
+            .get(url.clone())
+            .header(ACCEPT, accept_for(req.kind));
+        if let Some(value) = req
+            .etag
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
             builder = builder.header(IF_NONE_MATCH, value);
         }
-        if let Some(value) = req.last_modified.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        if let Some(value) = req
+            .last_modified
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
             builder = builder.header(IF_MODIFIED_SINCE, value);
         }
         let mut response = match builder.send().await {
@@ -348,7 +410,11 @@ impl Engine {
         let status = response.status().as_u16();
         let final_url = response.url().to_string();
         let header = |name| {
-            response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned)
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
         };
         let content_type = header(CONTENT_TYPE);
         let etag = header(ETAG);
@@ -359,13 +425,34 @@ impl Engine {
             return Ok(Outcome::NotModified);
         }
         if status == 429 || (500..600).contains(&status) {
-            return Err(Retryable { error: Error::Status { url: final_url, status }, retry_after });
+            return Err(Retryable {
+                error: Error::Status {
+                    url: final_url,
+                    status,
+                },
+                retry_after,
+            });
+        }
+        if (300..400).contains(&status) {
+            // A redirect reqwest did not follow (no usable Location).
+            return Ok(Outcome::Failed(Error::Redirect {
+                url: final_url,
+                reason: format!("status {status} without a followable Location"),
+            }));
         }
         if !(200..300).contains(&status) {
-            return Ok(Outcome::Failed(Error::Status { url: final_url, status }));
+            return Ok(Outcome::Failed(Error::Status {
+                url: final_url,
+                status,
+            }));
         }
         let limit = self.settings.max_body_bytes;
-        let too_large = |url: &str| Ok(Outcome::Failed(Error::TooLarge { url: url.to_owned(), limit }));
+        let too_large = |url: &str| {
+            Ok(Outcome::Failed(Error::TooLarge {
+                url: url.to_owned(),
+                limit,
+            }))
+        };
         if declared_len.is_some_and(|n| n > limit) {
             return too_large(&final_url);
         }
@@ -382,7 +469,14 @@ impl Engine {
                 Err(e) => return classify(e, &final_url),
             }
         }
-        let page = Fetched { final_url, status, content_type, etag, last_modified, body };
+        let page = Fetched {
+            final_url,
+            status,
+            content_type,
+            etag,
+            last_modified,
+            body,
+        };
         Ok(check_content(req.kind, page))
     }
 }
@@ -391,15 +485,24 @@ impl Engine {
 /// expected, unreadable article types.
 pub(crate) fn check_content(kind: RequestKind, page: Fetched) -> Outcome {
     let head = &page.body[..page.body.len().min(SNIFF_BYTES)];
-    let is_html = crate::feeds::looks_like_html(&String::from_utf8_lossy(&head[..head.len().min(512)]));
-    if kind != RequestKind::Robots && (is_html || kind == RequestKind::Article) && page.body.len() <= SNIFF_BYTES {
+    let is_html =
+        crate::feeds::looks_like_html(&String::from_utf8_lossy(&head[..head.len().min(512)]));
+    if kind != RequestKind::Robots
+        && (is_html || kind == RequestKind::Article)
+        && page.body.len() <= SNIFF_BYTES
+    {
         let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
         if let Some(marker) = BOT_WALL_MARKERS.iter().find(|m| lower.contains(**m)) {
-            return Outcome::Failed(Error::Blocked { url: page.final_url, marker });
+            return Outcome::Failed(Error::Blocked {
+                url: page.final_url,
+                marker,
+            });
         }
     }
     match kind {
-        RequestKind::Feed if is_html => Outcome::Failed(Error::NotAFeed { page: Box::new(page) }),
+        RequestKind::Feed if is_html => Outcome::Failed(Error::NotAFeed {
+            page: Box::new(page),
+        }),
         RequestKind::Article => {
             let readable = page.content_type.as_deref().is_none_or(|ct| {
                 let ct = ct.to_ascii_lowercase();
@@ -426,19 +529,33 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
     let mut text = String::new();
     while let Some(err) = source {
         if err.downcast_ref::<PrivateAddressRefused>().is_some() {
-            return Ok(Outcome::Skipped { reason: SkipReason::PrivateAddress });
+            return Ok(Outcome::Skipped {
+                reason: SkipReason::PrivateAddress,
+            });
         }
         if let Some(refused) = err.downcast_ref::<RedirectRefused>() {
-            return Ok(Outcome::Failed(Error::Redirect { url, reason: refused.0.clone() }));
+            return Ok(Outcome::Failed(Error::Redirect {
+                url,
+                reason: refused.0.clone(),
+            }));
         }
         text.push_str(&err.to_string().to_ascii_lowercase());
         text.push(' ');
         source = err.source();
     }
     if e.is_timeout() {
-        return Err(Retryable { error: Error::Timeout { url }, retry_after: None });
+        return Err(Retryable {
+            error: Error::Timeout { url },
+            retry_after: None,
+        });
     }
-    let tls_words = ["tls", "certificate", "handshake", "corrupt message", "invalidcontenttype"];
+    let tls_words = [
+        "tls",
+        "certificate",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+    ];
     if tls_words.iter().any(|w| text.contains(w)) {
         return Ok(Outcome::Failed(Error::Tls { url, source: e }));
     }
@@ -468,7 +585,10 @@ mod tests {
         let later = SystemTime::now() + Duration::from_secs(120);
         let parsed = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
         assert!(parsed > Duration::from_secs(100) && parsed <= Duration::from_secs(120));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 
@@ -486,20 +606,51 @@ mod tests {
     #[test]
     fn content_checks() {
         let html = "<!DOCTYPE html><html><body>hi</body></html>";
-        assert_eq!(check_content(RequestKind::Feed, page(html, Some("text/html"))).class(), "parse");
-        assert_eq!(check_content(RequestKind::Article, page(html, Some("text/html"))).class(), "fetched");
-        assert_eq!(check_content(RequestKind::Feed, page("<rss/>", Some("text/html"))).class(), "fetched");
+        assert_eq!(
+            check_content(RequestKind::Feed, page(html, Some("text/html"))).class(),
+            "parse"
+        );
+        assert_eq!(
+            check_content(RequestKind::Article, page(html, Some("text/html"))).class(),
+            "fetched"
+        );
+        assert_eq!(
+            check_content(RequestKind::Feed, page("<rss/>", Some("text/html"))).class(),
+            "fetched"
+        );
         let wall = "<html><script src=/cdn-cgi/challenge-platform/x></script></html>";
-        assert_eq!(check_content(RequestKind::Feed, page(wall, None)).class(), "blocked");
-        assert_eq!(check_content(RequestKind::Article, page(wall, None)).class(), "blocked");
-        assert_eq!(check_content(RequestKind::Article, page("%PDF-1.4", Some("application/pdf"))).class(), "unsupported");
-        assert_eq!(check_content(RequestKind::Robots, page("User-agent: *", None)).class(), "fetched");
+        assert_eq!(
+            check_content(RequestKind::Feed, page(wall, None)).class(),
+            "blocked"
+        );
+        assert_eq!(
+            check_content(RequestKind::Article, page(wall, None)).class(),
+            "blocked"
+        );
+        assert_eq!(
+            check_content(
+                RequestKind::Article,
+                page("%PDF-1.4", Some("application/pdf"))
+            )
+            .class(),
+            "unsupported"
+        );
+        assert_eq!(
+            check_content(RequestKind::Robots, page("User-agent: *", None)).class(),
+            "fetched"
+        );
     }
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let settings = FetchSettings { retry_base_ms: 100, ..FetchSettings::default() };
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let settings = FetchSettings {
+            retry_base_ms: 100,
+            ..FetchSettings::default()
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let engine = rt.block_on(async { Engine::new(settings).unwrap() });
         for attempt in 0..4 {
             let d = engine.backoff(attempt).as_millis() as u64;

@@ -40,16 +40,23 @@ pub const MAX_SUMMARY_CHARS: usize = 2_000;
 /// assert_eq!(entries[0].title.as_deref(), Some("AT&T wins"));
 /// ```
 pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
-    let fail = |reason: String| Error::Parse { url: feed_url.to_owned(), reason };
+    let fail = |reason: String| Error::Parse {
+        url: feed_url.to_owned(),
+        reason,
+    };
     let base = Url::parse(feed_url).map_err(|e| fail(format!("bad feed URL: {e}")))?;
     let text_view = ascii_view(bytes);
     if contains_ci(&text_view, "<!entity") {
-        return Err(fail("entity declarations are refused (billion laughs / XXE)".into()));
+        return Err(fail(
+            "entity declarations are refused (billion laughs / XXE)".into(),
+        ));
     }
     if looks_like_html(&text_view) {
         return Err(fail("an HTML page, not a feed".into()));
     }
-    let parser = feed_rs::parser::Builder::new().base_uri(Some(feed_url)).build();
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(feed_url))
+        .build();
     let feed = parser.parse(bytes).map_err(|e| fail(e.to_string()))?;
     let latest_trusted = Utc::now() + Duration::seconds(FUTURE_TOLERANCE_SECS);
     let mut seen = HashSet::new();
@@ -60,11 +67,17 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
             .as_deref()
             .and_then(|b| base.join(b).ok())
             .unwrap_or_else(|| base.clone());
-        let Some(url) = entry_link(&entry, &entry_base) else { continue };
+        let Some(url) = entry_link(&entry, &entry_base) else {
+            continue;
+        };
         if !seen.insert(url.clone()) {
             continue;
         }
-        let title = entry.title.as_ref().map(|t| plain_text(&t.content)).filter(|t| !t.is_empty());
+        let title = entry
+            .title
+            .as_ref()
+            .map(|t| plain_text(&t.content))
+            .filter(|t| !t.is_empty());
         let published = entry
             .published
             .or(entry.updated)
@@ -84,7 +97,13 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
             .filter(|n| !n.is_empty())
             .collect();
         let author = (!names.is_empty()).then(|| names.join(", "));
-        out.push(FeedEntry { url, title, published, summary, author });
+        out.push(FeedEntry {
+            url,
+            title,
+            published,
+            summary,
+            author,
+        });
     }
     Ok(out)
 }
@@ -97,10 +116,11 @@ fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<String> {
         let url = base.join(&href).ok()?;
         matches!(url.scheme(), "http" | "https" | "file").then(|| url.into())
     };
-    let preferred = entry
-        .links
-        .iter()
-        .filter(|l| l.rel.as_deref().is_none_or(|r| r.eq_ignore_ascii_case("alternate")));
+    let preferred = entry.links.iter().filter(|l| {
+        l.rel
+            .as_deref()
+            .is_none_or(|r| r.eq_ignore_ascii_case("alternate"))
+    });
     preferred
         .chain(entry.links.iter())
         .find_map(|l| resolve(&l.href))
@@ -128,7 +148,9 @@ pub fn discover(html: &str, page_url: &str) -> Vec<String> {
         "application/xml",
         "text/xml",
     ];
-    let Ok(base) = Url::parse(page_url) else { return Vec::new() };
+    let Ok(base) = Url::parse(page_url) else {
+        return Vec::new();
+    };
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     let mut from = 0;
@@ -137,9 +159,16 @@ pub fn discover(html: &str, page_url: &str) -> Vec<String> {
         let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
         from = end;
         let attrs = parse_attributes(&html[start..end]);
-        let get = |name: &str| attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        let is_alternate = get("rel")
-            .is_some_and(|rel| rel.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("alternate")));
+        let get = |name: &str| {
+            attrs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let is_alternate = get("rel").is_some_and(|rel| {
+            rel.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("alternate"))
+        });
         let is_feed = get("type").is_some_and(|t| {
             let t = t.trim().to_ascii_lowercase();
             FEED_TYPES.iter().any(|f| t.starts_with(f))
@@ -220,7 +249,13 @@ fn ascii_view(bytes: &[u8]) -> String {
     let units = |be: bool| -> String {
         let words: Vec<u16> = bytes[2..]
             .chunks_exact(2)
-            .map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if be {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         String::from_utf16_lossy(&words)
     };
@@ -257,10 +292,20 @@ fn truncate_chars(s: &str, max: usize) -> String {
 /// decoding before and after stripping), whitespace folded.
 pub(crate) fn plain_text(s: &str) -> String {
     let once = decode_entities(s);
-    let stripped = if once.contains('<') { strip_tags(&once) } else { once };
+    let stripped = if once.contains('<') {
+        strip_tags(&once)
+    } else {
+        once
+    };
     let twice = decode_entities(&stripped);
     twice.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Tags that do not separate words when removed.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
 
 fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -269,14 +314,23 @@ fn strip_tags(s: &str) -> String {
         out.push_str(&rest[..lt]);
         let after = &rest[lt + 1..];
         // A `<` not starting a tag (`a < b`) is text.
-        if !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?') {
+        if !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?')
+        {
             out.push('<');
             rest = after;
             continue;
         }
         match after.find('>') {
             Some(gt) => {
-                out.push(' ');
+                let name: String = after[..gt]
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if !INLINE_TAGS.contains(&name.as_str()) {
+                    out.push(' ');
+                }
                 rest = &after[gt + 1..];
             }
             None => {
@@ -365,20 +419,32 @@ mod tests {
 
     #[test]
     fn entities_decode_and_unknown_ones_stay() {
-        assert_eq!(decode_entities("a &amp; b &#8217; &#x2014; &bogus; &"), "a & b ’ — &bogus; &");
+        assert_eq!(
+            decode_entities("a &amp; b &#8217; &#x2014; &bogus; &"),
+            "a & b ’ — &bogus; &"
+        );
         assert_eq!(decode_entities("&#0; &#xZZ;"), "&#0; &#xZZ;");
     }
 
     #[test]
     fn plain_text_strips_tags_but_keeps_comparisons() {
-        assert_eq!(plain_text("<p>Revenue <b>rose</b></p>\n 5%"), "Revenue rose 5%");
+        assert_eq!(
+            plain_text("<p>Revenue <b>rose</b></p>\n 5%"),
+            "Revenue rose 5%"
+        );
         assert_eq!(plain_text("a < b and c > d"), "a < b and c > d");
         assert_eq!(plain_text("&lt;i&gt;x&lt;/i&gt;"), "x");
+        assert_eq!(
+            plain_text("<p>450 <strong>MW</strong>.</p><p>Next</p>"),
+            "450 MW. Next"
+        );
     }
 
     #[test]
     fn attributes_parse_in_any_quoting() {
-        let attrs = parse_attributes(r#" rel=alternate TYPE='application/rss+xml' href="/f?a=1&amp;b=2" /"#);
+        let attrs = parse_attributes(
+            r#" rel=alternate TYPE='application/rss+xml' href="/f?a=1&amp;b=2" /"#,
+        );
         assert_eq!(attrs[0], ("rel".into(), "alternate".into()));
         assert_eq!(attrs[1], ("type".into(), "application/rss+xml".into()));
         assert_eq!(attrs[2], ("href".into(), "/f?a=1&b=2".into()));
@@ -388,7 +454,10 @@ mod tests {
     fn discovery_ignores_non_feeds_and_duplicates() {
         let html = r#"<LINK rel="stylesheet" href="/s.css"><link rel="alternate" type="application/rss+xml" href="rss.xml">
             <link rel="alternate" type="application/rss+xml" href="rss.xml"><link rel="alternate" type="text/html" href="/fr">"#;
-        assert_eq!(discover(html, "http://h/blog/"), vec!["http://h/blog/rss.xml".to_string()]);
+        assert_eq!(
+            discover(html, "http://h/blog/"),
+            vec!["http://h/blog/rss.xml".to_string()]
+        );
         assert!(discover(html, "not a url").is_empty());
     }
 

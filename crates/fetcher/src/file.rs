@@ -25,7 +25,9 @@ pub(crate) async fn fetch(engine: &Engine, req: &FetchRequest, url: &Url) -> Out
         engine.policy.trust(FILE_TRUST_KEY);
     }
     if !engine.policy.allows_private(FILE_TRUST_KEY) {
-        return Outcome::Skipped { reason: SkipReason::LocalFile };
+        return Outcome::Skipped {
+            reason: SkipReason::LocalFile,
+        };
     }
     let Ok(path) = url.to_file_path() else {
         return Outcome::Failed(Error::InvalidUrl {
@@ -37,27 +39,44 @@ pub(crate) async fn fetch(engine: &Engine, req: &FetchRequest, url: &Url) -> Out
     let since = req.last_modified.clone();
     let kind = req.kind;
     let final_url = String::from(url.clone());
-    let read = tokio::task::spawn_blocking(move || read_file(&path, limit, since.as_deref(), final_url));
+    let read =
+        tokio::task::spawn_blocking(move || read_file(&path, limit, since.as_deref(), final_url));
     match read.await {
         Ok(Ok(Some(page))) => check_content(kind, page),
         Ok(Ok(None)) => Outcome::NotModified,
         Ok(Err(e)) => Outcome::Failed(e),
-        Err(join) => Outcome::Failed(Error::Setup { reason: format!("file reader task: {join}") }),
+        Err(join) => Outcome::Failed(Error::Setup {
+            reason: format!("file reader task: {join}"),
+        }),
     }
 }
 
 /// Reads the file, or `None` when its mtime equals `since`.
-fn read_file(path: &Path, limit: u64, since: Option<&str>, final_url: String) -> Result<Option<Fetched>, Error> {
-    let io = |source: std::io::Error| Error::Io { path: PathBuf::from(path), source };
+fn read_file(
+    path: &Path,
+    limit: u64,
+    since: Option<&str>,
+    final_url: String,
+) -> Result<Option<Fetched>, Error> {
+    let io = |source: std::io::Error| Error::Io {
+        path: PathBuf::from(path),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
-        return Err(io(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")));
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory",
+        )));
     }
     let last_modified = meta.modified().ok().map(httpdate::fmt_http_date);
     if since.is_some() && since == last_modified.as_deref() {
         return Ok(None);
     }
-    let too_large = || Error::TooLarge { url: final_url.clone(), limit };
+    let too_large = || Error::TooLarge {
+        url: final_url.clone(),
+        limit,
+    };
     if meta.len() > limit {
         return Err(too_large());
     }
@@ -99,8 +118,14 @@ mod tests {
 
     #[test]
     fn extensions_map_to_types() {
-        assert_eq!(content_type_for(Path::new("/a/feed.XML")), Some("application/xml"));
-        assert_eq!(content_type_for(Path::new("/a/page.htm")), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            content_type_for(Path::new("/a/feed.XML")),
+            Some("application/xml")
+        );
+        assert_eq!(
+            content_type_for(Path::new("/a/page.htm")),
+            Some("text/html; charset=utf-8")
+        );
         assert_eq!(content_type_for(Path::new("/a/blob")), None);
     }
 }

@@ -46,8 +46,7 @@ fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
         return true;
     }
     // fc00::/7 unique local, fe80::/10 link-local, fec0::/10 deprecated site-local.
-    if (seg[0] & 0xfe00) == 0xfc00 || (seg[0] & 0xffc0) == 0xfe80 || (seg[0] & 0xffc0) == 0xfec0
-    {
+    if (seg[0] & 0xfe00) == 0xfc00 || (seg[0] & 0xffc0) == 0xfe80 || (seg[0] & 0xffc0) == 0xfec0 {
         return true;
     }
     // 2001:db8::/32 documentation.
@@ -87,7 +86,10 @@ pub(crate) struct AccessPolicy {
 
 impl AccessPolicy {
     pub(crate) fn new(allow_private: bool) -> Self {
-        AccessPolicy { allow_private, trusted_hosts: RwLock::default() }
+        AccessPolicy {
+            allow_private,
+            trusted_hosts: RwLock::default(),
+        }
     }
 
     /// Marks `host` (lower-case, as `url` spells it; `""` for file URLs) as trusted.
@@ -133,13 +135,15 @@ impl Resolve for GuardedResolver {
         let host = name.as_str().to_owned();
         let policy = Arc::clone(&self.policy);
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let addrs: Vec<SocketAddr> = if policy.allows_private(&host) {
                 found
             } else {
-                found.into_iter().filter(|a| !is_forbidden_ip(a.ip())).collect()
+                found
+                    .into_iter()
+                    .filter(|a| !is_forbidden_ip(a.ip()))
+                    .collect()
             };
             if addrs.is_empty() {
                 return Err(Box::new(PrivateAddressRefused { host }) as _);

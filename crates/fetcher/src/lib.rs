@@ -101,7 +101,14 @@ pub struct FetchRequest {
 impl FetchRequest {
     /// An untrusted request without validators and tag 0.
     pub fn new(url: impl Into<String>, kind: RequestKind) -> Self {
-        FetchRequest { url: url.into(), kind, etag: None, last_modified: None, trusted: false, tag: 0 }
+        FetchRequest {
+            url: url.into(),
+            kind,
+            etag: None,
+            last_modified: None,
+            trusted: false,
+            tag: 0,
+        }
     }
 
     /// Marks the request trusted (see [`FetchRequest::trusted`]).
@@ -230,7 +237,9 @@ pub struct Fetcher {
 
 impl fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fetcher").field("settings", &self.engine.settings).finish()
+        f.debug_struct("Fetcher")
+            .field("settings", &self.engine.settings)
+            .finish()
     }
 }
 
@@ -242,13 +251,18 @@ impl Fetcher {
             .thread_name("factwire-fetch")
             .enable_all()
             .build()
-            .map_err(|e| Error::Setup { reason: format!("tokio runtime: {e}") })?;
+            .map_err(|e| Error::Setup {
+                reason: format!("tokio runtime: {e}"),
+            })?;
         // reqwest's resolver and connector need the runtime's context while building.
         let engine = {
             let _guard = runtime.enter();
             engine::Engine::new(settings)?
         };
-        Ok(Fetcher { runtime, engine: Arc::new(engine) })
+        Ok(Fetcher {
+            runtime,
+            engine: Arc::new(engine),
+        })
     }
 
     /// The settings in force.
@@ -259,7 +273,10 @@ impl Fetcher {
     /// Fetches every request concurrently (within the limits) and yields each outcome as
     /// it completes, in completion order. Dropping the iterator early cancels the
     /// requests not yet started.
-    pub fn fetch_all(&self, requests: Vec<FetchRequest>) -> impl Iterator<Item = FetchOutcome> + '_ {
+    pub fn fetch_all(
+        &self,
+        requests: Vec<FetchRequest>,
+    ) -> impl Iterator<Item = FetchOutcome> + '_ {
         let bound = self.engine.settings.concurrency.max(1) * 2;
         let (tx, rx) = tokio::sync::mpsc::channel(bound);
         for request in requests {
@@ -282,8 +299,8 @@ impl Fetcher {
     pub fn fetch_one(&self, request: FetchRequest) -> FetchOutcome {
         let engine = Arc::clone(&self.engine);
         // The one place the blocking facade meets the runtime.
-        let outcome = self.runtime.block_on(async move { engine.fetch(&request).await.with(request) });
-        outcome
+        self.runtime
+            .block_on(async move { engine.fetch(&request).await.with(request) })
     }
 }
 
@@ -293,7 +310,10 @@ trait WithRequest {
 
 impl WithRequest for Outcome {
     fn with(self, request: FetchRequest) -> FetchOutcome {
-        FetchOutcome { request, outcome: self }
+        FetchOutcome {
+            request,
+            outcome: self,
+        }
     }
 }
 

@@ -28,7 +28,10 @@ impl Robots {
 
     /// Everything disallowed (robots.txt unreachable or a 5xx, per RFC 9309 §2.3.1.4).
     pub fn disallow_all() -> Self {
-        Robots { disallow_all: true, ..Robots::default() }
+        Robots {
+            disallow_all: true,
+            ..Robots::default()
+        }
     }
 
     /// Reads `text` for the product token `agent` (lower-case, e.g. `factwire`).
@@ -47,7 +50,9 @@ impl Robots {
         let mut in_agent_lines = false;
         for raw in text.lines() {
             let line = raw.split('#').next().unwrap_or_default().trim();
-            let Some((key, value)) = line.split_once(':') else { continue };
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
             let key = key.trim().to_ascii_lowercase();
             let value = value.trim();
             match key.as_str() {
@@ -65,7 +70,10 @@ impl Robots {
                     if let Some(group) = groups.last_mut()
                         && !value.is_empty()
                     {
-                        group.1.push(Rule { allow: key == "allow", pattern: value.to_owned() });
+                        group.1.push(Rule {
+                            allow: key == "allow",
+                            pattern: value.to_owned(),
+                        });
                     }
                 }
                 "crawl-delay" => {
@@ -84,7 +92,10 @@ impl Robots {
         let named = |ua: &String| ua != "*" && !ua.is_empty() && agent.starts_with(ua.as_str());
         let mut chosen: Vec<_> = groups.iter().filter(|g| g.0.iter().any(named)).collect();
         if chosen.is_empty() {
-            chosen = groups.iter().filter(|g| g.0.iter().any(|ua| ua == "*")).collect();
+            chosen = groups
+                .iter()
+                .filter(|g| g.0.iter().any(|ua| ua == "*"))
+                .collect();
         }
         let mut robots = Robots::default();
         for (_, rules, delay) in chosen {
@@ -214,7 +225,10 @@ Disallow: /everything-for-others
 
     #[test]
     fn longest_match_wins_and_allow_wins_ties() {
-        let r = Robots::parse("User-agent: *\nDisallow: /a\nAllow: /a\nDisallow: /ab\n", "x");
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /a\nAllow: /a\nDisallow: /ab\n",
+            "x",
+        );
         assert!(r.is_allowed("/a"));
         assert!(!r.is_allowed("/abc"));
     }

@@ -17,9 +17,30 @@ use url::Url;
 
 /// Query parameters that only track where a click came from.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "vero_id", "wickedid", "rb_clickid", "s_cid", "ncid", "cmpid",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "wickedid",
+    "rb_clickid",
+    "s_cid",
+    "ncid",
+    "cmpid",
 ];
 
 fn is_tracking(key: &str) -> bool {
@@ -85,11 +106,23 @@ mod tests {
         let cases = [
             ("http://EXAMPLE.com:80/x", Some("http://example.com/x")),
             ("https://example.com/x#frag", Some("https://example.com/x")),
-            ("https://example.com/x?b=2&a=1", Some("https://example.com/x?b=2&a=1")),
-            ("https://example.com/x?utm_medium=rss", Some("https://example.com/x")),
-            ("https://example.com/x?gclid=1&UTM_Source=2", Some("https://example.com/x")),
+            (
+                "https://example.com/x?b=2&a=1",
+                Some("https://example.com/x?b=2&a=1"),
+            ),
+            (
+                "https://example.com/x?utm_medium=rss",
+                Some("https://example.com/x"),
+            ),
+            (
+                "https://example.com/x?gclid=1&UTM_Source=2",
+                Some("https://example.com/x"),
+            ),
             ("https://example.com/x/", Some("https://example.com/x/")),
-            ("https://example.com:8443/x", Some("https://example.com:8443/x")),
+            (
+                "https://example.com:8443/x",
+                Some("https://example.com:8443/x"),
+            ),
             ("  https://example.com/x  ", Some("https://example.com/x")),
             ("ftp://example.com/x", None),
             ("javascript:alert(1)", None),
@@ -104,7 +137,10 @@ mod tests {
 
     #[test]
     fn http_and_https_stay_distinct() {
-        assert_ne!(normalize_url("http://example.com/a"), normalize_url("https://example.com/a"));
+        assert_ne!(
+            normalize_url("http://example.com/a"),
+            normalize_url("https://example.com/a")
+        );
     }
 
     #[test]

@@ -29,7 +29,10 @@ pub const TIMING_TOLERANCE: Duration = Duration::from_millis(40);
 /// The workspace's `fixtures/` folder, found from this crate's manifest directory (never
 /// from the current directory).
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("..").join("fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("..")
+        .join("fixtures")
 }
 
 /// A fresh temporary directory, deleted when the value is dropped.

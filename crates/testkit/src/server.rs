@@ -41,7 +41,10 @@ impl RecordedRequest {
     /// The first header called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The path without its query.
@@ -54,9 +57,15 @@ impl RecordedRequest {
 enum Body {
     Bytes(Arc<Vec<u8>>),
     /// `len` zero bytes, streamed; with or without a `Content-Length`.
-    Zeros { len: u64, announce: bool },
+    Zeros {
+        len: u64,
+        announce: bool,
+    },
     /// `Content-Length: declared`, then only these bytes, then the connection closes.
-    Truncated { bytes: Arc<Vec<u8>>, declared: u64 },
+    Truncated {
+        bytes: Arc<Vec<u8>>,
+        declared: u64,
+    },
 }
 
 /// A scripted response. Build one with a constructor and adjust it with the `with_*`
@@ -81,12 +90,19 @@ pub struct Route {
 impl Route {
     /// 200 with this content type and body.
     pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Route {
-        Route::status(200).with_header("Content-Type", content_type).with_body(body)
+        Route::status(200)
+            .with_header("Content-Type", content_type)
+            .with_body(body)
     }
 
     /// This status with an empty body.
     pub fn status(status: u16) -> Route {
-        Route { status, headers: Vec::new(), body: Body::Bytes(Arc::new(Vec::new())), delay: Duration::ZERO }
+        Route {
+            status,
+            headers: Vec::new(),
+            body: Body::Bytes(Arc::new(Vec::new())),
+            delay: Duration::ZERO,
+        }
     }
 
     /// A redirect (301, 302, 303, 307 or 308) to `location` (absolute or a path).
@@ -106,13 +122,19 @@ impl Route {
 
     /// 200 with `len` zero bytes, streamed; `announce` sends a `Content-Length` first.
     pub fn huge(content_type: &str, len: u64, announce: bool) -> Route {
-        Route { body: Body::Zeros { len, announce }, ..Route::status(200).with_header("Content-Type", content_type) }
+        Route {
+            body: Body::Zeros { len, announce },
+            ..Route::status(200).with_header("Content-Type", content_type)
+        }
     }
 
     /// 200 announcing `declared` bytes but sending only `body` before closing.
     pub fn truncated(content_type: &str, body: impl Into<Vec<u8>>, declared: u64) -> Route {
         Route {
-            body: Body::Truncated { bytes: Arc::new(body.into()), declared },
+            body: Body::Truncated {
+                bytes: Arc::new(body.into()),
+                declared,
+            },
             ..Route::status(200).with_header("Content-Type", content_type)
         }
     }
@@ -157,7 +179,10 @@ impl Route {
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -183,7 +208,10 @@ pub struct TestServer {
 
 impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestServer").field("addr", &self.addr).field("root", &self.state.root).finish()
+        f.debug_struct("TestServer")
+            .field("addr", &self.addr)
+            .field("root", &self.state.root)
+            .finish()
     }
 }
 
@@ -213,7 +241,10 @@ impl TestServer {
             Ok(a) => a,
             Err(e) => panic!("testkit: no local address: {e}"),
         };
-        let state = Arc::new(State { root, ..State::default() });
+        let state = Arc::new(State {
+            root,
+            ..State::default()
+        });
         let stop = Arc::new(AtomicBool::new(false));
         let acceptor = {
             let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
@@ -228,7 +259,12 @@ impl TestServer {
                 }
             })
         };
-        TestServer { addr, state, stop, acceptor: Some(acceptor) }
+        TestServer {
+            addr,
+            state,
+            stop,
+            acceptor: Some(acceptor),
+        }
     }
 
     /// The socket address (`127.0.0.1:<port>`).
@@ -271,7 +307,10 @@ impl TestServer {
 
     /// The requests whose path (query ignored) is `path`.
     pub fn requests_to(&self, path: &str) -> Vec<RecordedRequest> {
-        self.requests().into_iter().filter(|r| r.path_only() == path).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path_only() == path)
+            .collect()
     }
 
     /// How many requests went to `path` (query ignored).
@@ -323,12 +362,18 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
         }
     }
-    Some(Request { method, target, headers })
+    Some(Request {
+        method,
+        target,
+        headers,
+    })
 }
 
 fn handle(mut stream: TcpStream, state: &State, stop: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(req) = read_request(&stream) else { return };
+    let Some(req) = read_request(&stream) else {
+        return;
+    };
     let at = Instant::now();
     let route = pick_route(state, &req);
     let route = conditional(route, &req);
@@ -342,7 +387,11 @@ fn handle(mut stream: TcpStream, state: &State, stop: &AtomicBool) {
     // Sleep in small steps so a dropped server does not wait for slow routes.
     let until = at + route.delay;
     while Instant::now() < until && !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(until.saturating_duration_since(Instant::now()).min(Duration::from_millis(20)));
+        std::thread::sleep(
+            until
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(20)),
+        );
     }
     let _ = write_response(&mut stream, &route, req.method == "HEAD");
     let _ = stream.flush();
@@ -351,7 +400,9 @@ fn handle(mut stream: TcpStream, state: &State, stop: &AtomicBool) {
 fn pick_route(state: &State, req: &Request) -> Route {
     let path_only = req.target.split('?').next().unwrap_or_default().to_owned();
     let routes = lock(&state.routes);
-    let key = [&req.target, &path_only].into_iter().find(|k| routes.contains_key(k.as_str()));
+    let key = [&req.target, &path_only]
+        .into_iter()
+        .find(|k| routes.contains_key(k.as_str()));
     if let Some(key) = key
         && let Some(list) = routes.get(key.as_str())
     {
@@ -382,11 +433,22 @@ fn conditional(route: Route, req: &Request) -> Route {
     if route.status != 200 {
         return route;
     }
-    let get = |name: &str| req.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let not_modified = if let Some(inm) = get("if-none-match") {
-        route.header("ETag").is_some_and(|etag| inm.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-    } else if let (Some(ims), Some(lm)) = (get("if-modified-since"), route.header("Last-Modified")) {
-        match (httpdate::parse_http_date(ims), httpdate::parse_http_date(lm)) {
+        route
+            .header("ETag")
+            .is_some_and(|etag| inm.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    } else if let (Some(ims), Some(lm)) = (get("if-modified-since"), route.header("Last-Modified"))
+    {
+        match (
+            httpdate::parse_http_date(ims),
+            httpdate::parse_http_date(lm),
+        ) {
             (Ok(ims), Ok(lm)) => lm <= ims,
             _ => false,
         }
@@ -397,8 +459,15 @@ fn conditional(route: Route, req: &Request) -> Route {
         return route;
     }
     let mut headers = route.headers.clone();
-    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-encoding"));
-    Route { status: 304, headers, body: Body::Bytes(Arc::new(Vec::new())), delay: route.delay }
+    headers.retain(|(k, _)| {
+        !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-encoding")
+    });
+    Route {
+        status: 304,
+        headers,
+        body: Body::Bytes(Arc::new(Vec::new())),
+        delay: route.delay,
+    }
 }
 
 /// A file under `root`, with ETag and Last-Modified; `..` and odd paths are 404.
@@ -413,11 +482,15 @@ fn serve_file(root: &Path, path: &str) -> Route {
     if full.is_dir() {
         full = full.join("index.html");
     }
-    let Ok(bytes) = std::fs::read(&full) else { return not_found() };
+    let Ok(bytes) = std::fs::read(&full) else {
+        return not_found();
+    };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     hasher.write(&bytes);
     let etag = format!("\"{:x}-{:x}\"", bytes.len(), hasher.finish());
-    let modified = std::fs::metadata(&full).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    let modified = std::fs::metadata(&full)
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH);
     Route::ok(content_type_for(&full), bytes)
         .with_etag(&etag)
         .with_header("Last-Modified", &httpdate::fmt_http_date(modified))
@@ -444,7 +517,12 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn content_type_for(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("html" | "htm") => "text/html; charset=utf-8",
         Some("xml") => "application/xml",
         Some("rss") => "application/rss+xml",
@@ -479,15 +557,24 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn write_response(stream: &mut TcpStream, route: &Route, head_only: bool) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\nConnection: close\r\n", route.status, reason(route.status));
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nConnection: close\r\n",
+        route.status,
+        reason(route.status)
+    );
     for (k, v) in &route.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     let no_body = head_only || route.status == 304;
     match &route.body {
         Body::Bytes(b) if !no_body => head.push_str(&format!("Content-Length: {}\r\n", b.len())),
-        Body::Zeros { len, announce: true } => head.push_str(&format!("Content-Length: {len}\r\n")),
-        Body::Truncated { declared, .. } => head.push_str(&format!("Content-Length: {declared}\r\n")),
+        Body::Zeros {
+            len,
+            announce: true,
+        } => head.push_str(&format!("Content-Length: {len}\r\n")),
+        Body::Truncated { declared, .. } => {
+            head.push_str(&format!("Content-Length: {declared}\r\n"))
+        }
         _ => {}
     }
     head.push_str("\r\n");
