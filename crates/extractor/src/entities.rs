@@ -253,7 +253,75 @@ const ORG_TAIL: &[&str] = &[
 ];
 
 /// Words that are never part of a discovered name.
+/// Capitalised adjectives that are never a company on their own.
+const DEMONYMS: &[&str] = &[
+    "German",
+    "French",
+    "British",
+    "American",
+    "Chinese",
+    "Japanese",
+    "Indian",
+    "European",
+    "Asian",
+    "Korean",
+    "Canadian",
+    "Australian",
+    "Spanish",
+    "Italian",
+    "Dutch",
+    "Swiss",
+    "Swedish",
+    "Russian",
+    "Brazilian",
+    "Mexican",
+    "Israeli",
+    "Irish",
+    "Scottish",
+    "Welsh",
+    "English",
+    "African",
+    "Arab",
+    "Saudi",
+    "Taiwanese",
+    "Singaporean",
+    "Western",
+    "Eastern",
+    "Northern",
+    "Southern",
+    "Global",
+    "National",
+    "International",
+    "Federal",
+    "Pakistani",
+    "Turkish",
+    "Polish",
+    "Nordic",
+    "Emirati",
+    "Democratic",
+    "Republican",
+    "Democrats",
+    "Republicans",
+    "Christmas",
+    "Easter",
+    "Internet",
+    "Web",
+    "Cloud",
+    "Street",
+];
+
+const HONORIFICS: &[&str] = &["Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Prof", "Mx"];
+
 const NAME_STOP: &[&str] = &[
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Prof",
+    "Mx",
     "The",
     "A",
     "An",
@@ -382,6 +450,10 @@ pub struct Finder<'a> {
     spans: BTreeMap<usize, usize>,
     /// End byte → mention, for gazetteer product mentions (extension candidates).
     product_ends: Vec<Mention>,
+    /// "Mr Greenspan": (start, end) of the whole form and of the surname.
+    honorific: Vec<(usize, usize, usize, usize)>,
+    /// Single capitalised names with company evidence ("Zalando’s", "Acme said").
+    orgish: Vec<(usize, usize)>,
     /// Cursor into `product_ends` (sentences are discovered in text order).
     pe_cursor: usize,
 }
@@ -399,6 +471,8 @@ impl<'a> Finder<'a> {
             spans: BTreeMap::new(),
             product_ends: Vec::new(),
             pe_cursor: 0,
+            honorific: Vec::new(),
+            orgish: Vec::new(),
         }
     }
 
@@ -561,6 +635,82 @@ impl<'a> Finder<'a> {
                     self.add_mention(s, e, id);
                     i = end;
                     continue;
+                }
+            }
+            if t.kind == Tk::Word && HONORIFICS.contains(&w(i)) {
+                let mut j = i + 1;
+                if w(j) == "." && toks.get(j).is_some_and(|t| !t.space) {
+                    j += 1;
+                }
+                if j < n && toks[j].kind == Tk::Word && is_cap_word(w(j)) && !has(w(j), F_STOP) {
+                    // The surname is the last capitalised word: "Mr Satya Nadella".
+                    let mut k = j;
+                    while k + 1 < n
+                        && toks[k + 1].kind == Tk::Word
+                        && toks[k + 1].space
+                        && is_cap_word(w(k + 1))
+                        && !has(w(k + 1), F_STOP)
+                        && k + 1 - j < 2
+                    {
+                        k += 1;
+                    }
+                    self.honorific.push((t.s, toks[k].e, toks[k].s, toks[k].e));
+                    i = k + 1;
+                    continue;
+                }
+            }
+            // Company evidence for a capitalised name: "Zalando’s", "Acme said".
+            if t.kind == Tk::Word
+                && !heading
+                && i > 0
+                && is_cap_word(w(i))
+                && !has(w(i), F_STOP)
+                && !self.covered(t.s, t.e)
+                && !(i >= 1 && toks[i - 1].kind == Tk::Word && is_cap_word(w(i - 1)))
+            {
+                let mut k = i;
+                while k + 1 < n
+                    && k - i < 2
+                    && toks[k + 1].kind == Tk::Word
+                    && toks[k + 1].space
+                    && is_cap_word(w(k + 1))
+                    && !has(w(k + 1), F_STOP)
+                {
+                    k += 1;
+                }
+                let after = w(k + 1);
+                let possessive = matches!(after, "’" | "'")
+                    && w(k + 2) == "s"
+                    && toks.get(k + 1).is_some_and(|t| !t.space);
+                let verb = matches!(
+                    after,
+                    "reported"
+                        | "announced"
+                        | "posted"
+                        | "launched"
+                        | "unveiled"
+                        | "acquired"
+                        | "raised"
+                        | "agreed"
+                        | "expects"
+                        | "plans"
+                        | "reports"
+                        | "announces"
+                        | "launches"
+                        | "acquires"
+                        | "raises"
+                        | "employs"
+                        | "operates"
+                        | "shares"
+                        | "stock"
+                ) || (matches!(after, "said" | "says") && k == i);
+                let after_amp = i > 0 && matches!(w(i - 1), "&" | "-" | "/");
+                if (possessive || verb)
+                    && !after_amp
+                    && !DEMONYMS.contains(&w(i))
+                    && !self.covered(t.s, toks[k].e)
+                {
+                    self.orgish.push((t.s, toks[k].e));
                 }
             }
             if t.kind == Tk::Word && !heading {
@@ -799,6 +949,40 @@ impl<'a> Finder<'a> {
                     .entry(last.to_string())
                     .and_modify(|v| *v = None)
                     .or_insert(Some(i));
+            }
+        }
+        // "Mr Greenspan": the person with that surname, or a new person "Greenspan".
+        for (s, e, ss, se) in std::mem::take(&mut self.honorific) {
+            let sur = self.text[ss..se].to_string();
+            let id = match surnames.get(&sur) {
+                Some(Some(id)) => *id,
+                _ => {
+                    let id = self.ent_for(&sur, EntityKind::Person, s);
+                    if self.ents[id].kind != EntityKind::Person {
+                        continue;
+                    }
+                    surnames.insert(sur, Some(id));
+                    id
+                }
+            };
+            self.add_mention(s, e, id);
+        }
+        // Capitalised names with company evidence, unless they are someone's surname
+        // or a known name.
+        for (s, e) in std::mem::take(&mut self.orgish) {
+            let name = self.text[s..e].to_string();
+            if surnames.contains_key(&name) || self.covered(s, e) {
+                continue;
+            }
+            let kind = match self.g.get(&name) {
+                Some(en) => en.kind,
+                None => EntityKind::Org,
+            };
+            let id = self.ent_for(&name, kind, s);
+            self.add_mention(s, e, id);
+            // Later mentions of the same name count too.
+            if !surnames.contains_key(&name) {
+                surnames.insert(name, Some(id));
             }
         }
         if !surnames.is_empty() {

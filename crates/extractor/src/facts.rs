@@ -1294,6 +1294,20 @@ impl<'a> Scanner<'a> {
                 return false;
             }
         }
+        // Part of a hyphenated name: "COVID-19", "Cox-2", "GPT-5".
+        if ni >= 2
+            && self.w(ni - 1) == "-"
+            && self.glued(ni)
+            && self.glued(ni - 1)
+            && self.is_word(ni - 2)
+            && self
+                .w(ni - 2)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        {
+            return false;
+        }
         // Times of day: "10:30", "9 a.m.", "5pm".
         if self.w(ni + 1) == ":" && self.is_num(ni + 2) {
             return false;
@@ -1377,12 +1391,9 @@ impl<'a> Scanner<'a> {
         if !(is_dash || is_to || is_and) {
             return None;
         }
-        if is_to {
-            // "from $5 billion to $6 billion" is a change, not a range.
-            let from = (start.saturating_sub(3)..start).any(|k| self.lower_is(k, "from"));
-            if from {
-                return None;
-            }
+        if is_to && self.change_before(start) {
+            // "from $5 billion to $6 billion", "rose $2.86 to $41.32": a change.
+            return None;
         }
         let mut k = j + 1;
         if let Some((c2, nk)) = self.currency_prefix(k) {
@@ -1430,7 +1441,7 @@ impl<'a> Scanner<'a> {
         if !(is_dash || is_to || is_and) {
             return None;
         }
-        if is_to && (start.saturating_sub(3)..start).any(|k| self.lower_is(k, "from")) {
+        if is_to && self.change_before(start) {
             return None;
         }
         let k = j + 1;
@@ -1440,6 +1451,52 @@ impl<'a> Scanner<'a> {
         let (v2, e, _) = self.number_core(k)?;
         let (_, u2, e2) = self.unit_at(e, false)?;
         (u2 == unit).then_some((v2, e2))
+    }
+
+    /// A "from" or a verb of change just before a number: "X to Y" is then a move.
+    fn change_before(&self, start: usize) -> bool {
+        (start.saturating_sub(3)..start).any(|k| {
+            self.is_word(k)
+                && n::Lower::new(self.w(k)).is_some_and(|l| {
+                    matches!(
+                        l.as_str(),
+                        "from"
+                            | "rose"
+                            | "fell"
+                            | "climbed"
+                            | "jumped"
+                            | "dropped"
+                            | "increased"
+                            | "decreased"
+                            | "declined"
+                            | "slipped"
+                            | "gained"
+                            | "grew"
+                            | "rising"
+                            | "falling"
+                            | "raised"
+                            | "lowered"
+                            | "lifted"
+                            | "boosted"
+                            | "reduced"
+                            | "cut"
+                            | "up"
+                            | "down"
+                            | "surged"
+                            | "soared"
+                            | "slumped"
+                            | "tumbled"
+                            | "rises"
+                            | "falls"
+                            | "raises"
+                            | "lowers"
+                            | "cuts"
+                            | "trimmed"
+                            | "narrowed"
+                            | "widened"
+                    )
+                })
+        })
     }
 
     /// "per share" / "a share" after a money amount.

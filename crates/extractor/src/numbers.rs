@@ -229,13 +229,14 @@ pub fn quantity_unit(w: &str) -> Option<&'static str> {
         "month" | "months" => "month",
         "week" | "weeks" => "week",
         "day" | "days" => "day",
+        "hour" | "hours" => "hour",
         _ => return None,
     })
 }
 
 /// Whether a quantity unit is a duration (`year`, `quarter`, `month`, ...).
 pub fn is_duration(unit: &str) -> bool {
-    matches!(unit, "year" | "quarter" | "month" | "week" | "day")
+    matches!(unit, "year" | "quarter" | "month" | "week" | "day" | "hour")
 }
 
 /// A multiple written as one word (`twice`, `fourfold`, `tenfold`).
