@@ -133,14 +133,14 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
             .position(|&b| b == b'>')
             .map_or(lower.len(), |p| start + p);
         let tag = String::from_utf8_lossy(&lower[start..end]);
-        if tag.contains("charset") {
-            if let Some(enc) = header_charset(&tag) {
-                // A page cannot declare itself UTF-16 in ASCII-compatible bytes.
-                if enc == UTF_16LE || enc == UTF_16BE {
-                    return Some(UTF_8);
-                }
-                return Some(enc);
+        if tag.contains("charset")
+            && let Some(enc) = header_charset(&tag)
+        {
+            // A page cannot declare itself UTF-16 in ASCII-compatible bytes.
+            if enc == UTF_16LE || enc == UTF_16BE {
+                return Some(UTF_8);
             }
+            return Some(enc);
         }
         from = end.max(start + 5);
         if from >= lower.len() {

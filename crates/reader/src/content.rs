@@ -776,10 +776,11 @@ fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Id {
                 .is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
         })
         .max_by(|&a, &b| prose[a].total_cmp(&prose[b]));
-    if let Some(s) = semantic {
-        if prose[s] > 0.0 && (prose[s] >= 0.3 * prose[core] || doc.is_within(core, s)) {
-            core = s;
-        }
+    if let Some(s) = semantic
+        && prose[s] > 0.0
+        && (prose[s] >= 0.3 * prose[core] || doc.is_within(core, s))
+    {
+        core = s;
     }
     if let Some(ld) = meta.jsonld_body.as_deref() {
         let mut candidates: Vec<Id> = vec![core, best];
@@ -917,20 +918,21 @@ fn filter_blocks<'a>(blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
         .iter()
         .map(|b| !b.is_linky() && !is_headline(b))
         .collect();
-    // Short, punctuation-less blocks at the edges are labels ("Advertisement").
+    // Outside the span from the first to the last prose block, only sentences that
+    // touch the span survive (a short closing line such as "Shares rose 6%."); labels
+    // ("Advertisement"), headings and anything after a gap are dropped.
     let first_prose = blocks.iter().position(|b| b.is_prose());
     let last_prose = blocks.iter().rposition(|b| b.is_prose());
     if let (Some(f), Some(l)) = (first_prose, last_prose) {
-        for (i, b) in blocks.iter().enumerate() {
-            if (i < f || i > l) && !b.is_prose() && b.kind != Kind::Heading {
-                keep[i] = false;
-            }
+        let mut extend = true;
+        for i in (0..f).rev() {
+            extend &= keep[i] && is_sentence(blocks[i]);
+            keep[i] &= extend;
         }
-        // Headings before the first prose or after the last are titles/section labels.
-        for (i, k) in keep.iter_mut().enumerate() {
-            if (i < f || i > l) && blocks[i].kind == Kind::Heading {
-                *k = false;
-            }
+        let mut extend = true;
+        for i in l + 1..blocks.len() {
+            extend &= keep[i] && is_sentence(blocks[i]);
+            keep[i] &= extend;
         }
     }
     blocks
@@ -939,6 +941,24 @@ fn filter_blocks<'a>(blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// A short block that reads as a sentence: paragraph-like, several words, ending
+/// with sentence punctuation.
+fn is_sentence(b: &Block) -> bool {
+    let Some(last) = b.lines.last() else {
+        return false;
+    };
+    let words = b
+        .lines
+        .iter()
+        .map(|l| l.split_whitespace().count())
+        .sum::<usize>();
+    matches!(b.kind, Kind::Para | Kind::Quote | Kind::Item | Kind::Other)
+        && (words >= 4 || b.weight >= 24.0)
+        && last
+            .trim_end_matches(['"', '\'', '”', '’', ')', '»', '」', '』'])
+            .ends_with(['.', '!', '?', '…', '。', '！', '？'])
 }
 
 fn render(blocks: &[&Block]) -> String {

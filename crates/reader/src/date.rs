@@ -160,10 +160,10 @@ pub(crate) fn from_url(url: &str) -> Option<String> {
             let y: i32 = seg.parse().ok()?;
             let m = segs.get(i + 1).and_then(|s| small_num(s));
             let d = segs.get(i + 2).and_then(|s| small_num(s));
-            if let (Some(m), Some(d)) = (m, d) {
-                if let Some(v) = ymd(y, m, d) {
-                    return Some(v);
-                }
+            if let (Some(m), Some(d)) = (m, d)
+                && let Some(v) = ymd(y, m, d)
+            {
+                return Some(v);
             }
         }
         // /2026-02-05-slug or /20260205/
@@ -175,18 +175,18 @@ pub(crate) fn from_url(url: &str) -> Option<String> {
             && (b.len() == 10 || !b[10].is_ascii_digit())
         {
             let y = seg[..4].parse().ok()?;
-            if let (Some(m), Some(d)) = (small_num(&seg[5..7]), small_num(&seg[8..10])) {
-                if let Some(v) = ymd(y, m, d) {
-                    return Some(v);
-                }
+            if let (Some(m), Some(d)) = (small_num(&seg[5..7]), small_num(&seg[8..10]))
+                && let Some(v) = ymd(y, m, d)
+            {
+                return Some(v);
             }
         }
         if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
             let y = seg[..4].parse().ok()?;
-            if let (Some(m), Some(d)) = (small_num(&seg[4..6]), small_num(&seg[6..8])) {
-                if let Some(v) = ymd(y, m, d) {
-                    return Some(v);
-                }
+            if let (Some(m), Some(d)) = (small_num(&seg[4..6]), small_num(&seg[6..8]))
+                && let Some(v) = ymd(y, m, d)
+            {
+                return Some(v);
             }
         }
     }
@@ -503,11 +503,11 @@ fn time_at(t: &[Tok<'_>], mut k: usize) -> Option<(NaiveTime, i32)> {
     };
     let mut k = k + 3;
     let mut sec = 0;
-    if matches!(t.get(k), Some(Tok::Punct(':'))) {
-        if let Some(Tok::Num(s)) = t.get(k + 1) {
-            sec = s.parse().unwrap_or(0);
-            k += 2;
-        }
+    if matches!(t.get(k), Some(Tok::Punct(':')))
+        && let Some(Tok::Num(s)) = t.get(k + 1)
+    {
+        sec = s.parse().unwrap_or(0);
+        k += 2;
     }
     if matches!(t.get(k), Some(Tok::Punct('分' | '분'))) {
         k += 1;

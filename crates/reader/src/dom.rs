@@ -6,7 +6,18 @@
 //! costs memory proportional to the page and never stack depth. Every later stage
 //! (metadata, content scoring) works on this arena by index.
 
+use std::borrow::Cow;
+
 use scraper::{Html, Node};
+
+/// Deepest element nesting passed to the parser. html5ever checks its stack of open
+/// elements for every tag, which is quadratic in the nesting depth (50,000 levels
+/// take seconds); real pages stay below a few hundred. Start tags beyond this depth
+/// are dropped before parsing (their text is kept), see [`limit_nesting`].
+pub const MAX_NESTING: usize = 512;
+
+/// How many elements [`Doc::short_text`] visits at most.
+pub(crate) const SHORT_TEXT_NODES: usize = 64;
 
 /// Index of an element in [`Doc::els`].
 pub(crate) type Id = usize;
@@ -83,7 +94,8 @@ pub(crate) struct Doc {
 impl Doc {
     /// Parses `html` and copies what the reader needs.
     pub fn parse(html: &str) -> Doc {
-        let parsed = Html::parse_document(html);
+        let html = limit_nesting(html, MAX_NESTING);
+        let parsed = Html::parse_document(&html);
         let mut doc = Doc {
             els: vec![El {
                 tag: "#root".into(),
@@ -176,7 +188,38 @@ impl Doc {
         out
     }
 
-    /// Text pieces under `id` in document order.
+    /// The text under `id` when it is at most `max_bytes` long, else `None`. At most
+    /// [`SHORT_TEXT_NODES`] elements are visited, so calling this for every element of
+    /// a deeply nested page stays linear overall.
+    pub fn short_text(&self, id: Id, max_bytes: usize) -> Option<String> {
+        let mut out = String::new();
+        let mut stack: Vec<Child> = vec![Child::El(id)];
+        let mut visited = 0;
+        while let Some(c) = stack.pop() {
+            match c {
+                Child::El(e) => {
+                    visited += 1;
+                    if visited > SHORT_TEXT_NODES {
+                        return None;
+                    }
+                    let el = self.els.get(e)?;
+                    if &*el.tag == "br" {
+                        out.push('\n');
+                    }
+                    stack.extend(el.children.iter().rev().copied());
+                }
+                Child::Text(s, e) => {
+                    out.push_str(self.slice(s, e));
+                    if out.len() > max_bytes {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Text pieces under `id` in document order; a `<br>` gives a line break.
     pub fn text_pieces(&self, id: Id) -> impl Iterator<Item = &str> + '_ {
         let mut stack: Vec<Child> = vec![Child::El(id)];
         std::iter::from_fn(move || {
@@ -184,6 +227,9 @@ impl Doc {
                 match c {
                     Child::El(e) => {
                         if let Some(el) = self.els.get(e) {
+                            if &*el.tag == "br" {
+                                return Some("\n");
+                            }
                             stack.extend(el.children.iter().rev().copied());
                         }
                     }
@@ -197,6 +243,139 @@ impl Doc {
     /// Whether `anc` is `id` or one of its ancestors.
     pub fn is_within(&self, id: Id, anc: Id) -> bool {
         self.els.get(anc).is_some_and(|a| anc <= id && id < a.end)
+    }
+}
+
+/// Elements whose end tag is often left out (the parser closes them implicitly) or that
+/// are void: they do not count towards nesting depth.
+fn nests(tag: &str) -> bool {
+    !matches!(
+        tag,
+        "p" | "li"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "option"
+            | "optgroup"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "colgroup"
+            | "caption"
+            | "head"
+            | "body"
+            | "html"
+            | "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
+            | "image"
+            | "menuitem"
+    )
+}
+
+/// Elements whose content is raw text: tags inside them are not tags.
+fn raw_text_element(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "plaintext"
+    )
+}
+
+/// Drops start tags that would nest deeper than `max_depth`, counting only elements
+/// that are normally closed explicitly ([`nests`]). A cheap tag scanner, not a parser:
+/// comments and raw-text elements are skipped; the input is returned unchanged (and
+/// uncopied) unless something is dropped.
+pub(crate) fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already copied into `out`
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + off;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(html.len(), |e| start + e + 1);
+        if closing {
+            if nests(&name) {
+                depth = depth.saturating_sub(1);
+            }
+            i = end;
+            continue;
+        }
+        if raw_text_element(&name) {
+            let close = format!("</{name}");
+            let lower_tail = html[end..].to_ascii_lowercase();
+            i = lower_tail.find(&close).map_or(html.len(), |e| end + e);
+            continue;
+        }
+        let self_closing = html[start..end].ends_with("/>");
+        if nests(&name) && !self_closing {
+            depth += 1;
+            if depth > max_depth {
+                // Drop this start tag: copy what precedes it, skip the tag itself.
+                let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+                buf.push_str(&html[copied..start]);
+                copied = end;
+                depth -= 1;
+            }
+        }
+        i = end;
+        if i >= html.len() {
+            break;
+        }
+    }
+    match out {
+        Some(mut buf) => {
+            buf.push_str(&html[copied.min(html.len())..]);
+            Cow::Owned(buf)
+        }
+        None => Cow::Borrowed(html),
     }
 }
 
@@ -214,5 +393,17 @@ mod tests {
         assert_eq!(d.raw_text(body), "one twothree");
         assert!(d.is_within(p, body));
         assert!(!d.is_within(body, p));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = format!("{}x{}", "<div>".repeat(10), "</div>".repeat(10));
+        assert_eq!(
+            limit_nesting(&deep, 3),
+            format!("<div><div><div>x{}", "</div>".repeat(10))
+        );
+        // Implicitly closed and void elements, comments and scripts do not count.
+        let flat = "<p>a<p>b<br><img><!-- <div><div> --><script>'<div><div>'</script><div>c</div>";
+        assert!(matches!(limit_nesting(flat, 1), Cow::Borrowed(_)));
     }
 }

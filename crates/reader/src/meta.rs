@@ -56,11 +56,15 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
     let m = |k: &str| metas.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let ld = json_ld(doc);
 
+    let plausible_site = |s: &String| {
+        let l = s.to_ascii_lowercase();
+        !s.is_empty() && s.chars().count() <= 100 && !l.starts_with("http") && !l.contains("://")
+    };
     let site_name = m("og:site_name")
         .map(clean_line)
-        .or_else(|| ld.publisher.clone())
-        .or_else(|| m("application-name").map(clean_line))
-        .filter(|s| !s.is_empty() && s.chars().count() <= 100);
+        .filter(plausible_site)
+        .or_else(|| ld.publisher.clone().filter(plausible_site))
+        .or_else(|| m("application-name").map(clean_line).filter(plausible_site));
 
     let title_tag = doc.first("title").map(|t| clean_line(&doc.raw_text(t)));
     let h1 = first_h1(doc);
@@ -71,10 +75,12 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
         h1.clone(),
         title_tag.clone(),
     ];
+    // A "title" that is only the site's name (some pages set og:title so) is skipped.
+    let is_site = |t: &str| site_name.as_deref().is_some_and(|s| squash(s) == squash(t));
     let title = candidates
         .iter()
         .flatten()
-        .find(|t| !t.is_empty())
+        .find(|t| !t.is_empty() && !is_site(t))
         .map(|t| strip_site_suffix(t, site_name.as_deref(), url));
     let mut headlines: Vec<String> = candidates.into_iter().flatten().collect();
     if let Some(t) = &title {
@@ -134,7 +140,8 @@ fn first_h1(doc: &Doc) -> Option<String> {
         .iter()
         .enumerate()
         .filter(|(_, e)| &*e.tag == "h1")
-        .map(|(i, _)| clean_line(&doc.raw_text(i)))
+        .filter_map(|(i, _)| doc.short_text(i, 1000))
+        .map(|t| clean_line(&t))
         .find(|t| !t.is_empty())
 }
 
@@ -157,16 +164,20 @@ fn decode_entities(s: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
+/// Lower-case letters and digits of `s` only, for loose comparison.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Removes a trailing (or leading) site-name part: "AWS grows | Cloud Daily".
 fn strip_site_suffix(title: &str, site: Option<&str>, url: Option<&str>) -> String {
-    const SEPS: &[&str] = &[" | ", " - ", " — ", " – ", " :: ", " · ", " • ", " // "];
+    const SEPS: &[&str] = &[
+        " | ", " - ", " — ", " – ", " :: ", " · ", " • ", " // ", "｜", " ｜ ",
+    ];
     let host = url.and_then(host_of).unwrap_or_default();
-    let squash = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
     let looks_like_site = |part: &str| {
         let p = squash(part);
         if p.is_empty() {
@@ -177,17 +188,19 @@ fn strip_site_suffix(title: &str, site: Option<&str>, url: Option<&str>) -> Stri
     };
     for sep in SEPS {
         if let Some((head, tail)) = title.rsplit_once(sep) {
-            if looks_like_site(tail) || (*sep == " | " && tail.split_whitespace().count() <= 4) {
+            let bar = matches!(*sep, " | " | "｜" | " ｜ ");
+            if looks_like_site(tail) || (bar && tail.split_whitespace().count() <= 4) {
                 let head = head.trim();
                 if head.chars().count() >= 10 {
                     return strip_site_suffix(head, site, url);
                 }
             }
         }
-        if let Some((head, tail)) = title.split_once(sep) {
-            if looks_like_site(head) && tail.chars().count() >= 10 {
-                return tail.trim().to_owned();
-            }
+        if let Some((head, tail)) = title.split_once(sep)
+            && looks_like_site(head)
+            && tail.chars().count() >= 10
+        {
+            return tail.trim().to_owned();
         }
     }
     title.to_owned()
@@ -275,13 +288,12 @@ fn json_ld(doc: &Doc) -> LdArticle {
         collect_objects(&value, &mut objects, 0);
         for obj in objects {
             let rank = article_rank(obj);
-            if publisher_any.is_none() {
-                if let Some(n) = type_is(obj, &["Organization", "NewsMediaOrganization"])
+            if publisher_any.is_none()
+                && let Some(n) = type_is(obj, &["Organization", "NewsMediaOrganization"])
                     .then(|| str_field(obj, "name"))
                     .flatten()
-                {
-                    publisher_any = Some(n);
-                }
+            {
+                publisher_any = Some(n);
             }
             if rank == 0 {
                 continue;
@@ -408,10 +420,10 @@ fn read_article(obj: &serde_json::Map<String, Value>) -> LdArticle {
                 Value::Object(o) => str_field(o, "name"),
                 _ => None,
             };
-            if let Some(n) = name.and_then(|n| clean_name(&n)) {
-                if !authors.contains(&n) {
-                    authors.push(n);
-                }
+            if let Some(n) = name.and_then(|n| clean_name(&n))
+                && !authors.contains(&n)
+            {
+                authors.push(n);
             }
         }
     }
@@ -474,19 +486,19 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
                     .map(|n| {
                         doc.els[n]
                             .attr("content")
-                            .map_or_else(|| doc.raw_text(n), str::to_owned)
+                            .map_or_else(|| doc.short_text(n, 300), |c| Some(c.to_owned()))
                     })
                     .unwrap_or_else(|| {
                         el.attr("content")
-                            .map_or_else(|| doc.raw_text(i), str::to_owned)
+                            .map_or_else(|| doc.short_text(i, 300), |c| Some(c.to_owned()))
                     })
             } else {
-                doc.raw_text(i)
+                doc.short_text(i, 300)
             };
-            if let Some(n) = clean_name(&text) {
-                if !names.contains(&n) {
-                    names.push(n);
-                }
+            if let Some(n) = text.as_deref().and_then(clean_name)
+                && !names.contains(&n)
+            {
+                names.push(n);
             }
             if names.len() >= 4 {
                 break;
@@ -507,15 +519,37 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
         {
             continue;
         }
-        let hit = c.contains("byline") || c.contains("author-name") || c.contains("authorname");
+        let hit = c.contains("byline")
+            || c.split(|ch: char| !ch.is_ascii_alphanumeric())
+                .any(|w| w.starts_with("author") && !w.contains("bio"))
+                && !c.contains("bio")
+                && !c.contains("about");
         if !hit {
             continue;
         }
-        let text = clean_line(&doc.raw_text(i));
+        let Some(text) = doc.short_text(i, 300).map(|t| clean_line(&t)) else {
+            continue;
+        };
         if text.chars().count() > 120 {
             continue;
         }
         if let Some(n) = clean_name(&text) {
+            return Some(n);
+        }
+    }
+    // A short paragraph-like element that starts with "By ".
+    for (i, el) in doc.els.iter().enumerate() {
+        if !matches!(&*el.tag, "p" | "div" | "span" | "address") {
+            continue;
+        }
+        let Some(text) = doc.short_text(i, 200) else {
+            continue;
+        };
+        let t = text.trim_start();
+        if t.len() > 150 || !t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("by ")) {
+            continue;
+        }
+        if let Some(n) = clean_name(t) {
             return Some(n);
         }
     }
@@ -548,8 +582,10 @@ fn descendant_with_itemprop(doc: &Doc, id: Id, prop: &str) -> Option<Id> {
 /// A person's name (or names) from a byline string, or `None` if it does not look
 /// like one: "By Jane Doe and John Roe, Reuters" → "Jane Doe, John Roe".
 pub(crate) fn clean_name(raw: &str) -> Option<String> {
-    let s = clean_line(raw);
-    let lower = s.to_ascii_lowercase();
+    // Only the first line: a dateline often follows on the next.
+    let first_line = raw.trim().lines().next().unwrap_or("");
+    let s = clean_line(first_line);
+    let lower = s.to_lowercase();
     if lower.starts_with("http")
         || lower.contains("www.")
         || lower.contains('@')
@@ -565,12 +601,12 @@ pub(crate) fn clean_name(raw: &str) -> Option<String> {
         "par ",
         "por ",
         "автор:",
+        "текст:",
         "written by ",
         "posted by ",
     ] {
-        if s.len() >= prefix.len()
-            && s.is_char_boundary(prefix.len())
-            && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+        if let Some(head) = s.get(..prefix.len())
+            && head.to_lowercase() == prefix
         {
             s = s[prefix.len()..].trim();
         }
@@ -686,14 +722,12 @@ fn published<'a>(
         if el
             .attr("itemprop")
             .is_some_and(|p| p.eq_ignore_ascii_case("datepublished"))
-        {
-            if let Some(d) = el
+            && let Some(d) = el
                 .attr("datetime")
                 .or_else(|| el.attr("content"))
                 .and_then(date::parse_timestamp)
-            {
-                return Some(d);
-            }
+        {
+            return Some(d);
         }
     }
     // The first <time datetime> outside navigation-like containers.
@@ -736,8 +770,10 @@ fn visible_dateline(doc: &Doc) -> Option<String> {
         if !hinted {
             continue;
         }
-        let text = doc.raw_text(i);
-        if text.len() > 300 || text.trim().is_empty() {
+        let Some(text) = doc.short_text(i, 300) else {
+            continue;
+        };
+        if text.trim().is_empty() {
             continue;
         }
         if let Some(d) = date::find_in_text(&text) {
