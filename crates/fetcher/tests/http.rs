@@ -573,3 +573,50 @@ fn fetch_all_returns_every_request_with_its_tag() {
     let mut early = f.fetch_all(vec![feed(server.url("/rss2_basic.xml")); 4]);
     assert!(early.next().is_some());
 }
+
+#[test]
+fn the_demo_site_fetches_end_to_end_and_revalidates() {
+    let server = TestServer::serve_dir(fixtures_dir().join("sites").join("demo"));
+    let f = fetcher(|_| {});
+    let feed_urls: Vec<String> = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
+        .iter()
+        .map(|p| server.url(p))
+        .collect();
+    let mut validators = Vec::new();
+    let mut links = std::collections::BTreeSet::new();
+    for done in f.fetch_all(feed_urls.iter().map(|u| feed(u.clone())).collect()) {
+        let Outcome::Fetched(page) = done.outcome else {
+            panic!("{}: {:?}", done.request.url, done.outcome)
+        };
+        validators.push((
+            done.request.url.clone(),
+            page.etag.clone(),
+            page.last_modified.clone(),
+        ));
+        for entry in feeds::parse(&page.body, &page.final_url).unwrap() {
+            assert!(entry.url.starts_with(&server.url("/")), "{}", entry.url);
+            links.insert(entry.url);
+        }
+    }
+    assert!(!links.is_empty());
+    let articles = links
+        .iter()
+        .map(|u| FetchRequest::new(u.clone(), RequestKind::Article))
+        .collect();
+    let classes: Vec<_> = f
+        .fetch_all(articles)
+        .map(|o| (o.request.url, o.outcome.class()))
+        .collect();
+    let bad: Vec<_> = classes.iter().filter(|(_, c)| *c != "fetched").collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(server.hits("/robots.txt"), 1);
+
+    let again = validators
+        .into_iter()
+        .map(|(u, e, l)| feed(u).with_validators(e, l))
+        .collect();
+    assert!(
+        f.fetch_all(again)
+            .all(|o| matches!(o.outcome, Outcome::NotModified))
+    );
+}
