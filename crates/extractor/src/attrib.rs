@@ -60,6 +60,9 @@ pub struct SentenceInput<'a> {
     pub periods: &'a [Option<String>],
     /// Extra period cues: (token index, resolved period) for "the quarter", "this year".
     pub cues: &'a [(usize, String)],
+    /// Whether the focus was set in this paragraph (an older focus only stands in
+    /// for pronouns, not for sentences that name nobody).
+    pub focus_fresh: bool,
 }
 
 /// Attribution of one fact.
@@ -134,6 +137,15 @@ const MONEY_CUES: &[(&str, &str)] = &[
     ("contracts", "contract_value"),
     ("agreement", "contract_value"),
     ("commitment", "contract_value"),
+    ("commitments", "contract_value"),
+    ("agreed", "contract_value"),
+    ("buy", "contract_value"),
+    ("purchase", "contract_value"),
+    ("order", "contract_value"),
+    ("orders", "contract_value"),
+    ("committed", "investment"),
+    ("commit", "investment"),
+    ("pledged", "investment"),
     ("invest", "investment"),
     ("invests", "investment"),
     ("invested", "investment"),
@@ -598,7 +610,7 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
                     .map(|c| c.ent);
             }
         }
-        if subject.is_none() {
+        if subject.is_none() && inp.focus_fresh {
             subject = *focus;
         }
 
@@ -662,7 +674,16 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
             .enumerate()
             .find(|(pi, _)| bound[*pi] == Some(k))
             .map(|(_, p)| p.2.clone());
-        let free = |pi: usize| bound[pi].is_none();
+        // A period inside a relative clause (", which went public in March,") is
+        // about that clause only.
+        let relative = |pi: usize| {
+            let ps = seg[periods[pi].0.min(toks.len())];
+            ps != seg[f.t0] && {
+                let first = (0..toks.len()).find(|&i| seg[i] == ps && toks[i].kind == Tk::Word);
+                first.is_some_and(|i| matches!(view.lw(i), "which" | "who"))
+            }
+        };
+        let free = |pi: usize| bound[pi].is_none() && !relative(pi);
         let left = periods
             .iter()
             .enumerate()
@@ -686,6 +707,20 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
 
     update_focus(inp, &cands, focus);
     out
+}
+
+/// The first money cue in a sentence (for table captions).
+pub fn money_cue_in(text: &str, toks: &[Token]) -> Option<&'static str> {
+    let v = View::new(text, toks);
+    (0..toks.len()).find_map(|i| {
+        if v.mask[i] & M_MONEY == 0 {
+            return None;
+        }
+        MONEY_CUES
+            .iter()
+            .find(|(p, _)| v.phrase_at(i, p).is_some())
+            .map(|(_, m)| *m)
+    })
 }
 
 /// Focus: the first organisation named (not a pronoun) in this sentence.
@@ -915,7 +950,28 @@ fn metric_for(
         matches!(v.lw(i), "analysts" | "consensus" | "estimates" | "estimate")
             && (f.t1..i).all(|j| toks[j].kind == Tk::Word)
     });
-    let est_before = est_before || est_after;
+    // "Analysts at X estimate that ...": the whole sentence is their expectation.
+    let analysts_expect = (0..n.min(6)).any(|i| {
+        i < f.t0
+            && matches!(v.lw(i), "analysts" | "analyst")
+            && (i + 1..(i + 6).min(n)).any(|j| {
+                matches!(
+                    v.lw(j),
+                    "estimate"
+                        | "estimated"
+                        | "expect"
+                        | "expected"
+                        | "forecast"
+                        | "predict"
+                        | "predicted"
+                        | "project"
+                        | "projected"
+                        | "anticipate"
+                        | "see"
+                )
+            })
+    });
+    let est_before = est_before || est_after || analysts_expect;
     // A company's forecast of its own results, said before the number.
     let analysts = (0..n).any(|i| matches!(v.lw(i), "analysts" | "analyst" | "consensus"));
     let guidance = !analysts
@@ -987,7 +1043,12 @@ fn metric_for(
                     } else if matches!(
                         unit,
                         "employee" | "worker" | "staff" | "staffer" | "personnel"
-                    ) {
+                    ) || (0..n).any(|i| {
+                        matches!(
+                            v.lw(i),
+                            "employs" | "employ" | "employed" | "workforce" | "headcount"
+                        )
+                    }) {
                         Some("headcount")
                     } else {
                         None
@@ -1000,7 +1061,15 @@ fn metric_for(
             let unit = f.unit.as_deref().unwrap_or("");
             match unit {
                 "GW" | "MW" | "kW" | "TW" => Some("capacity"),
-                "x" => has_near(CAPACITY, M_CAPACITY, false, 12).map(|_| "capacity"),
+                "x" => {
+                    if (0..n)
+                        .any(|i| v.mask[i] & M_STOCK != 0 && dist(i, true).is_some_and(|d| d <= 4))
+                    {
+                        Some("share_price")
+                    } else {
+                        has_near(CAPACITY, M_CAPACITY, false, 12).map(|_| "capacity")
+                    }
+                }
                 _ => None,
             }
         }

@@ -45,6 +45,9 @@ pub struct RawFact {
     pub t1: usize,
     /// Money written "per share" / "a share".
     pub per_share: bool,
+    /// The sentence speaks of the future ("will", "expects"): a month or date
+    /// written without its year is then read forward, else backward.
+    pub future: bool,
 }
 
 impl RawFact {
@@ -61,6 +64,7 @@ impl RawFact {
             t0,
             t1,
             per_share: false,
+            future: false,
         }
     }
 }
@@ -508,6 +512,39 @@ impl<'a> Scanner<'a> {
             }
         }
         out.retain(|f| !f.e.eq(&f.s));
+        if out
+            .iter()
+            .any(|f| matches!(f.kind, FactKind::Period | FactKind::Date))
+        {
+            let future = (0..self.toks.len()).any(|i| {
+                self.is_word(i)
+                    && n::Lower::new(self.w(i)).is_some_and(|l| {
+                        matches!(
+                            l.as_str(),
+                            "will"
+                                | "expects"
+                                | "expected"
+                                | "plans"
+                                | "planned"
+                                | "scheduled"
+                                | "due"
+                                | "upcoming"
+                                | "next"
+                                | "later"
+                                | "until"
+                                | "forecast"
+                                | "guidance"
+                                | "outlook"
+                                | "aims"
+                                | "intends"
+                                | "by"
+                        )
+                    })
+            });
+            for f in &mut out {
+                f.future = future;
+            }
+        }
         out
     }
 

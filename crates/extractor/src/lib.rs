@@ -282,6 +282,7 @@ impl Extractor {
                 t0: 0,
                 t1: 0,
                 per_share: false,
+                future: false,
             };
             if let Some(sent) = sents.get(si) {
                 let st = &toks[sent.toks.clone()];
@@ -351,7 +352,7 @@ impl Extractor {
             };
             let r = match (f.kind, period, f.date) {
                 (FactKind::Period, Some(p), _) => {
-                    let s = format_period(p, &tc, fy_end);
+                    let s = format_period(p, &tc, fy_end, f.future);
                     match p {
                         RawPeriod::Quarter {
                             fiscal: false,
@@ -372,7 +373,7 @@ impl Extractor {
                     }
                     s
                 }
-                (FactKind::Date, _, Some(d)) => format_date(d, &tc),
+                (FactKind::Date, _, Some(d)) => format_date(d, &tc, f.future),
                 _ => None,
             };
             resolved.push(r);
@@ -397,6 +398,9 @@ impl Extractor {
             })
             .and_then(|(_, r)| r.clone())
             .or_else(|| tc.reference_quarter().map(|(y, q)| format!("{y}-Q{q}")));
+        let mut header: Option<TableHeader> = None;
+        // The metric a table caption names ("Net sales (in US$ million)").
+        let mut caption: Option<&'static str> = None;
         for (si, s) in sents.iter().enumerate() {
             let st = &toks[s.toks.clone()];
             while mi < mentions.len() && mentions[mi].s < s.range.start {
@@ -411,7 +415,7 @@ impl Extractor {
                 ri += 1;
             }
             let facts = &raw[r0..ri];
-            let cues = period_cues(text, st, ref_quarter.as_deref(), published);
+            let before = focus;
             if facts.is_empty() {
                 // Keep the focus current even without facts.
                 let _ = attrib::attribute(
@@ -422,12 +426,17 @@ impl Extractor {
                         ents: &ents,
                         facts: &[],
                         periods: &[],
-                        cues: &cues,
+                        cues: &[],
+                        focus_fresh: false,
                     },
                     &mut focus,
                 );
+                let _ = before;
+                header = None;
+                caption = money_caption(text, st).or(caption);
                 continue;
             }
+            let cues = period_cues(text, st, ref_quarter.as_deref(), published);
             let a = attrib::attribute(
                 &attrib::SentenceInput {
                     text,
@@ -437,11 +446,36 @@ impl Extractor {
                     facts,
                     periods: &resolved[r0..ri],
                     cues: &cues,
+                    // A company named in an earlier paragraph is still what a later
+                    // paragraph's bare figures are about ("Revenue rose 17%.").
+                    focus_fresh: true,
                 },
                 &mut focus,
             );
+            // A table row's label does not change what the article is about.
+            if header.is_some() {
+                focus = before;
+            }
             for (k, at) in a.into_iter().enumerate() {
                 attrs[r0 + k] = at;
+            }
+            // Pipe tables: a header row with periods dates the cells below it.
+            table_columns(
+                text,
+                st,
+                facts,
+                &resolved[r0..ri],
+                &mut attrs[r0..ri],
+                &mut header,
+            );
+            if header.is_none() {
+                caption = money_caption(text, st);
+            } else if let Some(m) = caption {
+                for (f, a) in facts.iter().zip(&mut attrs[r0..ri]) {
+                    if f.kind == FactKind::Money && a.metric.is_none() {
+                        a.metric = Some(m);
+                    }
+                }
             }
         }
 
@@ -582,6 +616,99 @@ fn re(pattern: &str) -> Regex {
 fn never_matching() -> Regex {
     // `[^\s\S]` matches no character; this pattern always compiles.
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| never_matching())
+}
+
+/// The columns of a pipe table's header row: the period of each cell and whether it
+/// is a change column ("Change", "YoY", "%").
+struct TableHeader {
+    periods: Vec<Option<String>>,
+    change: Vec<bool>,
+}
+
+/// The money metric a table caption names, if the sentence is a caption
+/// ("Net sales (in US$ million)").
+fn money_caption(text: &str, toks: &[Token]) -> Option<&'static str> {
+    let s = &text[toks.first()?.s..toks.last()?.e];
+    let l = s.to_ascii_lowercase();
+    if !(l.contains("million") || l.contains("billion") || l.contains("thousand")) || s.len() > 200
+    {
+        return None;
+    }
+    attrib::money_cue_in(text, toks)
+}
+
+/// Cell index (number of `|` before) of token `i`.
+fn cell_of(text: &str, toks: &[Token], i: usize) -> usize {
+    toks[..i.min(toks.len())]
+        .iter()
+        .filter(|t| &text[t.s..t.e] == "|")
+        .count()
+}
+
+/// Dates cells of a pipe table by their header's periods; a change column is growth.
+fn table_columns(
+    text: &str,
+    toks: &[Token],
+    facts: &[RawFact],
+    resolved: &[Option<String>],
+    attrs: &mut [attrib::Attribution],
+    header: &mut Option<TableHeader>,
+) {
+    let pipes = toks.iter().filter(|t| &text[t.s..t.e] == "|").count();
+    if pipes == 0 {
+        *header = None;
+        return;
+    }
+    let periods_here = facts.iter().filter(|f| f.kind == FactKind::Period).count();
+    if periods_here >= 2 {
+        let mut h = TableHeader {
+            periods: vec![None; pipes + 1],
+            change: vec![false; pipes + 1],
+        };
+        for (f, r) in facts.iter().zip(resolved) {
+            if f.kind == FactKind::Period {
+                h.periods[cell_of(text, toks, f.t0)] = r.clone();
+            }
+        }
+        let mut cell = 0;
+        for t in toks {
+            let w = &text[t.s..t.e];
+            if w == "|" {
+                cell += 1;
+            } else if let Some(c) = h.change.get_mut(cell) {
+                let l = w.to_ascii_lowercase();
+                if matches!(
+                    l.as_str(),
+                    "change" | "yoy" | "growth" | "%" | "y" | "chg" | "vs"
+                ) {
+                    *c = true;
+                }
+            }
+        }
+        *header = Some(h);
+        return;
+    }
+    let Some(h) = header.as_ref() else {
+        return;
+    };
+    let first_period = h.periods.iter().flatten().next().cloned();
+    for (f, a) in facts.iter().zip(attrs.iter_mut()) {
+        if !matches!(
+            f.kind,
+            FactKind::Money | FactKind::Percent | FactKind::Count | FactKind::Quantity
+        ) {
+            continue;
+        }
+        let c = cell_of(text, toks, f.t0);
+        if let Some(Some(p)) = h.periods.get(c) {
+            a.period = Some(p.clone());
+        } else if h.change.get(c).copied().unwrap_or(false) {
+            if f.kind == FactKind::Percent {
+                a.metric = Some("growth");
+            }
+            a.period = first_period.clone();
+        }
+    }
 }
 
 /// A title-case line without a sentence end: a heading.

@@ -140,11 +140,22 @@ impl TimeContext {
         Some(nearest_year(ry, midx(ry, rq * 3), |y| midx(y, h * 6)))
     }
 
-    /// Fills in the year of a month (or a date in that month).
+    /// Fills in the year of a month (or a date in that month): the nearest one.
     pub fn month_year(&self, m: u32) -> Option<i32> {
         let target = self.reference_month()?;
         let center = i32::try_from(target.div_euclid(12)).ok()?;
         Some(nearest_year(center, target, |y| midx(y, m)))
+    }
+
+    /// Fills in the year of a month from the publication date: the latest such month
+    /// not after it when the sentence speaks of the past, the nearest one when it
+    /// speaks of the future ("will open in March").
+    pub fn month_year_tensed(&self, m: u32, future: bool) -> Option<i32> {
+        if future || self.published.is_none() {
+            return self.month_year(m);
+        }
+        let (py, pm, _) = self.published?;
+        Some(if m <= pm { py } else { py - 1 })
     }
 
     /// The fiscal year for a fiscal quarter or half written without one, given the
@@ -163,7 +174,7 @@ impl TimeContext {
 }
 
 /// Formats a resolved period the contract's way, or `None` when its year is unknown.
-pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32) -> Option<String> {
+pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32, future: bool) -> Option<String> {
     Some(match p {
         RawPeriod::Year(y) => format!("{y}"),
         RawPeriod::FiscalYear(y) => format!("FY{}", y.or(tc.last_fiscal_year)?),
@@ -199,13 +210,18 @@ pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32) -> Option<Stri
             };
             format!("FY{y}-H{h}")
         }
-        RawPeriod::Month { m, year } => format!("{}-{m:02}", year.or_else(|| tc.month_year(m))?),
+        RawPeriod::Month { m, year } => {
+            format!(
+                "{}-{m:02}",
+                year.or_else(|| tc.month_year_tensed(m, future))?
+            )
+        }
     })
 }
 
 /// Formats a date as ISO 8601, filling in its year; `None` if unknown or invalid.
-pub fn format_date(d: RawDate, tc: &TimeContext) -> Option<String> {
-    let y = d.year.or_else(|| tc.month_year(d.month))?;
+pub fn format_date(d: RawDate, tc: &TimeContext, future: bool) -> Option<String> {
+    let y = d.year.or_else(|| tc.month_year_tensed(d.month, future))?;
     if d.day == 0 || d.day > crate::numbers::days_in_month(y, d.month) {
         return None;
     }
@@ -244,13 +260,13 @@ mod tests {
             month: 1,
             day: 28,
         };
-        assert_eq!(format_date(d, &t).as_deref(), Some("2026-01-28"));
+        assert_eq!(format_date(d, &t, false).as_deref(), Some("2026-01-28"));
         let bad = RawDate {
             year: Some(2025),
             month: 2,
             day: 30,
         };
-        assert_eq!(format_date(bad, &t), None);
+        assert_eq!(format_date(bad, &t, false), None);
     }
 
     #[test]
@@ -262,7 +278,7 @@ mod tests {
             q: 2,
             year: None,
         };
-        assert_eq!(format_period(p, &t, 6).as_deref(), Some("FY2026-Q2"));
+        assert_eq!(format_period(p, &t, 6, false).as_deref(), Some("FY2026-Q2"));
         // Its Q4 report comes out in July, still for the fiscal year just ended.
         let t = tc("2025-07-30T00:00:00Z");
         let p = RawPeriod::Quarter {
@@ -270,11 +286,11 @@ mod tests {
             q: 4,
             year: None,
         };
-        assert_eq!(format_period(p, &t, 6).as_deref(), Some("FY2025-Q4"));
+        assert_eq!(format_period(p, &t, 6, false).as_deref(), Some("FY2025-Q4"));
         // A written fiscal year wins.
         let mut t = tc("2025-07-30T00:00:00Z");
         t.last_fiscal_year = Some(2027);
-        assert_eq!(format_period(p, &t, 6).as_deref(), Some("FY2027-Q4"));
+        assert_eq!(format_period(p, &t, 6, false).as_deref(), Some("FY2027-Q4"));
     }
 
     #[test]
@@ -285,9 +301,9 @@ mod tests {
             q: 3,
             year: None,
         };
-        assert_eq!(format_period(p, &t, 12), None);
+        assert_eq!(format_period(p, &t, 12, false), None);
         assert_eq!(
-            format_period(RawPeriod::Year(2025), &t, 12).as_deref(),
+            format_period(RawPeriod::Year(2025), &t, 12, false).as_deref(),
             Some("2025")
         );
     }
