@@ -13,7 +13,7 @@ use scraper::{Html, Node};
 /// Deepest element nesting passed to the parser. html5ever checks its stack of open
 /// elements for every tag, which is quadratic in the nesting depth (50,000 levels
 /// take seconds); real pages stay below a few hundred. Start tags beyond this depth
-/// are dropped before parsing (their text is kept), see [`limit_nesting`].
+/// are dropped before parsing (their text is kept), see [`prepare`].
 pub const MAX_NESTING: usize = 512;
 
 /// How many elements [`Doc::short_text`] visits at most.
@@ -94,7 +94,7 @@ pub(crate) struct Doc {
 impl Doc {
     /// Parses `html` and copies what the reader needs.
     pub fn parse(html: &str) -> Doc {
-        let html = limit_nesting(html, MAX_NESTING);
+        let html = prepare(html, MAX_NESTING);
         let parsed = Html::parse_document(&html);
         let mut doc = Doc {
             els: vec![El {
@@ -309,11 +309,31 @@ fn raw_text_element(tag: &str) -> bool {
     )
 }
 
-/// Drops start tags that would nest deeper than `max_depth`, counting only elements
-/// that are normally closed explicitly ([`nests`]). A cheap tag scanner, not a parser:
-/// comments and raw-text elements are skipped; the input is returned unchanged (and
-/// uncopied) unless something is dropped.
-pub(crate) fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
+/// Position of the next `</name` (ASCII case-insensitive) at or after `from`.
+fn find_close_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(off) = bytes.get(i..)?.iter().position(|&b| b == b'<') {
+        let at = i + off;
+        let tail = &bytes[at..];
+        if tail.len() > name.len() + 1
+            && tail[1] == b'/'
+            && tail[2..2 + name.len()].eq_ignore_ascii_case(name)
+        {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Prepares a page for the parser, in one cheap scan (a tag scanner, not a parser):
+/// - drops start tags that would nest deeper than `max_depth`, counting only elements
+///   that are normally closed explicitly ([`nests`]);
+/// - empties `<script>` (except JSON-LD) and `<style>` elements, which the reader
+///   never looks into.
+///
+/// Comments are skipped. The input is returned uncopied unless something is dropped.
+pub(crate) fn prepare(html: &str, max_depth: usize) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut out: Option<String> = None;
@@ -336,26 +356,42 @@ pub(crate) fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             i = start + 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = &html[name_start..name_start + name_len];
         let end = bytes[start..]
             .iter()
             .position(|&b| b == b'>')
             .map_or(html.len(), |e| start + e + 1);
+        let mut lower = [0u8; 16];
+        let name = if name.len() <= lower.len() {
+            lower[..name.len()].copy_from_slice(name.as_bytes());
+            lower[..name.len()].make_ascii_lowercase();
+            std::str::from_utf8(&lower[..name.len()]).unwrap_or("")
+        } else {
+            ""
+        };
         if closing {
-            if nests(&name) {
+            if nests(name) {
                 depth = depth.saturating_sub(1);
             }
             i = end;
             continue;
         }
-        if raw_text_element(&name) {
-            let close = format!("</{name}");
-            let lower_tail = html[end..].to_ascii_lowercase();
-            i = lower_tail.find(&close).map_or(html.len(), |e| end + e);
+        if raw_text_element(name) {
+            let close = find_close_tag(bytes, end, name.as_bytes()).unwrap_or(html.len());
+            // Script and style bodies are never read (JSON-LD aside): dropping them
+            // here saves the parser from tokenising what is often half the page.
+            let keep = name != "script" && name != "style"
+                || html[start..end].to_ascii_lowercase().contains("ld+json");
+            if !keep && close > end {
+                let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+                buf.push_str(&html[copied..end]);
+                copied = close;
+            }
+            i = close;
             continue;
         }
         let self_closing = html[start..end].ends_with("/>");
-        if nests(&name) && !self_closing {
+        if nests(name) && !self_closing {
             depth += 1;
             if depth > max_depth {
                 // Drop this start tag: copy what precedes it, skip the tag itself.
@@ -399,11 +435,18 @@ mod tests {
     fn nesting_is_limited() {
         let deep = format!("{}x{}", "<div>".repeat(10), "</div>".repeat(10));
         assert_eq!(
-            limit_nesting(&deep, 3),
+            prepare(&deep, 3),
             format!("<div><div><div>x{}", "</div>".repeat(10))
         );
         // Implicitly closed and void elements, comments and scripts do not count.
-        let flat = "<p>a<p>b<br><img><!-- <div><div> --><script>'<div><div>'</script><div>c</div>";
-        assert!(matches!(limit_nesting(flat, 1), Cow::Borrowed(_)));
+        let flat = "<p>a<p>b<br><img><!-- <div><div> --><div>c</div>";
+        assert!(matches!(prepare(flat, 1), Cow::Borrowed(_)));
+        // Scripts and styles are emptied, JSON-LD is kept, tags inside them ignored.
+        let page = "<div><script>'<div><div>'</SCRIPT><style>p{}</style>\
+            <script type=application/ld+json>{}</script></div>";
+        assert_eq!(
+            prepare(page, 1),
+            "<div><script></SCRIPT><style></style><script type=application/ld+json>{}</script></div>"
+        );
     }
 }
