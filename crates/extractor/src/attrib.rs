@@ -475,8 +475,8 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
     // ("Microsoft said its ..."), else for the focus.
     cands.sort_by_key(|c| c.t0);
     let named = cands.clone();
-    for i in 0..toks.len() {
-        let is_pron = PRONOUNS.contains(&w(i)) && toks[i].kind == Tk::Word;
+    for (i, tok) in toks.iter().enumerate() {
+        let is_pron = PRONOUNS.contains(&w(i)) && tok.kind == Tk::Word;
         let is_the_co = (lw(i) == "the" || lw(i) == "this") && COMPANY_NOUNS.contains(&lw(i + 1));
         if !(is_pron || is_the_co) {
             continue;
@@ -794,8 +794,8 @@ impl View {
             }
             if j > i {
                 joined[i] = Some(low[i..=j].concat());
-                for k in i + 1..=j {
-                    wpos[k] = p;
+                for slot in &mut wpos[i + 1..=j] {
+                    *slot = p;
                 }
             }
             if toks[i].kind != Tk::Punct {

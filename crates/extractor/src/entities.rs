@@ -735,10 +735,7 @@ impl<'a> Finder<'a> {
                     {
                         j += 1;
                     }
-                    loop {
-                        let Some((s_tok, e_tok)) = self.name_at(toks, j) else {
-                            break;
-                        };
+                    while let Some((s_tok, e_tok)) = self.name_at(toks, j) {
                         if e_tok - s_tok >= 2 {
                             self.person(toks, s_tok, e_tok);
                         }
@@ -789,8 +786,13 @@ impl<'a> Finder<'a> {
                 }
             }
             // Names: "Jane Doe, chief executive", "Jane Doe said", "Acme Robotics Inc."
-            if t.kind == Tk::Word && is_cap_word(w(i)) && !heading && !self.covered(t.s, t.e) {
-                if let Some((s_tok, e_tok)) = self.name_at(toks, i) {
+            if t.kind == Tk::Word
+                && is_cap_word(w(i))
+                && !heading
+                && !self.covered(t.s, t.e)
+                && let Some((s_tok, e_tok)) = self.name_at(toks, i)
+            {
+                {
                     let last = w(e_tok - 1);
                     let after = w(e_tok);
                     let s = toks[s_tok].s;
@@ -858,7 +860,7 @@ impl<'a> Finder<'a> {
                 && toks
                     .get(j + 1)
                     .is_none_or(|n| n.space || n.kind == Tk::Punct)
-                && !toks.get(j + 1).is_some_and(|n| &text[n.s..n.e] == "%");
+                && toks.get(j + 1).is_none_or(|n| &text[n.s..n.e] != "%");
             if version || has(w, F_TIER) {
                 any = true;
                 j += 1;
@@ -981,9 +983,7 @@ impl<'a> Finder<'a> {
             let id = self.ent_for(&name, kind, s);
             self.add_mention(s, e, id);
             // Later mentions of the same name count too.
-            if !surnames.contains_key(&name) {
-                surnames.insert(name, Some(id));
-            }
+            surnames.entry(name).or_insert(Some(id));
         }
         if !surnames.is_empty() {
             for t in toks {

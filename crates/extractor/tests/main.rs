@@ -6,6 +6,9 @@
 //! kind (and the listed aliases), and nothing in `not_facts` / `not_entities` may
 //! appear. Fields the file leaves out are not checked.
 
+// Test helpers outside `#[test]` functions panic on broken fixtures on purpose.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use factwire_core::text::{char_slice, normalize_text};
