@@ -105,7 +105,7 @@ pub(crate) fn extract(doc: &Doc, meta: &Meta) -> String {
         .iter()
         .filter(|b| doc.is_within(b.el, container))
         .collect();
-    render(&filter_blocks(&chosen, meta))
+    render(&filter_blocks(doc, &chosen, meta))
 }
 
 // ---- 1. prune -------------------------------------------------------------------
@@ -339,10 +339,10 @@ fn boilerplate_name(class_id: &str) -> bool {
                 None => *p == w,
             });
         }
-        if all_body && head {
+        if (all_body && head) || embed {
             return false;
         }
-        bad |= has_bad && !embed;
+        bad |= has_bad;
     }
     bad
 }
@@ -361,6 +361,8 @@ struct Stats {
     /// number of links.
     text: Vec<f32>,
     links_w: Vec<f32>,
+    /// Inline elements that are link clusters (hover cards, inline link lists).
+    widget: Vec<bool>,
     links: Vec<u32>,
 }
 
@@ -374,6 +376,7 @@ impl Stats {
             semantic: vec![0; n],
             text: vec![0.0; n],
             links_w: vec![0.0; n],
+            widget: vec![false; n],
             links: vec![0; n],
         };
         for (bi, b) in blocks.iter().enumerate() {
@@ -425,6 +428,17 @@ impl Stats {
             st.prose[p] += st.prose[i];
             st.blocks[p] += st.blocks[i];
             st.semantic[p] += st.semantic[i];
+            // An inline link cluster is judged here, innermost first, and its text
+            // is not passed up: the paragraph around it is judged without it.
+            let el = &doc.els[i];
+            if !is_block_tag(&el.tag)
+                && &*el.tag != "a"
+                && st.links[i] >= 3
+                && st.links_w[i] >= 0.8 * st.text[i]
+            {
+                st.widget[i] = true;
+                continue;
+            }
             st.text[p] += st.text[i];
             st.links_w[p] += st.links_w[i];
             st.links[p] += st.links[i];
@@ -471,11 +485,7 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if &*el.tag == "header" && st.prose[i] <= 0.2 * total {
             skip[i] = true;
         }
-        if !is_block_tag(&el.tag)
-            && st.links[i] >= 3
-            && st.links_w[i] >= 0.8 * st.text[i]
-            && &*el.tag != "a"
-        {
+        if st.widget[i] {
             skip[i] = true;
         }
     }
@@ -906,7 +916,7 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 
 // ---- 5. filter ------------------------------------------------------------------
 
-fn filter_blocks<'a>(blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
+fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
     let is_headline = |b: &Block| {
         b.lines.len() == 1
             && meta
@@ -916,8 +926,25 @@ fn filter_blocks<'a>(blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
     };
     let mut keep: Vec<bool> = blocks
         .iter()
-        .map(|b| !b.is_linky() && !is_headline(b))
+        .map(|b| {
+            // A sentence with a linked phrase is still a sentence.
+            let linky = b.is_linky()
+                && !(b.kind == Kind::Para && b.link_density() <= 0.7 && is_sentence(b));
+            !linky && !is_headline(b) && !is_label(b)
+        })
         .collect();
+    // A heading stays only if the next block kept after it belongs to the same
+    // section of the page (lies within the heading's grandparent): the title of a
+    // "related news" box whose links were dropped goes with them.
+    let grandparent = |i: Id| doc.els[doc.els[i].parent].parent;
+    for i in 0..blocks.len() {
+        if blocks[i].kind != Kind::Heading || !keep[i] {
+            continue;
+        }
+        let next = (i + 1..blocks.len()).find(|&j| keep[j]);
+        let ok = next.is_some_and(|j| doc.is_within(blocks[j].el, grandparent(blocks[i].el)));
+        keep[i] = ok;
+    }
     // Outside the span from the first to the last prose block, only sentences that
     // touch the span survive (a short closing line such as "Shares rose 6%."); labels
     // ("Advertisement"), headings and anything after a gap are dropped.
@@ -941,6 +968,14 @@ fn filter_blocks<'a>(blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// A label rather than text: a few words without any punctuation, directly inside a
+/// generic container rather than a paragraph, heading or list ("Advertisement",
+/// "Image 1 of 5").
+fn is_label(b: &Block) -> bool {
+    let words: usize = b.lines.iter().map(|l| l.split_whitespace().count()).sum();
+    b.kind == Kind::Other && !b.punct && words <= 4 && b.weight < 20.0
 }
 
 /// A short block that reads as a sentence: paragraph-like, several words, ending
