@@ -457,11 +457,20 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
         let t0 = tok_of(m.s);
         let t1 = toks.iter().position(|t| t.s >= m.e).unwrap_or(toks.len());
         let possessive = matches!(w(t1), "’" | "'") && w(t1 + 1) == "s";
+        // "Google's parent" is the parent.
+        let ent = if possessive && w(t1 + 2).eq_ignore_ascii_case("parent") {
+            en.parent
+                .as_deref()
+                .and_then(|p| inp.ents.iter().position(|e| e.name == p))
+                .unwrap_or(m.ent)
+        } else {
+            m.ent
+        };
         cands.push(Cand {
             t0,
-            t1,
-            ent: m.ent,
-            possessive,
+            t1: if ent == m.ent { t1 } else { t1 + 3 },
+            ent,
+            possessive: possessive && ent == m.ent,
         });
     }
     if inp.facts.is_empty() {
@@ -920,31 +929,39 @@ fn metric_for(
         return earlier[prev];
     }
     // Analysts' expectations right before the number.
-    let est_before = (f.t0.saturating_sub(4)..f.t0).any(|i| {
-        ESTIMATE_CUES.contains(&lw(i))
-            || (lw(i) == "analysts"
-                && (i + 1..f.t0).all(|j| {
-                    matches!(
-                        lw(j),
-                        "expect"
-                            | "expected"
-                            | "had"
-                            | "see"
-                            | "saw"
-                            | "were"
-                            | "of"
-                            | "for"
-                            | "estimated"
-                            | "projected"
-                            | "forecast"
-                            | "anticipated"
-                            | "predicted"
-                            | "looking"
-                            | "polled"
-                            | "by"
-                    )
-                }))
-    }) && (f.t0.saturating_sub(4)..f.t0).all(|i| !matches!(lw(i), "," | ";"));
+    // "its forecast" is the company's own: guidance, not an estimate.
+    let own_forecast = (f.t0.saturating_sub(4)..f.t0).any(|i| {
+        i > 0
+            && ESTIMATE_CUES.contains(&lw(i))
+            && matches!(lw(i - 1), "its" | "their" | "our" | "own")
+    });
+    let est_before = !own_forecast
+        && (f.t0.saturating_sub(4)..f.t0).any(|i| {
+            ESTIMATE_CUES.contains(&lw(i))
+                || (lw(i) == "analysts"
+                    && (i + 1..f.t0).all(|j| {
+                        matches!(
+                            lw(j),
+                            "expect"
+                                | "expected"
+                                | "had"
+                                | "see"
+                                | "saw"
+                                | "were"
+                                | "of"
+                                | "for"
+                                | "estimated"
+                                | "projected"
+                                | "forecast"
+                                | "anticipated"
+                                | "predicted"
+                                | "looking"
+                                | "polled"
+                                | "by"
+                        )
+                    }))
+        })
+        && (f.t0.saturating_sub(4)..f.t0).all(|i| !matches!(lw(i), "," | ";"));
     // "... the $80.2 billion analysts had expected", "..., above estimates".
     let est_after = (f.t1..(f.t1 + 3).min(n)).any(|i| {
         matches!(v.lw(i), "analysts" | "consensus" | "estimates" | "estimate")
@@ -1077,6 +1094,12 @@ fn metric_for(
     };
     if est_before && matches!(f.kind, FactKind::Money | FactKind::Percent) {
         return Some("estimate");
+    }
+    if own_forecast
+        && matches!(f.kind, FactKind::Money | FactKind::Percent)
+        && base != Some("capex")
+    {
+        return Some("guidance");
     }
     if guidance
         && matches!(

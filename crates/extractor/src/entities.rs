@@ -786,11 +786,13 @@ impl<'a> Finder<'a> {
                 }
             }
             // Names: "Jane Doe, chief executive", "Jane Doe said", "Acme Robotics Inc."
+            // A heading may still be a transcript's speaker line ("Jane Doe -- CFO").
+            let dash_next = |k: usize| matches!(w(k), "-" | "—" | "–");
             if t.kind == Tk::Word
                 && is_cap_word(w(i))
-                && !heading
                 && !self.covered(t.s, t.e)
                 && let Some((s_tok, e_tok)) = self.name_at(toks, i)
+                && (!heading || dash_next(e_tok))
             {
                 {
                     let last = w(e_tok - 1);
@@ -831,8 +833,9 @@ impl<'a> Finder<'a> {
                     }
                     // Person: two or three capitalised words then ", <title>" or "said".
                     if (2..=3).contains(&len) && !has(last, F_TAIL) {
-                        let title_after =
-                            after == "," && (1..=4).any(|k| has(w(e_tok + k), F_TITLE));
+                        // "Jane Doe, chief executive", "Jane Doe -- Chief Financial Officer".
+                        let title_after = matches!(after, "," | "-" | "—" | "–")
+                            && (1..=4).any(|k| has(w(e_tok + k), F_TITLE));
                         let speech_after = has(after, F_SPEECH);
                         if title_after || speech_after {
                             self.person(toks, s_tok, e_tok);
@@ -883,7 +886,11 @@ impl<'a> Finder<'a> {
             if t.kind != Tk::Word || !w.chars().next().is_some_and(char::is_uppercase) {
                 break;
             }
-            if has(w, F_STOP) || (words > 0 && !t.space) {
+            let initial = w.chars().count() == 1
+                && toks
+                    .get(j + 1)
+                    .is_some_and(|n| !n.space && &text[n.s..n.e] == ".");
+            if (has(w, F_STOP) && !(initial && words > 0)) || (words > 0 && !t.space) {
                 break;
             }
             // Initial "J." or hyphenated "Lip-Bu".
@@ -1060,4 +1067,77 @@ pub fn report(ents: &[Ent]) -> Vec<Entity> {
             mentions: e.mentions,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Extractor, Gazetteer};
+
+    fn ents(t: &str) -> Vec<(String, &'static str, u32, Vec<String>)> {
+        Extractor::new(Gazetteer::builtin())
+            .extract(t, &Context::default())
+            .entities
+            .into_iter()
+            .map(|e| (e.name, e.kind.as_str(), e.mentions, e.aliases))
+            .collect()
+    }
+
+    fn names(t: &str) -> Vec<String> {
+        ents(t).into_iter().map(|e| e.0).collect()
+    }
+
+    #[test]
+    fn gazetteer_aliases_merge_and_count() {
+        let e = ents("Amazon Web Services (AWS) grew. AWS’s margin rose. Amazon.com fell.");
+        assert_eq!(e[0].0, "Amazon Web Services");
+        assert_eq!(e[0].2, 3);
+        assert_eq!(e[0].3, vec!["AWS".to_string()]);
+        assert_eq!(e[1].0, "Amazon");
+        // "US$" is a currency, not the United States.
+        assert!(!names("It paid US$5 million.").contains(&"United States".to_string()));
+    }
+
+    #[test]
+    fn people_from_titles_speech_and_surnames() {
+        let e = ents(
+            "In a memo, executives Priya Raman and Tom Okafor said so. CEO Jane Q. Doe agreed. \
+             Raman later added detail. \"Fine,\" said Lee Park, adding more. \
+             Mr Okafor declined. Mr Vance, a trader, did too.",
+        );
+        let find = |n: &str| e.iter().find(|x| x.0 == n).cloned();
+        assert_eq!(find("Priya Raman").map(|x| (x.1, x.2)), Some(("person", 2)));
+        assert_eq!(find("Tom Okafor").map(|x| x.2), Some(2));
+        assert!(find("Jane Q. Doe").is_some());
+        assert!(find("Lee Park").is_some());
+        assert_eq!(find("Vance").map(|x| x.1), Some("person"));
+        assert!(find("Mr Okafor").is_none());
+    }
+
+    #[test]
+    fn organisations_products_and_near_misses() {
+        let n = names(
+            "Acme Robotics Inc. signed a deal. Analysts at Kestrel Partners were upbeat. \
+             Zentrix’s revenue rose, and Zentrix said more. EC2 C8id and M8id instances \
+             launched, with Claude Opus 4.6 on Bedrock. German shares fell. B2B sales grew.",
+        );
+        for want in [
+            "Acme Robotics",
+            "Kestrel Partners",
+            "Zentrix",
+            "C8id",
+            "M8id",
+            "Claude Opus 4.6",
+        ] {
+            assert!(n.contains(&want.to_string()), "{want} missing from {n:?}");
+        }
+        for bad in ["German", "B2B", "Claude"] {
+            assert!(!n.contains(&bad.to_string()), "{bad} in {n:?}");
+        }
+    }
+
+    #[test]
+    fn transcript_speaker_lines() {
+        let n = names("Dana Whitfield -- Chief Financial Officer\n\nThanks, everyone.");
+        assert!(n.contains(&"Dana Whitfield".to_string()), "{n:?}");
+    }
 }

@@ -642,6 +642,20 @@ impl<'a> Scanner<'a> {
         // Month Day[, Year] / Month Year / Month.
         if let Some((m, j)) = self.month_at(i) {
             let full = n::is_full_month(self.w(i));
+            // "the September quarter": the calendar quarter holding that month.
+            if full && self.lower_is(j, "quarter") && !self.glued(j) {
+                let mut f = RawFact::new(FactKind::Period, self.toks, i, j + 1);
+                f.period = Some(RawPeriod::Quarter {
+                    fiscal: false,
+                    q: (m - 1) / 3 + 1,
+                    year: self.year_value(j + 1),
+                });
+                if f.period.is_some() && self.year_value(j + 1).is_some() {
+                    f.e = self.toks[j + 1].e;
+                    f.t1 = j + 2;
+                }
+                return Some(f);
+            }
             if let Some(d) = self.day_value(j) {
                 let k = self.skip_ordinal_suffix(j + 1);
                 // Not "May 5 billion" or "Oct 3%".
@@ -1302,8 +1316,13 @@ impl<'a> Scanner<'a> {
             }
             return Some(f);
         }
-        // Counted noun.
-        if let Some((noun, _)) = self.noun_after(after) {
+        // Counted noun ("100,000+ customers": the plus is not part of the span).
+        let noun_at = if self.w(after) == "+" && self.glued(after) {
+            after + 1
+        } else {
+            after
+        };
+        if let Some((noun, _)) = self.noun_after(noun_at) {
             if in_words && v0 <= 1.0 {
                 return None;
             }
@@ -1778,6 +1797,27 @@ mod tests {
     }
 
     #[test]
+    fn moves_are_not_ranges_and_names_are_not_numbers() {
+        let f = scan("shares rose $2.86 to $41.32 after COVID-19 and GPT-5 news");
+        let got: Vec<_> = f.iter().map(|f| (f.0.as_str(), f.3)).collect();
+        assert_eq!(got, [("$2.86", None), ("$41.32", None)]);
+        let f = scan("guidance of $5 billion to $6 billion and 37% to 38%");
+        assert_eq!(f[0].3, Some(6e9));
+        assert_eq!((f[1].0.as_str(), f[1].3), ("37% to 38%", Some(38.0)));
+        let f = scan("more than 100,000+ customers, 3,000-plus partners, 10,000 GPUs");
+        let got: Vec<_> = f.iter().map(|f| (f.0.as_str(), f.4.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("100,000", Some("customer")),
+                ("3,000", Some("partner")),
+                ("10,000", Some("gpu"))
+            ]
+        );
+        assert_eq!(scan("$16.1 billion")[0].2, Some(16_100_000_000.0));
+    }
+
+    #[test]
     fn dates_and_periods() {
         let f = scan(
             "On January 28, 2026 and Jan. 28 and 5 February 2026, in October and December 2031",
@@ -1808,5 +1848,10 @@ mod tests {
             ]
         );
         assert!(spans("May rise; he may go").is_empty());
+        assert_eq!(spans("in the September quarter"), ["September quarter"]);
+        assert_eq!(
+            spans("Q4'25 and 4Q25 and H1 2026 and the 2026 fiscal year"),
+            ["Q4'25", "4Q25", "H1 2026", "2026 fiscal year"]
+        );
     }
 }
