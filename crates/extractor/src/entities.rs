@@ -663,10 +663,12 @@ impl<'a> Finder<'a> {
             if t.kind == Tk::Word
                 && !heading
                 && i > 0
+                && t.s < text.len()
+                && text.as_bytes()[t.s].is_ascii_uppercase()
                 && is_cap_word(w(i))
+                && !(toks[i - 1].kind == Tk::Word && is_cap_word(w(i - 1)))
                 && !has(w(i), F_STOP)
                 && !self.covered(t.s, t.e)
-                && !(i >= 1 && toks[i - 1].kind == Tk::Word && is_cap_word(w(i - 1)))
             {
                 let mut k = i;
                 while k + 1 < n

@@ -399,6 +399,7 @@ impl Extractor {
             .and_then(|(_, r)| r.clone())
             .or_else(|| tc.reference_quarter().map(|(y, q)| format!("{y}-Q{q}")));
         let mut header: Option<TableHeader> = None;
+        let has_pipes = text.contains('|');
         // The metric a table caption names ("Net sales (in US$ million)").
         let mut caption: Option<&'static str> = None;
         for (si, s) in sents.iter().enumerate() {
@@ -433,7 +434,9 @@ impl Extractor {
                 );
                 let _ = before;
                 header = None;
-                caption = money_caption(text, st).or(caption);
+                if has_pipes {
+                    caption = money_caption(text, st).or(caption);
+                }
                 continue;
             }
             let cues = period_cues(text, st, ref_quarter.as_deref(), published);
@@ -460,6 +463,9 @@ impl Extractor {
                 attrs[r0 + k] = at;
             }
             // Pipe tables: a header row with periods dates the cells below it.
+            if !has_pipes {
+                continue;
+            }
             table_columns(
                 text,
                 st,
