@@ -210,6 +210,39 @@ mod tests {
     }
 
     #[test]
+    fn odd_spellings_of_loopback_are_caught_as_literals() {
+        let policy = AccessPolicy::new(false);
+        for url in [
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://0177.0.0.1/",
+            "http://0.0.0.0:8080/",
+            "http://[::1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://[fe80::1]/",
+            "http://169.254.169.254/latest/meta-data",
+        ] {
+            let parsed = url::Url::parse(url).unwrap();
+            assert!(policy.refuses_literal(&parsed.host().unwrap()), "{url}");
+        }
+        let public = url::Url::parse("http://93.184.216.34/").unwrap();
+        assert!(!policy.refuses_literal(&public.host().unwrap()));
+        let name = url::Url::parse("http://localhost/").unwrap();
+        assert!(
+            !policy.refuses_literal(&name.host().unwrap()),
+            "names are checked at resolution"
+        );
+    }
+
+    #[test]
+    fn trusted_ipv6_literals_use_the_bracketed_key() {
+        let policy = AccessPolicy::new(false);
+        let url = url::Url::parse("http://[::1]:8080/").unwrap();
+        policy.trust(url.host_str().unwrap());
+        assert!(!policy.refuses_literal(&url.host().unwrap()));
+    }
+
+    #[test]
     fn trusted_hosts_lift_the_guard_for_themselves_only() {
         let policy = AccessPolicy::new(false);
         let lit = url::Host::Ipv4(Ipv4Addr::LOCALHOST);

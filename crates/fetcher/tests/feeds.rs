@@ -162,3 +162,14 @@ fn html_pages_announce_their_feeds() {
         ["https://site.example/real-feed.xml"]
     );
 }
+
+#[test]
+fn bad_dates_and_empty_titles_do_not_lose_the_entry() {
+    let xml = br#"<rss version="2.0"><channel><title>t</title>
+      <item><title>  </title><link>https://h.example/x</link><pubDate>not a date</pubDate></item>
+    </channel></rss>"#;
+    let entries = parse(xml, "https://h.example/feed").unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].title, None);
+    assert_eq!(entries[0].published, None);
+}

@@ -155,6 +155,21 @@ impl Route {
         Route::ok(content_type, compressed).with_header("Content-Encoding", "gzip")
     }
 
+    /// An HTML page whose text ("Café “quoted” costs €5") is windows-1252 bytes, which
+    /// are not valid UTF-8. With `declare_charset` the `Content-Type` says
+    /// `charset=windows-1252`; without it the reader has to guess.
+    pub fn windows_1252_page(declare_charset: bool) -> Route {
+        let mut body =
+            b"<!DOCTYPE html><html><head><title>Caf\xe9</title></head><body><p>Caf\xe9 ".to_vec();
+        body.extend_from_slice(b"\x93quoted\x94 costs \x805</p></body></html>");
+        let content_type = if declare_charset {
+            "text/html; charset=windows-1252"
+        } else {
+            "text/html"
+        };
+        Route::ok(content_type, body)
+    }
+
     /// Replaces the body.
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Route {
         self.body = Body::Bytes(Arc::new(body.into()));

@@ -164,6 +164,19 @@ fn fault_routes_behave_as_documented() {
         b"User-agent: *\nDisallow: /"
     );
     assert_eq!(get(&server, "/latin1", &[]).body, b"caf\xe9");
+    server.set_route("/cp1252", Route::windows_1252_page(true));
+    server.set_route("/cp1252-bare", Route::windows_1252_page(false));
+    let declared = get(&server, "/cp1252", &[]);
+    assert_eq!(
+        declared.header("content-type"),
+        Some("text/html; charset=windows-1252")
+    );
+    assert!(std::str::from_utf8(&declared.body).is_err());
+    assert!(declared.body.windows(2).any(|w| w == b"\x93q"));
+    assert_eq!(
+        get(&server, "/cp1252-bare", &[]).header("content-type"),
+        Some("text/html")
+    );
 }
 
 #[test]
