@@ -706,10 +706,22 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
             .map(|(_, p)| p.2.clone());
         let metric = out[k].metric;
         // Durations and specs carry no period of their own.
+        // "$78 billion for the first quarter": a period right after the number.
+        let right_now = periods
+            .iter()
+            .enumerate()
+            .find(|(pi, p)| {
+                free(*pi)
+                    && p.0 >= f.t1
+                    && (f.t1..p.0).all(|i| {
+                        matches!(view.lw(i), "in" | "for" | "the" | "of" | "during" | "over")
+                    })
+            })
+            .map(|(_, p)| p.2.clone());
         let period = if f.kind == FactKind::Quantity && metric.is_none() {
             None
         } else {
-            own.or(left).or(right)
+            own.or(right_now).or(left).or(right)
         };
         out[k].period = period;
     }
@@ -1095,7 +1107,14 @@ fn metric_for(
     if est_before && matches!(f.kind, FactKind::Money | FactKind::Percent) {
         return Some("estimate");
     }
-    if own_forecast
+    // "guided to $78 billion", "forecast of 11%": a guidance verb right before.
+    let guided = (f.t0.saturating_sub(3)..f.t0).any(|i| {
+        matches!(
+            v.lw(i),
+            "guided" | "guides" | "guidance" | "outlook" | "guiding" | "sees" | "projects"
+        )
+    });
+    if (own_forecast || (guided && !analysts))
         && matches!(f.kind, FactKind::Money | FactKind::Percent)
         && base != Some("capex")
     {

@@ -99,6 +99,9 @@ pub struct Scanner<'a> {
     used: Vec<bool>,
     /// Whether the sentence starts a paragraph (for list numbering).
     para_start: bool,
+    /// Kind, unit and scale of the last number fact, for bare comparison bases
+    /// ("1,551,000 employees versus 1,556,000 a year earlier").
+    prev: Option<(FactKind, Option<String>)>,
 }
 
 /// Words after which a capitalised name is not a name (so "In 2025" is a year).
@@ -450,6 +453,7 @@ impl<'a> Scanner<'a> {
             table,
             used: vec![false; toks.len()],
             para_start,
+            prev: None,
         }
     }
 
@@ -498,6 +502,9 @@ impl<'a> Scanner<'a> {
                 .or_else(|| self.number_at(i));
             match found {
                 Some(f) => {
+                    if matches!(f.kind, FactKind::Money | FactKind::Count) {
+                        self.prev = Some((f.kind, f.unit.clone()));
+                    }
                     let next = f.t1.max(i + 1);
                     for u in &mut self.used[f.t0..f.t1] {
                         *u = true;
@@ -1217,6 +1224,21 @@ impl<'a> Scanner<'a> {
         if self.is_word(i)
             && let Some(v) = n::multiple_word(self.w(i))
             && !(i > 0 && matches!(self.w(i - 1), "is" | "are" | "was" | "were" | "be"))
+            && (self.w(i).to_ascii_lowercase().ends_with("fold")
+                || matches!(
+                    self.w(i + 1),
+                    "its"
+                        | "their"
+                        | "the"
+                        | "as"
+                        | "that"
+                        | "what"
+                        | "our"
+                        | "his"
+                        | "her"
+                        | "a"
+                        | "an"
+                ))
         {
             let mut f = RawFact::new(FactKind::Quantity, self.toks, i, i + 1);
             f.value = Some(v);
@@ -1327,6 +1349,16 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             return Some(mk(FactKind::Count, after, v, Some(n::singular(noun))));
+        }
+        // A bare comparison base takes the kind and unit of the figure before it.
+        if !in_words
+            && self.year_value(ni).is_none()
+            && ni > 0
+            && (matches!(self.w(ni - 1), "versus" | "vs" | "from" | "against")
+                || (ni > 1 && self.lower_is(ni - 2, "compared") && self.w(ni - 1) == "with"))
+            && let Some((kind, unit)) = self.prev.clone()
+        {
+            return Some(mk(kind, after, v, unit));
         }
         if scaled && !in_words {
             return Some(mk(FactKind::Count, after, v, None));
@@ -1762,7 +1794,7 @@ mod tests {
             ]
         );
         let f = scan(
-            "added 4 gigawatts, 22.8 TB, 384 vCPUs, 4x, twice, nine times, fourfold, 13 quarters, a seven-year deal, 3nm",
+            "added 4 gigawatts, 22.8 TB, 384 vCPUs, 4x, twice the size, nine times, fourfold, 13 quarters, a seven-year deal, 3nm; it was raised twice",
         );
         let got: Vec<_> = f
             .iter()

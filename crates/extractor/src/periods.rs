@@ -134,6 +134,15 @@ impl TimeContext {
         Some(nearest_year(ry, midx(ry, rq * 3), |y| midx(y, q * 3)))
     }
 
+    /// A period said in the future tense ("will spend in the second half") that would
+    /// end before the publication month moves a year forward.
+    pub fn future_adjust(&self, year: i32, end_month: u32, future: bool) -> i32 {
+        match self.published {
+            Some((py, pm, _)) if future && midx(year, end_month) < midx(py, pm) => year + 1,
+            _ => year,
+        }
+    }
+
     /// Fills in the year of a calendar half.
     pub fn half_year(&self, h: u32) -> Option<i32> {
         let (ry, rq) = self.reference_quarter()?;
@@ -161,10 +170,12 @@ impl TimeContext {
     /// The fiscal year for a fiscal quarter or half written without one, given the
     /// month the company's fiscal year ends in.
     pub fn fiscal_year_for(&self, q_end_months_before_fy_end: u32, fy_end: u32) -> Option<i32> {
-        if let Some(y) = self.last_fiscal_year.or(self.first_fiscal_year) {
+        if let Some(y) = self.last_fiscal_year {
             return Some(y);
         }
-        let target = self.reference_month()?;
+        let Some(target) = self.reference_month() else {
+            return self.first_fiscal_year;
+        };
         let center = i32::try_from(target.div_euclid(12)).ok()?;
         // A fiscal year is named after the calendar year in which it ends.
         Some(nearest_year(center, target - 1, |y| {
@@ -182,7 +193,13 @@ pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32, future: bool) 
             fiscal: false,
             q,
             year,
-        } => format!("{}-Q{q}", year.or_else(|| tc.quarter_year(q))?),
+        } => {
+            let y = match year {
+                Some(y) => y,
+                None => tc.future_adjust(tc.quarter_year(q)?, q * 3, future),
+            };
+            format!("{y}-Q{q}")
+        }
         RawPeriod::Quarter {
             fiscal: true,
             q,
@@ -198,7 +215,13 @@ pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32, future: bool) 
             fiscal: false,
             h,
             year,
-        } => format!("{}-H{h}", year.or_else(|| tc.half_year(h))?),
+        } => {
+            let y = match year {
+                Some(y) => y,
+                None => tc.future_adjust(tc.half_year(h)?, h * 6, future),
+            };
+            format!("{y}-H{h}")
+        }
         RawPeriod::Half {
             fiscal: true,
             h,
