@@ -12,6 +12,9 @@
 //! parsing the page with `scraper` and collecting all of its text, which is the floor
 //! any extractor built on that parser pays. The ratio says what the extraction itself
 //! costs on top.
+//!
+//! Wall time suffers when the machine is busy, so on Linux the bench also reports
+//! the CPU time the measuring thread actually ran (`/proc/thread-self/schedstat`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -52,14 +55,27 @@ fn main() {
     });
     report("read_html", reader, pages.len(), bytes);
     report("baseline (parse + all text)", baseline, pages.len(), bytes);
-    eprintln!(
-        "read_html / baseline time ratio: {:.2}",
-        reader.as_secs_f64() / baseline.as_secs_f64()
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    eprint!(
+        "read_html / baseline time ratio: {:.2} wall",
+        ratio(reader.wall, baseline.wall)
     );
+    match (reader.cpu, baseline.cpu) {
+        (Some(a), Some(b)) => eprintln!(", {:.2} CPU", ratio(a, b)),
+        _ => eprintln!(),
+    }
+}
+
+/// Wall and CPU time (if known) per pass over all pages.
+#[derive(Clone, Copy)]
+struct Timing {
+    wall: Duration,
+    cpu: Option<Duration>,
 }
 
 /// Average time per pass over all pages.
-fn measure(pages: &[String], f: impl Fn(&str) -> usize) -> Duration {
+fn measure(pages: &[String], f: impl Fn(&str) -> usize) -> Timing {
+    let cpu0 = thread_cpu();
     let start = Instant::now();
     let mut rounds = 0u32;
     let mut sink = 0usize;
@@ -70,17 +86,36 @@ fn measure(pages: &[String], f: impl Fn(&str) -> usize) -> Duration {
         rounds += 1;
     }
     std::hint::black_box(sink);
-    start.elapsed() / rounds
+    let wall = start.elapsed() / rounds;
+    let cpu = match (cpu0, thread_cpu()) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a) / rounds),
+        _ => None,
+    };
+    Timing { wall, cpu }
 }
 
-fn report(name: &str, per_pass: Duration, pages: usize, bytes: usize) {
-    let s = per_pass.as_secs_f64();
-    eprintln!(
-        "{name:30} {:8.1} pages/s {:7.1} MB/s {:7.2} ms/page",
+/// CPU time this thread has run, from Linux's schedstat (nanoseconds, first field).
+fn thread_cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+fn report(name: &str, t: Timing, pages: usize, bytes: usize) {
+    let s = t.wall.as_secs_f64();
+    eprint!(
+        "{name:30} {:8.1} pages/s {:7.1} MB/s {:7.2} ms/page wall",
         pages as f64 / s,
         bytes as f64 / 1e6 / s,
         1e3 * s / pages as f64
     );
+    match t.cpu {
+        Some(cpu) => eprintln!(
+            ", {:.2} ms/page CPU",
+            1e3 * cpu.as_secs_f64() / pages as f64
+        ),
+        None => eprintln!(),
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

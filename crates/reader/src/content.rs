@@ -118,7 +118,7 @@ fn hard_skips(doc: &Doc) -> Vec<bool> {
             skip[i] = true;
             continue;
         }
-        let tag = &*el.tag;
+        let tag = el.tag;
         let never = matches!(
             tag,
             "script"
@@ -152,18 +152,7 @@ fn hard_skips(doc: &Doc) -> Vec<bool> {
                 | "dialog"
                 | "menu"
         );
-        let hidden = el.attr("hidden").is_some()
-            || el
-                .attr("aria-hidden")
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-            || el.attr("style").is_some_and(|s| {
-                let s: String = s
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                s.contains("display:none") || s.contains("visibility:hidden")
-            })
+        let hidden = el.hidden
             || el.attr("role").is_some_and(|r| {
                 matches!(
                     r.trim().to_ascii_lowercase().as_str(),
@@ -400,8 +389,8 @@ impl Stats {
             if hard[i] {
                 continue;
             }
-            in_link[i] = (i > 0 && in_link[el.parent]) || &*el.tag == "a";
-            if &*el.tag == "a" {
+            in_link[i] = (i > 0 && in_link[el.parent]) || el.tag == "a";
+            if el.tag == "a" {
                 st.links[i] += 1;
             }
             if el
@@ -431,8 +420,8 @@ impl Stats {
             // An inline link cluster is judged here, innermost first, and its text
             // is not passed up: the paragraph around it is judged without it.
             let el = &doc.els[i];
-            if !is_block_tag(&el.tag)
-                && &*el.tag != "a"
+            if !is_block_tag(el.tag)
+                && el.tag != "a"
                 && st.links[i] >= 3
                 && st.links_w[i] >= 0.8 * st.text[i]
             {
@@ -475,14 +464,14 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
             skip[i] = true;
             continue;
         }
-        if matches!(&*el.tag, "body" | "html" | "main" | "article") || st.semantic[i] > 0 {
+        if matches!(el.tag, "body" | "html" | "main" | "article") || st.semantic[i] > 0 {
             continue;
         }
         let big = st.prose[i] > 0.5 * total && st.semantic[0] == 0;
         if boilerplate_name(&el.class_id) && !big {
             skip[i] = true;
         }
-        if &*el.tag == "header" && st.prose[i] <= 0.2 * total {
+        if el.tag == "header" && st.prose[i] <= 0.2 * total {
             skip[i] = true;
         }
         if st.widget[i] {
@@ -621,10 +610,10 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
         if *idx >= el.children.len() {
             // Leave `id`.
             stack.pop();
-            if &*el.tag == "a" {
+            if el.tag == "a" {
                 link_depth = link_depth.saturating_sub(1);
             }
-            if is_block_tag(&el.tag) {
+            if is_block_tag(el.tag) {
                 flush(doc, &mut pending, &mut out);
                 block_stack.pop();
                 pending.el = *block_stack.last().unwrap_or(&root);
@@ -647,7 +636,7 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
                     pending.raw.push(' ');
                     continue;
                 }
-                let tag = &*doc.els[c].tag;
+                let tag = doc.els[c].tag;
                 if tag == "br" {
                     pending.raw.push(BR);
                     continue;
@@ -691,7 +680,7 @@ fn flush(doc: &Doc, p: &mut Pending, out: &mut Vec<Block>) {
         });
         out.push(Block {
             el: p.el,
-            kind: kind_of(&doc.els[p.el].tag),
+            kind: kind_of(doc.els[p.el].tag),
             lines,
             weight: w,
             link_weight: p.link_chars.min(w),
@@ -821,7 +810,7 @@ fn climb(doc: &Doc, best: Id, prose: &[f32], noise: &[f32]) -> Id {
     let mut a = best;
     for _ in 0..8 {
         let parent = doc.els[a].parent;
-        if parent == a || matches!(&*doc.els[parent].tag, "body" | "html" | "#root") {
+        if parent == a || matches!(doc.els[parent].tag, "body" | "html" | "#root") {
             break;
         }
         a = parent;
@@ -848,7 +837,7 @@ fn signature(doc: &Doc, i: Id) -> (&str, &str) {
         .next()
         .unwrap_or("")
         .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
-    (&el.tag, first_class)
+    (el.tag, first_class)
 }
 
 /// A better element than `core` according to JSON-LD `articleBody`, if `core` misses

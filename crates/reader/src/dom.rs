@@ -31,15 +31,12 @@ pub(crate) enum Child {
     Text(u32, u32),
 }
 
-/// Attributes the reader looks at; all others are dropped while copying.
+/// Attributes the reader looks at; all others are dropped while copying (`href` is
+/// kept on `<link>` only; `hidden`, `aria-hidden` and `style` become [`El::hidden`]).
 const KEPT_ATTRS: &[&str] = &[
     "itemprop",
     "itemtype",
     "role",
-    "hidden",
-    "style",
-    "aria-hidden",
-    "href",
     "rel",
     "datetime",
     "lang",
@@ -49,14 +46,48 @@ const KEPT_ATTRS: &[&str] = &[
     "type",
     "charset",
     "http-equiv",
-    "data-testid",
 ];
+
+/// Interns an element name: the names the reader cares about map to static strings,
+/// anything else to `"*custom"` (custom elements are inline and carry no meaning).
+macro_rules! intern_tag {
+    ($name:expr; $($tag:literal)*) => {
+        match $name { $($tag => $tag,)* _ => "*custom" }
+    };
+}
+
+fn intern(name: &str) -> &'static str {
+    intern_tag!(name;
+        "a" "abbr" "address" "article" "aside" "audio" "b" "base" "bdi" "bdo" "blockquote"
+        "body" "br" "button" "canvas" "caption" "center" "cite" "code" "col" "colgroup"
+        "data" "dd" "del" "details" "dfn" "dialog" "div" "dl" "dt" "em" "embed" "fieldset"
+        "figcaption" "figure" "font" "footer" "form" "h1" "h2" "h3" "h4" "h5" "h6" "head"
+        "header" "hgroup" "hr" "html" "i" "iframe" "img" "input" "ins" "kbd" "label"
+        "legend" "li" "link" "main" "mark" "math" "menu" "meta" "nav" "noscript" "object"
+        "ol" "optgroup" "option" "output" "p" "picture" "pre" "q" "s" "samp" "script"
+        "section" "select" "small" "source" "span" "strong" "style" "sub" "summary" "sup"
+        "svg" "table" "tbody" "td" "template" "textarea" "tfoot" "th" "thead" "time"
+        "title" "tr" "tt" "u" "ul" "var" "video" "wbr" "big" "strike" "nobr" "marquee"
+    )
+}
+
+/// Whether inline CSS hides the element.
+fn style_hides(style: &str) -> bool {
+    let squashed: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    squashed.contains("display:none") || squashed.contains("visibility:hidden")
+}
 
 /// One element of the arena.
 #[derive(Debug)]
 pub(crate) struct El {
-    /// Lower-case local name (`p`, `div`, ...).
-    pub tag: Box<str>,
+    /// Lower-case local name (`p`, `div`, ...), `"*custom"` for unknown ones.
+    pub tag: &'static str,
+    /// Hidden by the `hidden` attribute, `aria-hidden="true"` or inline CSS.
+    pub hidden: bool,
     /// Parent element; the root is its own parent.
     pub parent: Id,
     /// Depth below the root (root = 0).
@@ -98,7 +129,8 @@ impl Doc {
         let parsed = Html::parse_document(&html);
         let mut doc = Doc {
             els: vec![El {
-                tag: "#root".into(),
+                tag: "#root",
+                hidden: false,
                 parent: 0,
                 depth: 0,
                 end: 1,
@@ -119,22 +151,34 @@ impl Doc {
         while let Some((node, parent)) = stack.pop() {
             match node.value() {
                 Node::Element(e) => {
+                    let tag = intern(e.name());
                     let mut class_id = String::new();
                     let mut attrs = Vec::new();
+                    let mut hidden = false;
                     for (k, v) in e.attrs() {
-                        if k == "class" || k == "id" {
-                            if !class_id.is_empty() {
-                                class_id.push(' ');
+                        match k {
+                            "class" | "id" => {
+                                if !class_id.is_empty() {
+                                    class_id.push(' ');
+                                }
+                                class_id.push_str(v);
                             }
-                            class_id.push_str(&v.to_ascii_lowercase());
-                        } else if KEPT_ATTRS.contains(&k) {
-                            attrs.push((Box::from(k), Box::from(v)));
+                            "hidden" => hidden = true,
+                            "aria-hidden" => hidden |= v.trim().eq_ignore_ascii_case("true"),
+                            "style" => hidden |= style_hides(v),
+                            "href" if tag == "link" => attrs.push((Box::from(k), Box::from(v))),
+                            _ if KEPT_ATTRS.contains(&k) => {
+                                attrs.push((Box::from(k), Box::from(v)));
+                            }
+                            _ => {}
                         }
                     }
+                    class_id.make_ascii_lowercase();
                     let id = doc.els.len();
                     let depth = doc.els[parent].depth.saturating_add(1);
                     doc.els.push(El {
-                        tag: e.name().to_ascii_lowercase().into_boxed_str(),
+                        tag,
+                        hidden,
                         parent,
                         depth,
                         end: id + 1,
@@ -176,7 +220,7 @@ impl Doc {
 
     /// The first element named `tag`, in document order.
     pub fn first(&self, tag: &str) -> Option<Id> {
-        self.els.iter().position(|e| &*e.tag == tag)
+        self.els.iter().position(|e| e.tag == tag)
     }
 
     /// All text under `id` (script and style included), concatenated raw.
@@ -203,7 +247,7 @@ impl Doc {
                         return None;
                     }
                     let el = self.els.get(e)?;
-                    if &*el.tag == "br" {
+                    if el.tag == "br" {
                         out.push('\n');
                     }
                     stack.extend(el.children.iter().rev().copied());
@@ -227,7 +271,7 @@ impl Doc {
                 match c {
                     Child::El(e) => {
                         if let Some(el) = self.els.get(e) {
-                            if &*el.tag == "br" {
+                            if el.tag == "br" {
                                 return Some("\n");
                             }
                             stack.extend(el.children.iter().rev().copied());

@@ -70,6 +70,18 @@ const SAMPLE_CHARS: usize = 20_000;
 
 /// Guesses the language of `text`; `None` when unsure.
 pub(crate) fn detect(text: &str) -> Option<&'static str> {
+    detect_with(text, false)
+}
+
+/// Like [`detect`], but answers only when the evidence is strong: a non-Latin script,
+/// or at least 50 words of Latin text where one language's function words outnumber
+/// any other's two to one. Strong enough to overrule a page's declared language,
+/// which templates often set to a default (`en`) whatever the article says.
+pub(crate) fn detect_confident(text: &str) -> Option<&'static str> {
+    detect_with(text, true)
+}
+
+fn detect_with(text: &str, strict: bool) -> Option<&'static str> {
     let mut counts = Scripts::default();
     for c in text.chars().take(SAMPLE_CHARS) {
         counts.add(c);
@@ -109,10 +121,10 @@ pub(crate) fn detect(text: &str) -> Option<&'static str> {
     if share(counts.latin) < 0.5 {
         return None;
     }
-    latin_language(text)
+    latin_language(text, strict)
 }
 
-fn latin_language(text: &str) -> Option<&'static str> {
+fn latin_language(text: &str, strict: bool) -> Option<&'static str> {
     let mut scores = [0usize; STOPWORDS.len()];
     let mut words = 0usize;
     let sample: String = text.chars().take(SAMPLE_CHARS).collect();
@@ -128,7 +140,7 @@ fn latin_language(text: &str) -> Option<&'static str> {
             }
         }
     }
-    if words < 8 {
+    if words < if strict { 50 } else { 8 } {
         return None;
     }
     let (best, &top) = scores.iter().enumerate().max_by_key(|&(_, s)| *s)?;
@@ -140,7 +152,12 @@ fn latin_language(text: &str) -> Option<&'static str> {
         .max()
         .unwrap_or(0);
     // Clear winner, and function words make up a real share of the text.
-    if top * 10 >= words && top * 4 >= second * 5 {
+    let margin_ok = if strict {
+        top >= second * 2
+    } else {
+        top * 4 >= second * 5
+    };
+    if top * 10 >= words && margin_ok {
         Some(STOPWORDS[best].0)
     } else {
         None
@@ -234,6 +251,14 @@ mod tests {
             Some("ja")
         );
         assert_eq!(detect("短"), None);
+        assert_eq!(
+            detect_confident("Облачный бизнес компании вырос на двадцать процентов."),
+            Some("ru")
+        );
+        assert_eq!(
+            detect_confident("The cloud grew and the margin was wider."),
+            None
+        );
         assert_eq!(detect("1234 5678 !!!"), None);
     }
 }

@@ -67,7 +67,8 @@ pub struct Page {
     /// The publication's name.
     pub site_name: Option<String>,
     /// The primary language subtag, lower case (`en`, `pt`, `ja`), from the page's
-    /// declaration or, failing that, detected from the text.
+    /// declaration (`<html lang>`, `og:locale`, ...) or detected from the text; the text
+    /// overrules a declaration only when the evidence is strong.
     pub language: Option<String>,
     /// The canonical URL the page declares, made absolute against the page URL.
     pub canonical_url: Option<String>,
@@ -93,10 +94,12 @@ pub fn read_html(html: &str, url: Option<&str>) -> Page {
     let doc = dom::Doc::parse(html);
     let meta = meta::extract(&doc, url);
     let text = content::extract(&doc, &meta);
-    let language = meta
-        .language
-        .clone()
-        .or_else(|| lang::detect(&text).map(str::to_owned));
+    // The declaration wins unless the text clearly says otherwise.
+    let language = match (meta.language.clone(), lang::detect_confident(&text)) {
+        (Some(declared), Some(seen)) if declared != seen => Some(seen.to_owned()),
+        (Some(declared), _) => Some(declared),
+        (None, _) => lang::detect(&text).map(str::to_owned),
+    };
     Page {
         title: meta.title,
         byline: meta.byline,

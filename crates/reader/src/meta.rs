@@ -121,7 +121,7 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
 /// `<meta>` tags by lower-case `property`/`name`/`itemprop`/`http-equiv`; first wins.
 fn meta_tags(doc: &Doc) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    for el in doc.els.iter().filter(|e| &*e.tag == "meta") {
+    for el in doc.els.iter().filter(|e| e.tag == "meta") {
         let Some(content) = el.attr("content") else {
             continue;
         };
@@ -139,7 +139,7 @@ fn first_h1(doc: &Doc) -> Option<String> {
     doc.els
         .iter()
         .enumerate()
-        .filter(|(_, e)| &*e.tag == "h1")
+        .filter(|(_, e)| e.tag == "h1")
         .filter_map(|(i, _)| doc.short_text(i, 1000))
         .map(|t| clean_line(&t))
         .find(|t| !t.is_empty())
@@ -223,7 +223,7 @@ fn normalize_lang(raw: &str) -> Option<String> {
 fn link_rel(doc: &Doc, rel: &str) -> Option<String> {
     doc.els
         .iter()
-        .filter(|e| &*e.tag == "link")
+        .filter(|e| e.tag == "link")
         .find(|e| {
             e.attr("rel")
                 .is_some_and(|r| r.split_whitespace().any(|x| x.eq_ignore_ascii_case(rel)))
@@ -273,7 +273,7 @@ fn json_ld(doc: &Doc) -> LdArticle {
     let mut best: Option<(u8, LdArticle)> = None;
     let mut publisher_any = None;
     for (i, el) in doc.els.iter().enumerate() {
-        if &*el.tag != "script"
+        if el.tag != "script"
             || !el
                 .attr("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
@@ -470,7 +470,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
     // rel=author links and itemprop=author elements.
     let mut names: Vec<String> = Vec::new();
     for (i, el) in doc.els.iter().enumerate() {
-        let rel_author = &*el.tag == "a"
+        let rel_author = el.tag == "a"
             && el.attr("rel").is_some_and(|r| {
                 r.split_whitespace()
                     .any(|x| x.eq_ignore_ascii_case("author"))
@@ -513,7 +513,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
         let c = &*el.class_id;
         if c.is_empty()
             || matches!(
-                &*el.tag,
+                el.tag,
                 "script" | "style" | "meta" | "link" | "body" | "html"
             )
         {
@@ -539,7 +539,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
     }
     // A short paragraph-like element that starts with "By ".
     for (i, el) in doc.els.iter().enumerate() {
-        if !matches!(&*el.tag, "p" | "div" | "span" | "address") {
+        if !matches!(el.tag, "p" | "div" | "span" | "address") {
             continue;
         }
         let Some(text) = doc.short_text(i, 200) else {
@@ -731,7 +731,7 @@ fn published<'a>(
         }
     }
     // The first <time datetime> outside navigation-like containers.
-    for el in doc.els.iter().filter(|e| &*e.tag == "time") {
+    for el in doc.els.iter().filter(|e| e.tag == "time") {
         if let Some(d) = el.attr("datetime").and_then(date::parse_timestamp) {
             return Some(d);
         }
@@ -761,12 +761,12 @@ fn visible_dateline(doc: &Doc) -> Option<String> {
     ];
     for (i, el) in doc.els.iter().enumerate() {
         if matches!(
-            &*el.tag,
+            el.tag,
             "script" | "style" | "html" | "body" | "head" | "meta"
         ) {
             continue;
         }
-        let hinted = &*el.tag == "time" || HINTS.iter().any(|h| el.class_id.contains(h));
+        let hinted = el.tag == "time" || HINTS.iter().any(|h| el.class_id.contains(h));
         if !hinted {
             continue;
         }
