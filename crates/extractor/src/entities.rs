@@ -596,6 +596,32 @@ impl<'a> Finder<'a> {
                     continue;
                 }
             }
+            // Only words can start a name; lower-case ones only as titles or cues.
+            if t.kind != Tk::Word {
+                i += 1;
+                continue;
+            }
+            let upper = text[t.s..].chars().next().is_some_and(char::is_uppercase);
+            if !upper {
+                let word = w(i);
+                let maybe = word_flags().contains_key(word)
+                    || matches!(
+                        word,
+                        "analysts"
+                            | "analyst"
+                            | "economists"
+                            | "strategists"
+                            | "according"
+                            | "data"
+                            | "estimates"
+                            | "figures"
+                            | "research"
+                    );
+                if !maybe || heading {
+                    i += 1;
+                    continue;
+                }
+            }
             // Product codes: "C8id", "MI300X", "Graviton5".
             if t.kind == Tk::Word
                 && i + 1 < n
@@ -637,7 +663,7 @@ impl<'a> Finder<'a> {
                     continue;
                 }
             }
-            if t.kind == Tk::Word && HONORIFICS.contains(&w(i)) {
+            if upper && HONORIFICS.contains(&w(i)) {
                 let mut j = i + 1;
                 if w(j) == "." && toks.get(j).is_some_and(|t| !t.space) {
                     j += 1;
