@@ -60,9 +60,6 @@ pub struct SentenceInput<'a> {
     pub periods: &'a [Option<String>],
     /// Extra period cues: (token index, resolved period) for "the quarter", "this year".
     pub cues: &'a [(usize, String)],
-    /// Whether the focus was set in this paragraph (an older focus only stands in
-    /// for pronouns, not for sentences that name nobody).
-    pub focus_fresh: bool,
 }
 
 /// Attribution of one fact.
@@ -619,7 +616,9 @@ pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attr
                     .map(|c| c.ent);
             }
         }
-        if subject.is_none() && inp.focus_fresh {
+        // A company named earlier (even paragraphs before) is still what bare
+        // figures are about ("Revenue rose 17%.").
+        if subject.is_none() {
             subject = *focus;
         }
 

@@ -428,11 +428,9 @@ impl Extractor {
                         facts: &[],
                         periods: &[],
                         cues: &[],
-                        focus_fresh: false,
                     },
                     &mut focus,
                 );
-                let _ = before;
                 header = None;
                 if has_pipes {
                     caption = money_caption(text, st).or(caption);
@@ -449,9 +447,6 @@ impl Extractor {
                     facts,
                     periods: &resolved[r0..ri],
                     cues: &cues,
-                    // A company named in an earlier paragraph is still what a later
-                    // paragraph's bare figures are about ("Revenue rose 17%.").
-                    focus_fresh: true,
                 },
                 &mut focus,
             );
