@@ -1,28 +1,33 @@
 //! Finding the article body.
 //!
-//! The method, in five passes over the [`Doc`] arena (each linear in the page size):
+//! The method, in passes over the [`Doc`] arena (each linear in the page size):
 //!
-//! 1. **Prune.** Elements that are never content are skipped with everything inside:
-//!    scripts, styles, forms' controls, `nav`, `aside`, `footer`, `figcaption`, hidden
-//!    elements (`hidden`, `aria-hidden`, `display:none`), and elements whose class or
-//!    id names boilerplate (`share`, `related`, `newsletter`, `comment`, `promo`,
-//!    `cookie`, ...; see [`boilerplate_name`]) unless the name also says "article
-//!    body" or the element holds most of the page's prose.
+//! 1. **Prune.** Elements that are never content are skipped with everything inside
+//!    ([`hard_skips`]): scripts, styles, form controls, `nav`, `aside`, `footer`,
+//!    `figcaption`, hidden elements and ARIA landmarks such as `role=navigation`.
+//!    A first flattening then measures every element, and [`soft_skips`] drops
+//!    what only *looks* like boilerplate: class/id names such as `share`,
+//!    `related`, `newsletter`, `comment`, `promo`, `cookie` ([`boilerplate_name`];
+//!    names of the body itself and of embeds win), unless the element holds most of
+//!    the page's prose; inline link clusters (hover cards); and "teaser cards"
+//!    (three or more same-shaped siblings, each a linked title and a short blurb).
 //! 2. **Flatten.** The rest becomes a list of text blocks in reading order: one per
 //!    paragraph-like element (`p`, headings, `li`, `blockquote`, `pre`, table cells,
-//!    text directly inside a `div`), each with its length and how much of it is link
-//!    text.
-//! 3. **Score.** Each prose-like block (long enough, few links) adds its length to its
-//!    parent and, decaying, to its ancestors; link-heavy blocks subtract. The element
-//!    with the best score is the body's core. Semantic containers
-//!    (`[itemprop=articleBody]`, `article`, `main`) and, when present, JSON-LD
-//!    `articleBody` are cross-checks: a container that holds nearly all of the core's
-//!    prose and agrees better with JSON-LD replaces it.
-//! 4. **Merge.** Siblings of the core that also carry prose (an article split around an
-//!    ad) are added; the result is the smallest element holding them all.
-//! 5. **Filter.** Inside it, blocks are kept in order unless link-heavy, equal to the
-//!    headline, or short boilerplate at the edges ("Advertisement", "Share this").
-//!    Headings are kept when prose follows them.
+//!    text directly inside a `div`), split into lines at `<br>`, each with its length
+//!    and how much of it is link text.
+//! 3. **Score.** Each prose block (long enough, punctuated, few links) adds its length
+//!    to its element and, decaying, to the ancestors (as Readability does);
+//!    link-heavy blocks subtract. The best-scoring element is the body's core.
+//! 4. **Merge.** The core climbs to an ancestor when that ancestor adds prose held in
+//!    elements shaped like the core (an article cut into chunks around ads), or adds
+//!    much prose and little noise. `[itemprop=articleBody]` then overrules the choice
+//!    when it carries real prose, and JSON-LD `articleBody` is a cross-check: when the
+//!    core misses most of its words, the candidate covering them best replaces it.
+//! 5. **Filter.** Inside the chosen element, blocks are kept in order unless they are
+//!    link-heavy (a sentence with a linked phrase still counts as text), equal to the
+//!    headline, or labels ("Advertisement", "Image 1 of 5"). Before the first and
+//!    after the last prose block only adjoining sentences survive. A heading stays
+//!    only when the text after it belongs to its own section of the page.
 //!
 //! Lengths are weighted by script so that Chinese, Japanese and Korean text, which
 //! says more per character, is judged like other languages.
@@ -62,6 +67,8 @@ struct Block {
     kind: Kind,
     /// Lines (split at `<br>`), each whitespace-folded, non-empty.
     lines: Vec<String>,
+    /// Weighted link text of each line.
+    line_links: Vec<f32>,
     /// Weighted length of all lines.
     weight: f32,
     /// Weighted length of the part inside links.
@@ -590,6 +597,8 @@ struct Pending {
     el: Id,
     raw: String,
     link_chars: f32,
+    /// Link weight per `<br>`-separated line.
+    line_links: Vec<f32>,
 }
 
 /// Flattens the subtree of `root` into blocks, skipping `skip`ped elements.
@@ -599,6 +608,7 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
         el: root,
         raw: String::new(),
         link_chars: 0.0,
+        line_links: vec![0.0],
     };
     // Stack of (element, next child index, link depth on entry).
     let mut stack: Vec<(Id, usize)> = vec![(root, 0)];
@@ -626,7 +636,11 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
             Child::Text(s, e) => {
                 let t = doc.slice(s, e);
                 if link_depth > 0 {
-                    pending.link_chars += weight(t);
+                    let w = weight(t);
+                    pending.link_chars += w;
+                    if let Some(l) = pending.line_links.last_mut() {
+                        *l += w;
+                    }
                 }
                 pending.raw.push_str(t);
             }
@@ -639,6 +653,7 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
                 let tag = doc.els[c].tag;
                 if tag == "br" {
                     pending.raw.push(BR);
+                    pending.line_links.push(0.0);
                     continue;
                 }
                 if is_block_tag(tag) {
@@ -660,35 +675,38 @@ fn flatten(doc: &Doc, root: Id, skip: &[bool]) -> Vec<Block> {
 }
 
 fn flush(doc: &Doc, p: &mut Pending, out: &mut Vec<Block>) {
-    if p.raw.trim().is_empty() {
-        p.raw.clear();
-        p.link_chars = 0.0;
-        return;
-    }
-    let lines: Vec<String> = p
-        .raw
-        .split(BR)
-        .map(fold_whitespace)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let w: f32 = lines.iter().map(|l| weight(l)).sum();
-    if !lines.is_empty() {
-        let punct = lines.iter().any(|l| {
-            l.contains([
-                '.', ',', '!', '?', ';', ':', '。', '、', '，', '！', '？', '」', '…',
-            ])
-        });
-        out.push(Block {
-            el: p.el,
-            kind: kind_of(doc.els[p.el].tag),
-            lines,
-            weight: w,
-            link_weight: p.link_chars.min(w),
-            punct,
-        });
+    if !p.raw.trim().is_empty() {
+        let mut lines = Vec::new();
+        let mut line_links = Vec::new();
+        for (i, raw) in p.raw.split(BR).enumerate() {
+            let line = fold_whitespace(raw);
+            if !line.is_empty() {
+                line_links.push(p.line_links.get(i).copied().unwrap_or(0.0));
+                lines.push(line);
+            }
+        }
+        let w: f32 = lines.iter().map(|l| weight(l)).sum();
+        if !lines.is_empty() {
+            let punct = lines.iter().any(|l| {
+                l.contains([
+                    '.', ',', '!', '?', ';', ':', '。', '、', '，', '！', '？', '」', '…',
+                ])
+            });
+            out.push(Block {
+                el: p.el,
+                kind: kind_of(doc.els[p.el].tag),
+                lines,
+                line_links,
+                weight: w,
+                link_weight: p.link_chars.min(w),
+                punct,
+            });
+        }
     }
     p.raw.clear();
     p.link_chars = 0.0;
+    p.line_links.clear();
+    p.line_links.push(0.0);
 }
 
 /// Length of `s` weighted by script (see [`weight_of`]).
@@ -988,7 +1006,12 @@ fn is_sentence(b: &Block) -> bool {
 fn render(blocks: &[&Block]) -> String {
     let mut out = String::new();
     for b in blocks {
-        for line in &b.lines {
+        let several = b.lines.len() > 1;
+        for (line, &links) in b.lines.iter().zip(&b.line_links) {
+            // In a block of `<br>` lines, a line that is mostly a link is navigation.
+            if several && links > 0.5 * weight(line) {
+                continue;
+            }
             if !out.is_empty() {
                 out.push_str("\n\n");
             }

@@ -123,10 +123,11 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
-    /// Parses `html` and copies what the reader needs.
+    /// Parses `html` and copies what the reader needs. The page goes through
+    /// [`prepare`] and is cut to [`crate::MAX_HTML_BYTES`] first.
     pub fn parse(html: &str) -> Doc {
         let html = prepare(html, MAX_NESTING);
-        let parsed = Html::parse_document(&html);
+        let parsed = Html::parse_document(truncate(&html, crate::MAX_HTML_BYTES));
         let mut doc = Doc {
             els: vec![El {
                 tag: "#root",
@@ -288,6 +289,18 @@ impl Doc {
     pub fn is_within(&self, id: Id, anc: Id) -> bool {
         self.els.get(anc).is_some_and(|a| anc <= id && id < a.end)
     }
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Elements whose end tag is often left out (the parser closes them implicitly) or that
@@ -473,6 +486,12 @@ mod tests {
         assert_eq!(d.raw_text(body), "one twothree");
         assert!(d.is_within(p, body));
         assert!(!d.is_within(body, p));
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("aé", 2), "a");
+        assert_eq!(truncate("aé", 3), "aé");
     }
 
     #[test]

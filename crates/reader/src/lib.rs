@@ -49,9 +49,10 @@ mod meta;
 
 pub use charset::{SNIFF_BYTES, choose_encoding, decode, sniff};
 
-/// Pages longer than this many bytes are cut (at a character boundary) before
-/// parsing, which bounds time and memory on huge inputs. Article bodies come early in
-/// a page; 8 MiB is far beyond any real article page.
+/// Pages are cut to this many bytes (at a character boundary) before parsing, which
+/// bounds parse time and memory on huge inputs. The limit applies after script and
+/// style bodies are dropped, so it counts markup and text only; 8 MiB is far beyond
+/// any real article page.
 pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the reader found in one document. Unknown values are `None`.
@@ -90,7 +91,6 @@ pub enum InputKind {
 ///
 /// Best effort, never panics: an empty or non-article page gives empty text.
 pub fn read_html(html: &str, url: Option<&str>) -> Page {
-    let html = truncate(html, MAX_HTML_BYTES);
     let doc = dom::Doc::parse(html);
     let meta = meta::extract(&doc, url);
     let text = content::extract(&doc, &meta);
@@ -123,27 +123,9 @@ pub fn read_text(text: &str) -> Page {
     }
 }
 
-/// `s` cut to at most `max` bytes at a character boundary.
-fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn truncate_respects_char_boundaries() {
-        assert_eq!(truncate("aé", 2), "a");
-        assert_eq!(truncate("aé", 3), "aé");
-    }
 
     #[test]
     fn read_text_normalises() {
