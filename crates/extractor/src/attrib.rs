@@ -1022,12 +1022,24 @@ fn metric_for(
         });
     let base: Option<&'static str> = match f.kind {
         FactKind::Money => {
-            if f.per_share {
+            let stock_near =
+                (0..n).any(|i| v.mask[i] & M_STOCK != 0 && dist(i, false).is_some_and(|d| d <= 6));
+            let earnings = (0..n).any(|i| {
+                matches!(
+                    v.lw(i),
+                    "earnings" | "eps" | "profit" | "income" | "earned" | "loss" | "diluted"
+                )
+            });
+            if f.per_share && (earnings || !stock_near) {
                 Some("eps")
+            } else if f.per_share {
+                Some("share_price")
             } else {
                 nearest(MONEY_CUES, M_MONEY, true, 15)
                     .or_else(|| nearest(MONEY_CUES, M_MONEY, false, 6))
                     .map(|(_, m)| m)
+                    // "shares closed at $245.50"
+                    .or(stock_near.then_some("share_price"))
             }
         }
         FactKind::Percent => {

@@ -1213,7 +1213,10 @@ impl<'a> Scanner<'a> {
         let w = self.w(j);
         let short_ok = glued
             || (has_currency
-                && (matches!(w, "B" | "M" | "K" | "T" | "bn" | "mn" | "tn" | "m" | "b")));
+                && (matches!(
+                    w,
+                    "B" | "M" | "K" | "T" | "bn" | "mn" | "tn" | "m" | "b" | "trn" | "bln" | "mln"
+                )));
         let s = n::scale(w, short_ok)?;
         // "5 m" without currency is metres; "5m" alone is ambiguous but usually money.
         Some((s, j + 1))
