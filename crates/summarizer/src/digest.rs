@@ -87,6 +87,9 @@ const W_ENTITIES: f64 = 0.2;
 /// Shared figures are counted against at least this many, so that two articles with
 /// one number each do not look identical.
 const MIN_FIGURES: usize = 3;
+/// Average link looks at a story's most recent members only, up to this many, which
+/// keeps grouping near-linear in the number of articles for big stories.
+const LINK_SAMPLE: usize = 24;
 /// Entities listed per story.
 const STORY_ENTITIES: usize = 6;
 
@@ -283,6 +286,7 @@ pub fn build_digest(articles: &[DigestArticle], opts: &DigestOptions) -> Digest 
                 (Some(start), Some(t)) => t - start <= span,
                 _ => true,
             })
+            .filter(|(_, c)| c.might_take(i, &profiles, opts.min_similarity))
             .map(|(k, c)| (k, c.similarity(i, &profiles)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         match best {
@@ -358,8 +362,10 @@ type Vector = Vec<(u32, f64)>;
 /// What story grouping compares between two articles.
 struct Profile<'a> {
     vector: &'a Vector,
-    entities: HashSet<String>,
-    figures: HashSet<(String, i64, i32)>,
+    /// Hashes of entity names, sorted and deduplicated.
+    entities: Vec<u64>,
+    /// Hashes of reported figures, sorted and deduplicated.
+    figures: Vec<u64>,
     time: Option<i64>,
 }
 
@@ -370,11 +376,7 @@ impl Profile<'_> {
         let mut total = W_TERMS * cosine(self.vector, other.vector);
         let mut weight = W_TERMS;
         if !self.figures.is_empty() && !other.figures.is_empty() {
-            let shared = self
-                .figures
-                .iter()
-                .filter(|f| other.figures.contains(*f))
-                .count();
+            let shared = shared_count(&self.figures, &other.figures);
             let base = self.figures.len().min(other.figures.len()).max(MIN_FIGURES);
             total += W_FIGURES * shared as f64 / base as f64;
             weight += W_FIGURES;
@@ -396,11 +398,27 @@ struct Cluster {
 }
 
 impl Cluster {
+    /// A cheap screen before the average link: an article far from both the story's
+    /// first and its latest article (under half the threshold) cannot join it.
+    fn might_take(&self, i: usize, profiles: &[Profile<'_>], threshold: f64) -> bool {
+        let ends = [self.members.first(), self.members.last()];
+        ends.into_iter()
+            .flatten()
+            .any(|&m| m == i || profiles[i].similarity(&profiles[m]) >= threshold / 2.0)
+    }
+
     /// Average-link similarity: the mean similarity of article `i` to the members
     /// (other than itself). Unlike a centroid, a story that has grown broad does not
     /// attract everything on its topic.
     fn similarity(&self, i: usize, profiles: &[Profile<'_>]) -> f64 {
-        let others: Vec<usize> = self.members.iter().copied().filter(|&m| m != i).collect();
+        let others: Vec<usize> = self
+            .members
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&m| m != i)
+            .take(LINK_SAMPLE)
+            .collect();
         if others.is_empty() {
             return 1.0;
         }
@@ -429,9 +447,9 @@ fn cosine(a: &Vector, b: &Vector) -> f64 {
     dot
 }
 
-/// |A ∩ B| / |A ∪ B|.
-fn jaccard<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
-    let shared = a.iter().filter(|e| b.contains(*e)).count();
+/// |A ∩ B| / |A ∪ B| of two sorted, deduplicated lists.
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let shared = shared_count(a, b);
     let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0
@@ -440,14 +458,48 @@ fn jaccard<T: std::hash::Hash + Eq>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
     }
 }
 
+/// |A ∩ B| of two sorted, deduplicated lists.
+fn shared_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Hashes `value` to sorted-list material (FNV, stable across runs).
+fn key_hash<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::tokens::Fnv::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Sorts and deduplicates a list of hashes.
+fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Entity names (and aliases) of people, organisations and products, lower-cased.
 /// Places are left out: two stories in one city are not one story.
-fn entity_keys(a: &DigestArticle) -> HashSet<String> {
-    a.entities
-        .iter()
-        .filter(|e| e.kind != EntityKind::Place)
-        .map(|e| e.name.to_lowercase())
-        .collect()
+fn entity_keys(a: &DigestArticle) -> Vec<u64> {
+    sorted(
+        a.entities
+            .iter()
+            .filter(|e| e.kind != EntityKind::Place)
+            .map(|e| key_hash(&e.name.to_lowercase()))
+            .collect(),
+    )
 }
 
 /// The values an article reports (money, percentages, counts, quantities) as
@@ -455,25 +507,27 @@ fn entity_keys(a: &DigestArticle) -> HashSet<String> {
 /// billion` and `$35.58 billion` (and even a wrong `$35.5 billion`) are one figure.
 /// Outlets covering one event repeat its numbers; different events rarely share
 /// several.
-fn figure_keys(a: &DigestArticle) -> HashSet<(String, i64, i32)> {
-    a.facts
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.kind,
-                FactKind::Money | FactKind::Percent | FactKind::Count | FactKind::Quantity
-            )
-        })
-        .filter_map(|f| {
-            let v = f.value?;
-            if v == 0.0 || !v.is_finite() {
-                return None;
-            }
-            let exp = v.abs().log10().floor() as i32 - 1;
-            let mantissa = (v / 10f64.powi(exp)).round() as i64;
-            Some((f.unit.clone().unwrap_or_default(), mantissa, exp))
-        })
-        .collect()
+fn figure_keys(a: &DigestArticle) -> Vec<u64> {
+    sorted(
+        a.facts
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    FactKind::Money | FactKind::Percent | FactKind::Count | FactKind::Quantity
+                )
+            })
+            .filter_map(|f| {
+                let v = f.value?;
+                if v == 0.0 || !v.is_finite() {
+                    return None;
+                }
+                let exp = v.abs().log10().floor() as i32 - 1;
+                let mantissa = (v / 10f64.powi(exp)).round() as i64;
+                Some(key_hash(&(f.unit.as_deref().unwrap_or(""), mantissa, exp)))
+            })
+            .collect(),
+    )
 }
 
 /// tf-idf vectors of each article's title (counted twice) and text.
@@ -532,66 +586,85 @@ fn term_vectors(arts: &[&DigestArticle]) -> Vec<Vector> {
 }
 
 /// For each article, the earlier article it copies, if any.
+///
+/// Articles come oldest first. For each one, the shingles it shares with every
+/// earlier article are counted through a postings list (shingles found in more than
+/// [`SHINGLE_MAX_DF`] articles are boilerplate and skipped); if the share of the
+/// smaller article's shingles reaches `containment`, it is a copy of the earlier
+/// article with the largest share (or of that article's own original).
 fn find_copies(arts: &[&DigestArticle], containment: f64) -> Vec<Option<usize>> {
-    let shingles: Vec<HashSet<u64>> = arts.iter().map(|a| shingle_set(&a.text)).collect();
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, s) in shingles.iter().enumerate() {
-        for &h in s {
-            postings.entry(h).or_default().push(i);
-        }
-    }
-    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
-    for list in postings.values() {
-        if list.len() < 2 || list.len() > SHINGLE_MAX_DF {
-            continue;
-        }
-        for (x, &a) in list.iter().enumerate() {
-            for &b in &list[x + 1..] {
-                *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+    let shingles: Vec<Vec<u64>> = arts.iter().map(|a| shingle_set(&a.text)).collect();
+    let mut postings: crate::tokens::FastMap<u64, Vec<usize>> = Default::default();
+    let mut counts: Vec<u32> = vec![0; arts.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut out: Vec<Option<usize>> = vec![None; arts.len()];
+    for (b, mine) in shingles.iter().enumerate() {
+        for h in mine {
+            if let Some(list) = postings.get(h)
+                && list.len() <= SHINGLE_MAX_DF
+            {
+                for &a in list {
+                    if counts[a] == 0 {
+                        touched.push(a);
+                    }
+                    counts[a] += 1;
+                }
             }
         }
-    }
-    let mut out: Vec<Option<usize>> = vec![None; arts.len()];
-    let mut pairs: Vec<((usize, usize), usize)> = shared.into_iter().collect();
-    pairs.sort_unstable();
-    for ((a, b), n) in pairs {
-        let small = shingles[a].len().min(shingles[b].len());
-        if small == 0 || (n as f64) / (small as f64) < containment {
-            continue;
+        let mut best: Option<(f64, usize)> = None;
+        for &a in &touched {
+            let small = shingles[a].len().min(mine.len());
+            let share = if small == 0 {
+                0.0
+            } else {
+                f64::from(counts[a]) / small as f64
+            };
+            if share >= containment && best.is_none_or(|(s, x)| share > s || (share == s && a < x))
+            {
+                best = Some((share, a));
+            }
+            counts[a] = 0;
         }
-        // `a` is older (articles are sorted oldest first); follow it to its original.
-        if out[b].is_none() {
+        touched.clear();
+        if let Some((_, a)) = best {
             out[b] = Some(out[a].unwrap_or(a));
+        }
+        for &h in mine {
+            postings.entry(h).or_default().push(b);
         }
     }
     out
 }
 
-/// Hashes of the word 5-grams of `text` (lower-cased words of letters and digits).
-fn shingle_set(text: &str) -> HashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    let words: Vec<String> = text
+/// Hashes of the word 5-grams of `text` (words of letters and digits, lower-cased),
+/// sorted and deduplicated. A text shorter than five words is one shingle.
+fn shingle_set(text: &str) -> Vec<u64> {
+    use std::hash::Hasher;
+    let words: Vec<u64> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.len() < SHINGLE {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        words.hash(&mut h);
-        return if words.is_empty() {
-            HashSet::new()
-        } else {
-            HashSet::from([h.finish()])
-        };
-    }
-    words
-        .windows(SHINGLE)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
+            let mut h = crate::tokens::Fnv::default();
+            for c in w.chars().flat_map(char::to_lowercase) {
+                h.write_u32(c as u32);
+            }
             h.finish()
         })
-        .collect()
+        .collect();
+    let combine = |ws: &[u64]| {
+        ws.iter().fold(0xcbf2_9ce4_8422_2325u64, |acc, w| {
+            (acc ^ w)
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(23)
+        })
+    };
+    if words.is_empty() {
+        return Vec::new();
+    }
+    if words.len() < SHINGLE {
+        return vec![combine(&words)];
+    }
+    sorted(words.windows(SHINGLE).map(combine).collect())
 }
 
 /// Builds the story for one cluster and its copies.
