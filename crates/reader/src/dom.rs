@@ -233,7 +233,8 @@ impl Doc {
         out
     }
 
-    /// The text under `id` when it is at most `max_bytes` long, else `None`. At most
+    /// The text under `id` when it is at most `max_bytes` long, else `None`; `<br>`
+    /// and block elements start a new line. At most
     /// [`SHORT_TEXT_NODES`] elements are visited, so calling this for every element of
     /// a deeply nested page stays linear overall.
     pub fn short_text(&self, id: Id, max_bytes: usize) -> Option<String> {
@@ -248,7 +249,25 @@ impl Doc {
                         return None;
                     }
                     let el = self.els.get(e)?;
-                    if el.tag == "br" {
+                    // Line breaks and block boundaries end a line.
+                    if matches!(
+                        el.tag,
+                        "br" | "p"
+                            | "div"
+                            | "li"
+                            | "dd"
+                            | "dt"
+                            | "tr"
+                            | "h1"
+                            | "h2"
+                            | "h3"
+                            | "h4"
+                            | "h5"
+                            | "h6"
+                            | "section"
+                            | "header"
+                            | "address"
+                    ) {
                         out.push('\n');
                     }
                     stack.extend(el.children.iter().rev().copied());
