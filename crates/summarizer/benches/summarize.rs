@@ -1,4 +1,5 @@
-//! Throughput of splitting + summarising, against the lead-N baseline in the same run.
+//! Throughput of splitting + summarising, against the lead-N baseline in the same run,
+//! and the time to build a digest over the same articles.
 //!
 //! ```text
 //! cargo bench -p factwire-summarizer --bench summarize
@@ -121,5 +122,37 @@ fn main() {
         "summarize N=3 runs at {:.2}x the lead-3 rate (N=7: {:.2}x); target >= 2000 articles/s",
         three / lead,
         seven / lead
+    );
+    digest(&texts);
+}
+
+/// Builds a digest over the generated articles spread over three days, with stored
+/// summaries (as the store has them), and reports the time.
+fn digest(texts: &[String]) {
+    use factwire_summarizer::digest::{DigestArticle, DigestOptions, build_digest};
+    let articles: Vec<DigestArticle> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| DigestArticle {
+            id: i as i64,
+            url: format!("https://outlet{}.example/{i}", i % 9),
+            title: Some("Cloud results beat forecasts".to_string()),
+            source: Some(format!("outlet{}.example", i % 9)),
+            published: Some(format!("2026-02-0{}T{:02}:00:00Z", 4 + i % 3, i % 24)),
+            summary: factwire_summarizer::lead(t, 3),
+            text: t.clone(),
+            entities: Vec::new(),
+            facts: Vec::new(),
+        })
+        .collect();
+    let start = Instant::now();
+    let d = build_digest(black_box(&articles), &DigestOptions::default());
+    let elapsed = start.elapsed().as_secs_f64();
+    let _ = writeln!(
+        std::io::stderr(),
+        "digest of {} articles: {} story groups in {:.1} ms",
+        articles.len(),
+        d.stories.len(),
+        elapsed * 1000.0
     );
 }
