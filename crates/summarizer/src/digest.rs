@@ -889,6 +889,39 @@ mod tests {
     }
 
     #[test]
+    fn odd_inputs_do_not_panic() {
+        let mut odd = article(1, "a.example", "not a date", "", "");
+        odd.title = None;
+        odd.source = None;
+        odd.url = "javascript:alert(1)".into();
+        let mut fact = Fact::new(FactKind::Money, "$5", 900, 902, "");
+        fact.value = Some(f64::NAN);
+        fact.subject = Some("X".into());
+        fact.metric = Some("revenue".into());
+        fact.period = Some("2025".into());
+        odd.facts = vec![fact];
+        let twin = odd.clone();
+        let mut short = article(
+            2,
+            "b.example",
+            "2026-02-01T10:00:00+25:99",
+            "Ünïcode ✓",
+            "Å.",
+        );
+        short.entities = vec![Entity {
+            name: "Å".into(),
+            kind: EntityKind::Org,
+            aliases: vec![],
+            mentions: 0,
+        }];
+        let d = build_digest(&[odd, twin, short], &DigestOptions::default());
+        assert_eq!(d.articles, 3);
+        let html = render_html(&d);
+        assert!(!html.contains("href=\"javascript:"));
+        assert!(render_markdown(&d).contains("Ünïcode ✓"));
+    }
+
+    #[test]
     fn empty_input_gives_empty_digest() {
         let d = build_digest(&[], &DigestOptions::default());
         assert!(d.stories.is_empty());

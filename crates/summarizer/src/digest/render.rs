@@ -185,6 +185,7 @@ fn chart_svg(s: &Series) -> String {
         .points
         .iter()
         .map(|p| p.value)
+        .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max)
         .max(f64::MIN_POSITIVE);
     let n = s.points.len() as f64;
@@ -206,7 +207,7 @@ fn chart_svg(s: &Series) -> String {
     );
     for (i, point) in s.points.iter().enumerate() {
         let (period, value, text) = (&point.period, &point.value, &point.text);
-        let h = if *value > 0.0 {
+        let h = if value.is_finite() && *value > 0.0 {
             (value / max) * (H - TOP - BOTTOM)
         } else {
             0.0
