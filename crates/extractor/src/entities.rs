@@ -454,6 +454,8 @@ pub struct Finder<'a> {
     honorific: Vec<(usize, usize, usize, usize)>,
     /// Single capitalised names with company evidence ("Zalando’s", "Acme said").
     orgish: Vec<(usize, usize)>,
+    /// How many mentions the gazetteer pass made (they come first, in text order).
+    gaz_count: usize,
     /// Cursor into `product_ends` (sentences are discovered in text order).
     pe_cursor: usize,
 }
@@ -471,6 +473,7 @@ impl<'a> Finder<'a> {
             spans: BTreeMap::new(),
             product_ends: Vec::new(),
             pe_cursor: 0,
+            gaz_count: 0,
             honorific: Vec::new(),
             orgish: Vec::new(),
         }
@@ -525,7 +528,16 @@ impl<'a> Finder<'a> {
     }
 
     fn remove_mention(&mut self, m: Mention) {
-        self.mentions.retain(|x| x != &m);
+        // Mentions are appended in text order by the gazetteer pass, so the one to drop
+        // is found by binary search; it is emptied here and swept out in `finish`.
+        let gaz = &self.mentions[..self.gaz_count.min(self.mentions.len())];
+        if let Ok(k) = gaz.binary_search_by_key(&m.s, |x| x.s) {
+            if self.mentions[k] == m {
+                self.mentions[k].e = self.mentions[k].s;
+            }
+        } else if let Some(k) = self.mentions.iter().rposition(|x| x == &m) {
+            self.mentions[k].e = self.mentions[k].s;
+        }
         self.spans.remove(&m.s);
         self.ents[m.ent].mentions = self.ents[m.ent].mentions.saturating_sub(1);
     }
@@ -536,6 +548,7 @@ impl<'a> Finder<'a> {
             return;
         };
         let text = self.text;
+        let mut entry_ent: FastMap<usize, usize> = FastMap::default();
         for mat in ac.find_iter(text) {
             let (s, e) = (mat.start(), mat.end());
             let before = text[..s].chars().next_back();
@@ -552,14 +565,23 @@ impl<'a> Finder<'a> {
             let Some(&entry) = self.m.pat_entry.get(mat.pattern().as_usize()) else {
                 continue;
             };
-            let en = &self.g.entries()[entry];
-            let (name, kind) = (en.name.clone(), en.kind);
-            let id = self.ent_for(&name, kind, s);
+            let kind = self.g.entries()[entry].kind;
+            let id = match entry_ent.get(&entry) {
+                Some(&id) => id,
+                None => {
+                    let name = self.g.entries()[entry].name.clone();
+                    let id = self.ent_for(&name, kind, s);
+                    entry_ent.insert(entry, id);
+                    id
+                }
+            };
+            let before = self.mentions.len();
             self.add_mention(s, e, id);
-            if kind == EntityKind::Product {
+            if kind == EntityKind::Product && self.mentions.len() > before {
                 self.product_ends.push(Mention { s, e, ent: id });
             }
         }
+        self.gaz_count = self.mentions.len();
     }
 
     /// Discovery pass over one sentence's tokens.
@@ -1071,6 +1093,7 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        self.mentions.retain(|m| m.e > m.s);
         self.mentions.sort_by_key(|m| m.s);
     }
 
