@@ -168,7 +168,7 @@ impl Extractor {
 
         // Sentences and tokens.
         let paras = paragraphs(text);
-        let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 5);
+        let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 4 + 16);
         let mut sents: Vec<Sent> = Vec::new();
         let mut pi = 0;
         for r in sentences(text) {
