@@ -392,6 +392,12 @@ figure.chart{margin:.8rem 0}figure.chart svg{max-width:100%;height:auto}
 svg rect{fill:var(--accent);opacity:.85}svg .axis{stroke:var(--line);stroke-width:1}
 svg text{font:12px sans-serif;fill:var(--ink);text-anchor:middle}svg text.p{fill:var(--muted)}
 footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:1rem}
+@media (prefers-color-scheme:dark){
+:root{--ink:#e6e9ec;--muted:#9aa5b1;--line:#2e353c;--accent:#6ea8fe;--flag:#f5a35c;--bg:#15191d}
+.rank{background:#e6e9ec;color:#15191d}.tags span{background:#232a31;color:#c9d1d9}
+tr.flag td{background:#3a2a1c}
+}
+@media print{body{background:#fff}article{break-inside:avoid}}
 ";
 
 #[cfg(test)]
