@@ -92,6 +92,23 @@ pub struct Consolidated {
     pub sources: Vec<String>,
 }
 
+impl Consolidated {
+    /// The value range for a table column: `$35.5 billion to $35.6 billion`, or the
+    /// one value when every article agrees exactly.
+    pub fn range_text(&self) -> String {
+        let unit = self.figure.unit.as_deref();
+        if self.range_min == self.range_max {
+            format_value(self.range_min, unit)
+        } else {
+            format!(
+                "{} to {}",
+                format_value(self.range_min, unit),
+                format_value(self.range_max, unit)
+            )
+        }
+    }
+}
+
 /// A subject's metric over several periods, for a small chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Series {
@@ -563,6 +580,7 @@ mod tests {
         );
         assert_eq!(c[0].range_min, 35.5e9);
         assert_eq!(c[0].range_max, 35.6e9);
+        assert_eq!(c[0].range_text(), "$35.5 billion to $35.6 billion");
         assert_eq!(c[0].sources.len(), 9);
         assert_eq!(c[0].first_seen.as_deref(), Some("2026-02-05T10:00:00Z"));
     }
