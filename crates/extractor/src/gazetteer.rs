@@ -10,13 +10,14 @@
 //! aliases = ["AWS"]                 # other spellings, matched case-sensitively
 //! parent = "Amazon"                 # optional: the owning entity
 //! fiscal_year_end = 12              # optional: month its fiscal year ends (orgs)
-//! role = "media"                    # optional: media | analyst | index | event | law
+//! role = "media"                    # optional: media | analyst | index | segment | event | law
 //! ```
 //!
 //! `role` marks names that are never the subject of a company figure (news outlets,
 //! analyst firms), and names that are recognised but not reported as entities
-//! (stock indexes, events, laws: `index`, `event`, `law`), so that discovery does not
-//! mistake them for companies.
+//! (stock indexes, reporting segments, events, laws: `index`, `segment`, `event`,
+//! `law`), so that discovery does not mistake them for companies. Indexes and segments
+//! can still be the subject of a figure ("Microsoft Intelligent Cloud").
 
 use std::collections::HashMap;
 
@@ -36,6 +37,8 @@ pub enum Role {
     Analyst,
     /// A stock index: a possible subject ("the Nasdaq 100's 20% gain"), not reported.
     Index,
+    /// A reporting segment ("Intelligent Cloud"): a possible subject, not reported.
+    Segment,
     /// An event or conference: recognised, not reported.
     Event,
     /// A law or regulation: recognised, not reported.
@@ -49,6 +52,7 @@ impl Role {
             "media" => Role::Media,
             "analyst" => Role::Analyst,
             "index" => Role::Index,
+            "segment" => Role::Segment,
             "event" => Role::Event,
             "law" => Role::Law,
             _ => return None,
@@ -62,7 +66,7 @@ impl Role {
 
     /// Whether entities with this role can be the subject of a fact.
     pub fn can_be_subject(self) -> bool {
-        matches!(self, Role::Plain | Role::Index)
+        matches!(self, Role::Plain | Role::Index | Role::Segment)
     }
 }
 
