@@ -1206,11 +1206,24 @@ impl<'a> Scanner<'a> {
 
     /// A scale after a number: (multiplier, end).
     fn scale_at(&self, j: usize, has_currency: bool) -> Option<(f64, usize)> {
+        // "$10-billion deal", "a 10-million-user service".
+        if self.w(j) == "-"
+            && self.glued(j)
+            && self.is_word(j + 1)
+            && self.glued(j + 1)
+            && let Some(s) = n::scale(self.w(j + 1), false)
+        {
+            return Some((s, j + 2));
+        }
         if !self.is_word(j) {
             return None;
         }
         let glued = self.glued(j);
         let w = self.w(j);
+        // "4K video" is a resolution, "$4K" an amount.
+        if w == "K" && !has_currency {
+            return None;
+        }
         let short_ok = glued
             || (has_currency
                 && (matches!(
@@ -1850,6 +1863,18 @@ mod tests {
             ]
         );
         assert_eq!(scan("$16.1 billion")[0].2, Some(16_100_000_000.0));
+        let f = scan("a $10-billion deal and a 1.5-gigawatt campus in 4K");
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.4.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("$10-billion", Some(1e10), Some("USD")),
+                ("1.5-gigawatt", Some(1.5), Some("GW"))
+            ]
+        );
     }
 
     #[test]
