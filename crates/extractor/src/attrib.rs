@@ -996,6 +996,12 @@ fn metric_for(
                         | "projected"
                         | "anticipate"
                         | "see"
+                        | "expects"
+                        | "estimates"
+                        | "forecasts"
+                        | "predicts"
+                        | "projects"
+                        | "sees"
                 )
             })
     });
@@ -1057,6 +1063,16 @@ fn metric_for(
             let strong_change = has_near(STRONG_CHANGE, M_STRONG, true, 4);
             let fin = has_near(FIN_NOUNS, M_FIN, false, 15);
             let of_after = v.lw(f.t1) == "of" && change.is_none_or(|d| d > 1);
+            // A move in points of a ratio ("margin expanded 200 basis points") is
+            // about the ratio.
+            // "... expanded 200 basis points to 35%": the value after "to" is the level.
+            let points = matches!(f.unit.as_deref(), Some("bp" | "pp"))
+                || (f.t0 > 0 && matches!(v.lw(f.t0 - 1), "to" | "at"));
+            let level = if points {
+                nearest(PERCENT_LEVEL_CUES, M_LEVEL, true, 8).map(|(_, m)| (0, m))
+            } else {
+                level
+            };
             match (level, stock, change) {
                 (Some((ld, m)), _, c) if c.is_none_or(|cd| ld <= cd) => Some(m),
                 (_, Some(sd), c)
