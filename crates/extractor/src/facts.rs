@@ -1620,6 +1620,10 @@ impl<'a> Scanner<'a> {
                 if n::is_duration(unit) && u.ends_with('s') {
                     return None;
                 }
+                // "56-year-old" is an age.
+                if self.w(j + 2) == "-" && self.lower_is(j + 3, "old") {
+                    return None;
+                }
                 return Some((FactKind::Quantity, unit.into(), j + 2));
             }
             return None;

@@ -230,13 +230,18 @@ pub fn quantity_unit(w: &str) -> Option<&'static str> {
         "week" | "weeks" => "week",
         "day" | "days" => "day",
         "hour" | "hours" => "hour",
+        "minute" | "minutes" => "minute",
+        "second" | "seconds" => "second",
         _ => return None,
     })
 }
 
 /// Whether a quantity unit is a duration (`year`, `quarter`, `month`, ...).
 pub fn is_duration(unit: &str) -> bool {
-    matches!(unit, "year" | "quarter" | "month" | "week" | "day" | "hour")
+    matches!(
+        unit,
+        "year" | "quarter" | "month" | "week" | "day" | "hour" | "minute" | "second"
+    )
 }
 
 /// A multiple written as one word (`twice`, `fourfold`, `tenfold`).
