@@ -84,8 +84,8 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[(self.next() % xs.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize]
     }
 }
 
@@ -94,7 +94,7 @@ fn article(rng: &mut Rng, id: i64) -> IndexDoc {
     let other = rng.pick(ENTITIES);
     let mut text = String::new();
     for s in 0..12 {
-        let subject = if s % 3 == 0 { ent[0] } else { *rng.pick(ent) };
+        let subject = if s % 3 == 0 { ent[0] } else { rng.pick(ent) };
         text.push_str(subject);
         for _ in 0..14 {
             text.push(' ');
@@ -118,14 +118,17 @@ fn article(rng: &mut Rng, id: i64) -> IndexDoc {
         )),
         summary: vec![text.chars().take(160).collect()],
         text,
-        source: Some((*rng.pick(SOURCES)).to_string()),
+        source: Some(rng.pick(SOURCES).to_string()),
         published: Some(format!("2025-{month:02}-{day:02}T12:00:00Z")),
         entities: ent
             .iter()
             .chain(other.iter())
             .map(|s| s.to_string())
             .collect(),
-        metrics: vec![(*rng.pick(&["revenue", "growth", "capex", "backlog"])).to_string()],
+        metrics: vec![
+            rng.pick(&["revenue", "growth", "capex", "backlog"])
+                .to_string(),
+        ],
     }
 }
 

@@ -61,6 +61,8 @@ pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 pub const WRITER_THREADS: usize = 1;
 /// Hits returned when [`SearchQuery::limit`] is 0.
 pub const DEFAULT_LIMIT: usize = 10;
+/// The most hits one search returns, whatever the limit asked.
+pub const MAX_LIMIT: usize = 10_000;
 /// Longest snippet, in chars.
 pub const SNIPPET_CHARS: usize = 200;
 
@@ -184,7 +186,7 @@ pub struct SearchQuery {
     pub source: Option<String>,
     /// Only articles naming this entity (or one of its synonyms).
     pub entity: Option<String>,
-    /// Maximum hits; 0 means [`DEFAULT_LIMIT`].
+    /// Maximum hits; 0 means [`DEFAULT_LIMIT`]; capped at [`MAX_LIMIT`].
     pub limit: usize,
     /// Result order.
     pub sort: Sort,
@@ -218,7 +220,12 @@ impl Index {
         let version_path = dir.join(VERSION_FILE);
         let has_meta = dir.join("meta.json").exists();
         let version = std::fs::read_to_string(&version_path).ok();
-        let is_empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
+        // tantivy's own lock files may outlive a killed writer; they do not count.
+        let mut entries = std::fs::read_dir(dir).map_err(io)?;
+        let is_empty = !entries.any(|e| {
+            e.map(|e| !e.file_name().to_string_lossy().starts_with(".tantivy"))
+                .unwrap_or(true)
+        });
 
         if is_empty {
             return Ok((Self::create(dir)?, OpenState::Created));
@@ -305,7 +312,10 @@ impl Index {
         let compiled = query::compile(&self.index, &self.fields, q)?;
         self.reader.reload()?;
         let searcher = self.reader.searcher();
-        let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
+        let limit = match q.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
         let top: Vec<(f32, DocAddress)> = match (q.sort, compiled.match_all) {
             (Sort::Relevance, false) => searcher.search(
                 &*compiled.query,

@@ -139,10 +139,10 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
 }
 
 fn one_or_union(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if qs.len() == 1 {
-        if let Some(q) = qs.pop() {
-            return q;
-        }
+    if qs.len() == 1
+        && let Some(q) = qs.pop()
+    {
+        return q;
     }
     Box::new(BooleanQuery::union(qs))
 }

@@ -1,5 +1,7 @@
 //! The index's public API over temp-dir indexes with hand-written documents.
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns build fixed inputs
+
 use std::path::Path;
 
 use factwire_index::{Error, Index, IndexDoc, OpenState, SCHEMA_VERSION, SearchQuery, Sort};
@@ -341,7 +343,13 @@ fn newest_sort_and_empty_query() {
     assert_eq!(found, vec![1, 3, 2, 4], "undated last");
     assert!(hits.iter().all(|h| h.score > 0.0));
     query.limit = 2;
-    assert_eq!(ids(&index, query), vec![1, 3]);
+    assert_eq!(ids(&index, query.clone()), vec![1, 3]);
+    query.limit = usize::MAX;
+    assert_eq!(
+        ids(&index, query).len(),
+        4,
+        "huge limits are capped, not allocated"
+    );
 }
 
 #[test]
