@@ -167,20 +167,18 @@ impl Extractor {
         };
 
         // Sentences and tokens.
-        let paras = paragraphs(text);
+        // A sentence starts (ends) a paragraph when a blank line or the text's edge
+        // is right before (after) it: normalised text separates paragraphs by "\n\n".
         let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 4 + 16);
         let mut sents: Vec<Sent> = Vec::new();
-        let mut pi = 0;
         for r in sentences(text) {
-            while pi < paras.len() && paras[pi].end < r.start {
-                pi += 1;
-            }
-            let para_start = paras.get(pi).is_some_and(|p| p.start == r.start);
+            let before = text[..r.start].trim_end_matches([' ', '\t']);
+            let para_start = before.is_empty() || before.ends_with('\n');
+            let after = text[r.end..].trim_start_matches([' ', '\t']);
+            let para_end = after.is_empty() || after.starts_with('\n');
             let t0 = toks.len();
             lex::tokenize(text, r.start, r.end, &mut toks);
-            let heading = para_start
-                && paras.get(pi).is_some_and(|p| p.end == r.end)
-                && is_heading(text, &toks[t0..]);
+            let heading = para_start && para_end && is_heading(text, &toks[t0..]);
             sents.push(Sent {
                 range: r,
                 toks: t0..toks.len(),
@@ -245,7 +243,11 @@ impl Extractor {
         blocked.clear();
 
         // Tables: "(in US$ million)" scales the bare numbers of the rows after it.
-        let tables = self.table_scopes(text, &paras);
+        let tables = if text.contains("illion") || text.contains("housand") {
+            self.table_scopes(text, &paragraphs(text))
+        } else {
+            Vec::new()
+        };
 
         // Scan.
         let mut raw: Vec<(usize, RawFact)> = Vec::new();
