@@ -268,6 +268,51 @@ const BOILERPLATE: &[&str] = &[
     "recirc*",
 ];
 
+/// Boilerplate words that are only modifiers when the name also says "content",
+/// "body" or "text" (see [`boilerplate_name`]).
+const WEAK_BOILERPLATE: &[&str] = &[
+    "widget*",
+    "sticky",
+    "more",
+    "meta",
+    "time",
+    "date",
+    "about",
+    "print",
+    "tags",
+    "tag",
+    "topics",
+    "overlay",
+    "modal",
+    "popup",
+    "headline",
+    "kicker",
+    "visually",
+    "banner",
+    "toolbar",
+    "skip",
+    "jump",
+    "next",
+    "prev",
+    "previous",
+    "follow",
+    "rating",
+    "reactions",
+    "caption*",
+    "credit*",
+    "most",
+    "keywords",
+    "masthead",
+];
+
+/// Whether word `w` matches one of `patterns` (a trailing `*` matches a prefix).
+fn matches_any(patterns: &[&str], w: &str) -> bool {
+    patterns.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => w.starts_with(prefix),
+        None => *p == w,
+    })
+}
+
 /// Words that make a class name innocent even next to a boilerplate word: embedded
 /// posts and quotes are part of the article.
 const EMBED_WORDS: &[&str] = &["embed", "embedded", "tweet", "quote", "blockquote"];
@@ -299,6 +344,7 @@ const BODY_NAME_WORDS: &[&str] = &[
     "articlebody",
     "storybody",
     "full",
+    "wrap",
 ];
 /// ... of which at least one of these.
 const BODY_NAME_HEADS: &[&str] = &[
@@ -320,27 +366,36 @@ fn words(name: &str) -> impl Iterator<Item = &str> {
 /// on its own: `article-share` is boilerplate, `article-body` is the body and wins over
 /// any other name on the same element, `social-media-embed` is an embed.
 fn boilerplate_name(class_id: &str) -> bool {
-    let mut bad = false;
+    let (mut strong_any, mut weak_any, mut head_any) = (false, false, false);
     for name in class_id.split_whitespace() {
         let mut all_body = true;
         let mut head = false;
-        let mut has_bad = false;
+        let mut strong = false;
+        let mut weak = false;
         let mut embed = false;
         for w in words(name) {
             all_body &= BODY_NAME_WORDS.contains(&w);
             head |= BODY_NAME_HEADS.contains(&w);
             embed |= EMBED_WORDS.contains(&w);
-            has_bad |= BOILERPLATE.iter().any(|p| match p.strip_suffix('*') {
-                Some(prefix) => w.starts_with(prefix),
-                None => *p == w,
-            });
+            if matches_any(BOILERPLATE, w) {
+                if matches_any(WEAK_BOILERPLATE, w) {
+                    weak = true;
+                } else {
+                    strong = true;
+                }
+            }
         }
         if (all_body && head) || embed {
             return false;
         }
-        bad |= has_bad;
+        strong_any |= strong;
+        weak_any |= weak;
+        head_any |= head;
     }
-    bad
+    // A weak word does not spoil an element whose names also say "content" or
+    // "body" (`elementor-widget elementor-widget-theme-post-content`); a strong one
+    // does (`related-content`).
+    strong_any || (weak_any && !head_any)
 }
 
 /// Per-element sums over the blocks of a first flattening pass.
@@ -445,8 +500,9 @@ impl Stats {
 
 /// Elements skipped for what they look like rather than what they are, with their
 /// subtrees (includes [`hard_skips`]):
-/// - a class/id naming boilerplate ([`boilerplate_name`]), unless the element holds
-///   more than half of the page's prose or an `itemprop=articleBody`;
+/// - a class/id naming boilerplate ([`boilerplate_name`]), unless the element holds an
+///   `itemprop=articleBody`, or more than half of the page's prose while the rest of
+///   the page (outside all such elements) has little;
 /// - a `header` without much prose;
 /// - an inline element holding three or more links and little else (a hover card or
 ///   link cluster inside a paragraph);
@@ -458,6 +514,32 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     let total = st.prose[0].max(1.0);
     let mut skip = hard.to_vec();
     let cards = teaser_cards(doc, blocks, &st, hard);
+    // Which elements a name alone would remove, and how much prose the page keeps
+    // outside all of them: a container that a name would remove is spared only when
+    // it holds most of the page's prose and the rest of the page has little (the
+    // body itself carries an unlucky name), not when the rest holds a real article
+    // (a long comment thread).
+    let named: Vec<bool> = doc
+        .els
+        .iter()
+        .enumerate()
+        .map(|(i, el)| {
+            i > 0
+                && !hard[i]
+                && !matches!(el.tag, "body" | "html" | "main" | "article")
+                && st.semantic[i] == 0
+                && boilerplate_name(&el.class_id)
+        })
+        .collect();
+    let mut under_named = named.clone();
+    for i in 1..n {
+        under_named[i] |= under_named[doc.els[i].parent];
+    }
+    let clean: f32 = blocks
+        .iter()
+        .filter(|b| b.is_prose() && !under_named[b.el])
+        .map(|b| b.weight)
+        .sum();
     for i in 1..n {
         if skip[i] {
             continue;
@@ -474,8 +556,8 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if matches!(el.tag, "body" | "html" | "main" | "article") || st.semantic[i] > 0 {
             continue;
         }
-        let big = st.prose[i] > 0.5 * total && st.semantic[0] == 0;
-        if boilerplate_name(&el.class_id) && !big {
+        let spared = st.prose[i] > 0.5 * total && clean < 0.3 * st.prose[i];
+        if named[i] && !spared {
             skip[i] = true;
         }
         if el.tag == "header" && st.prose[i] <= 0.2 * total {
@@ -1034,6 +1116,11 @@ mod tests {
         assert!(boilerplate_name("article-share"));
         assert!(boilerplate_name("related-content"));
         assert!(!boilerplate_name("social-media-embed"));
+        assert!(!boilerplate_name(
+            "elementor-widget elementor-widget-theme-post-content"
+        ));
+        assert!(boilerplate_name("entry-meta"));
+        assert!(boilerplate_name("sidebar-content"));
         assert!(!boilerplate_name("entry-content"));
         assert!(!boilerplate_name("download"));
         assert!(!boilerplate_name(""));

@@ -479,7 +479,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
             p.split_whitespace()
                 .any(|x| x == "author" || x == "creator")
         });
-        if rel_author || itemprop_author {
+        if (rel_author || itemprop_author) && !in_comments(doc, i) {
             let text = if itemprop_author {
                 // Prefer a nested itemprop=name.
                 descendant_with_itemprop(doc, i, "name")
@@ -516,6 +516,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
                 el.tag,
                 "script" | "style" | "meta" | "link" | "body" | "html"
             )
+            || in_comments(doc, i)
         {
             continue;
         }
@@ -539,7 +540,7 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
     }
     // A short paragraph-like element that starts with "By ".
     for (i, el) in doc.els.iter().enumerate() {
-        if !matches!(el.tag, "p" | "div" | "span" | "address") {
+        if !matches!(el.tag, "p" | "div" | "span" | "address") || in_comments(doc, i) {
             continue;
         }
         let Some(text) = doc.short_text(i, 200) else {
@@ -554,6 +555,22 @@ fn byline<'a>(doc: &Doc, ld: &LdArticle, m: &impl Fn(&str) -> Option<&'a str>) -
         }
     }
     None
+}
+
+/// Whether element `id` sits in a comment thread (an ancestor within a dozen levels
+/// has "comment" in its class or id): commenters' names are not the byline.
+fn in_comments(doc: &Doc, id: Id) -> bool {
+    let mut n = id;
+    for _ in 0..12 {
+        if doc.els[n].class_id.contains("comment") {
+            return true;
+        }
+        if n == 0 {
+            break;
+        }
+        n = doc.els[n].parent;
+    }
+    false
 }
 
 fn descendant_with_itemprop(doc: &Doc, id: Id, prop: &str) -> Option<Id> {
