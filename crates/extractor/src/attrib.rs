@@ -301,6 +301,16 @@ const M_FIN: u32 = 16;
 const M_LAYOFF: u32 = 32;
 const M_STRONG: u32 = 64;
 const M_CAPACITY: u32 = 128;
+const M_GUIDE: u32 = 256;
+const M_ANALYST: u32 = 512;
+const M_EARN: u32 = 1024;
+const M_EMPLOY: u32 = 2048;
+
+const ANALYST_WORDS: &[&str] = &["analysts", "analyst", "consensus"];
+const EARNINGS_WORDS: &[&str] = &[
+    "earnings", "eps", "profit", "income", "earned", "loss", "diluted",
+];
+const EMPLOY_WORDS: &[&str] = &["employs", "employ", "employed", "workforce", "headcount"];
 
 /// First word of every cue phrase → the lists it may start.
 fn cue_index() -> &'static FastMap<&'static str, u32> {
@@ -334,6 +344,18 @@ fn cue_index() -> &'static FastMap<&'static str, u32> {
         }
         for p in CAPACITY {
             add(p, M_CAPACITY);
+        }
+        for p in GUIDANCE_CUES {
+            add(p, M_GUIDE);
+        }
+        for p in ANALYST_WORDS {
+            add(p, M_ANALYST);
+        }
+        for p in EARNINGS_WORDS {
+            add(p, M_EARN);
+        }
+        for p in EMPLOY_WORDS {
+            add(p, M_EMPLOY);
         }
         m
     })
@@ -1007,10 +1029,10 @@ fn metric_for(
     });
     let est_before = est_before || est_after || analysts_expect;
     // A company's forecast of its own results, said before the number.
-    let analysts = (0..n).any(|i| matches!(v.lw(i), "analysts" | "analyst" | "consensus"));
+    let analysts = v.mask.iter().any(|m| m & M_ANALYST != 0);
     let guidance = !analysts
         && (0..f.t0).any(|i| {
-            if v.wpos[f.t0] - v.wpos[i] > 12 {
+            if v.mask[i] & M_GUIDE == 0 || v.wpos[f.t0] - v.wpos[i] > 12 {
                 return false;
             }
             let l = v.lw(i);
@@ -1030,12 +1052,7 @@ fn metric_for(
         FactKind::Money => {
             let stock_near =
                 (0..n).any(|i| v.mask[i] & M_STOCK != 0 && dist(i, false).is_some_and(|d| d <= 6));
-            let earnings = (0..n).any(|i| {
-                matches!(
-                    v.lw(i),
-                    "earnings" | "eps" | "profit" | "income" | "earned" | "loss" | "diluted"
-                )
-            });
+            let earnings = v.mask.iter().any(|m| m & M_EARN != 0);
             if f.per_share && (earnings || !stock_near) {
                 Some("eps")
             } else if f.per_share {
@@ -1099,12 +1116,8 @@ fn metric_for(
                     } else if matches!(
                         unit,
                         "employee" | "worker" | "staff" | "staffer" | "personnel"
-                    ) || (0..n).any(|i| {
-                        matches!(
-                            v.lw(i),
-                            "employs" | "employ" | "employed" | "workforce" | "headcount"
-                        )
-                    }) {
+                    ) || v.mask.iter().any(|m| m & M_EMPLOY != 0)
+                    {
                         Some("headcount")
                     } else {
                         None
