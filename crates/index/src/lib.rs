@@ -43,6 +43,7 @@ use std::path::{Path, PathBuf};
 
 use factwire_core::SearchHit;
 use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::schema::{Schema, Value};
 use tantivy::{
     DocAddress, Index as TantivyIndex, IndexReader, Order, ReloadPolicy, TantivyDocument,
@@ -323,20 +324,18 @@ impl Index {
             )?,
             _ => {
                 let name = schema::published_name(&self.schema, &self.fields);
-                let by_date: Vec<(Option<tantivy::DateTime>, DocAddress)> = searcher.search(
-                    &*compiled.query,
-                    &TopDocs::with_limit(limit).order_by_fast_field(name, Order::Desc),
-                )?;
-                by_date
+                // Newest first; ties (and the score shown) from relevance.
+                let by_date = TopDocs::with_limit(limit).order_by((
+                    (
+                        SortByStaticFastValue::<tantivy::DateTime>::for_field(name),
+                        Order::Desc,
+                    ),
+                    (SortBySimilarityScore, Order::Desc),
+                ));
+                searcher
+                    .search(&*compiled.query, &by_date)?
                     .into_iter()
-                    .map(|(_, addr)| {
-                        let score = compiled
-                            .query
-                            .explain(&searcher, addr)
-                            .map(|e| e.value())
-                            .unwrap_or(0.0);
-                        (score, addr)
-                    })
+                    .map(|((_, score), addr)| (score, addr))
                     .collect()
             }
         };
