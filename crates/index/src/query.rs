@@ -74,6 +74,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
 
     let mut soft: Vec<Box<dyn Query>> = Vec::new();
     let mut soft_words: Vec<String> = Vec::new();
+    let mut stopped: Vec<Box<dyn Query>> = Vec::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlight = Vec::new();
 
@@ -97,15 +98,27 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         if required && concepts.len() == 1 {
             clauses.push((Occur::Must, query));
         } else {
+            let mut stop = false;
             if let [(c, _)] = concepts.as_slice()
                 && c.target == Target::Any
                 && !c.phrase
                 && let Some((t, _)) = c.texts.first()
             {
                 soft_words.push(t.clone());
+                stop = c.texts.len() == 1 && is_stop_word(t);
             }
-            soft.push(query);
+            if stop {
+                // "revenue of oracle": `of` alone must not match every document; it
+                // still counts in the proximity clause.
+                stopped.push(query);
+            } else {
+                soft.push(query);
+            }
         }
+    }
+    if soft.is_empty() {
+        // Nothing but stop words ("the who"): search them after all.
+        soft = stopped;
     }
 
     let match_all = soft.is_empty() && !clauses.iter().any(|(o, _)| *o == Occur::Must);
@@ -136,6 +149,17 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         highlight,
         match_all,
     })
+}
+
+/// Common English function words, ignored as optional query words.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were",
+    "will", "with",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word.to_lowercase().as_str())
 }
 
 fn one_or_union(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -437,6 +461,12 @@ mod tests {
             .to_vec();
         assert_eq!(s.multiword_prefix(&words), Some(3));
         assert_eq!(s.multiword_prefix(&words[1..]), None);
+    }
+
+    #[test]
+    fn stop_words() {
+        assert!(is_stop_word("The") && is_stop_word("of"));
+        assert!(!is_stop_word("cloud"));
     }
 
     #[test]

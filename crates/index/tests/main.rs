@@ -183,7 +183,7 @@ fn upsert_twice_keeps_one_doc() {
 fn title_outranks_body_and_stemming_applies() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(dir.path());
-    // "growth" is in titles 1 and 2; "growing" (doc 3, body) stems to the same root.
+    // "growth" is in the titles of 1 and 2 and the body of 3.
     let found = ids(&index, q("growth"));
     assert_eq!(found.len(), 3);
     assert!(
@@ -203,6 +203,16 @@ fn title_outranks_body_and_stemming_applies() {
 fn any_word_accepted_all_words_preferred() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(dir.path());
+    assert_eq!(
+        ids(&index, q("the backlog of google")),
+        vec![3],
+        "stop words alone match nothing"
+    );
+    assert_eq!(
+        ids(&index, q("the")).len(),
+        3,
+        "unless they are all there is"
+    );
     let found = ids(&index, q("backlog zzzunknownword"));
     assert_eq!(
         found,
