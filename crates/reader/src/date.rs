@@ -208,6 +208,29 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     finish(NaiveDate::from_ymd_opt(y, m, d)?.and_time(NaiveTime::MIN))
 }
 
+/// The date of a wire-style dateline opening an article's first paragraphs:
+/// "BERLIN, 4 November 2025 – Deutsche Telekom said ...". Only the part before the
+/// first dash is searched, and only when it is short, so a date mentioned in the
+/// story itself is never taken for the publication date.
+pub(crate) fn from_dateline(text: &str) -> Option<String> {
+    for para in text.split("\n\n").take(2) {
+        let Some(cut) = [" – ", " — ", " - ", " -- "]
+            .iter()
+            .filter_map(|d| para.find(d))
+            .min()
+        else {
+            continue;
+        };
+        let head = &para[..cut];
+        if head.chars().count() <= 60
+            && let Some(d) = find_in_text(head)
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
 /// Month names and abbreviations in the languages the reader supports.
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -621,6 +644,31 @@ mod tests {
         );
         assert_eq!(f("May we go"), None);
         assert_eq!(f("February 30, 2026"), None);
+    }
+
+    #[test]
+    fn datelines() {
+        assert_eq!(
+            from_dateline("BERLIN, 4 November 2025 – Deutsche Telekom said on Tuesday.").as_deref(),
+            Some("2025-11-04T00:00:00Z")
+        );
+        // The dateline may open the second paragraph, after a standfirst.
+        assert_eq!(
+            from_dateline("A standfirst.\n\nBERLIN, 4 November 2025 – Text.").as_deref(),
+            Some("2025-11-04T00:00:00Z")
+        );
+        // No year: no date rather than a guess.
+        assert_eq!(
+            from_dateline("SEATTLE, Jan 28 (Cloudwire) - Amazon said."),
+            None
+        );
+        // A date inside the story is not a dateline.
+        assert_eq!(
+            from_dateline(
+                "The company said on Tuesday that the plant, opened on 4 November 2025 - its first - is full."
+            ),
+            None
+        );
     }
 
     #[test]

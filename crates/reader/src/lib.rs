@@ -100,10 +100,11 @@ pub fn read_html(html: &str, url: Option<&str>) -> Page {
         (Some(declared), _) => Some(declared),
         (None, _) => lang::detect(&text).map(str::to_owned),
     };
+    let published = meta.published.or_else(|| date::from_dateline(&text));
     Page {
         title: meta.title,
         byline: meta.byline,
-        published: meta.published,
+        published,
         site_name: meta.site_name,
         language,
         canonical_url: meta.canonical_url,

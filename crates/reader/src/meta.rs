@@ -7,7 +7,7 @@
 //! |---|---|
 //! | title | `og:title`, JSON-LD `headline`, `twitter:title`, first `<h1>`, `<title>`; a trailing " \| Site" or " - Site" part is removed |
 //! | byline | JSON-LD `author`, `<meta name=author>`, `rel=author` links, `itemprop=author`, byline-like blocks; names only ("By" and roles dropped, URLs refused) |
-//! | published | JSON-LD `datePublished`, `article:published_time` and kin, `itemprop=datePublished`, `<time datetime>`, a date in the URL, a visible dateline |
+//! | published | JSON-LD `datePublished`, `article:published_time` and kin, `itemprop=datePublished`, `<time datetime>`, a date in the URL, a visible dateline (a date/time element, or a wire-style "CITY, 4 November 2025 –" opening the body, see `date::from_dateline`) |
 //! | site_name | `og:site_name`, JSON-LD `publisher.name`, `application-name` |
 //! | language | `<html lang>`, `content-language`, `og:locale` (the body text is the last resort, in `lib.rs`) |
 //! | canonical | `<link rel=canonical>`, `og:url`, resolved against the page URL |
