@@ -1,5 +1,147 @@
-//! factwire-cli (being built).
-/// Runs the command line.
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! factwire's command line: clap arguments, the config file, output formats, the
+//! `error:` line and exit codes.
+//!
+//! [`run`] is the whole program; the `factwire` binary's `main` only calls it. Parsing
+//! follows two steps: raw clap arguments ([`args`]), then validated settings
+//! ([`config::Settings`]), then a pipeline plan or a store/index query. Each command
+//! lives in its own module under `commands/`.
+//!
+//! Errors: every failure is sorted into bad usage or input (exit 2) or work that failed
+//! (exit 1) and printed as exactly one line, `error: <input>: <cause>: <cause>`. A
+//! broken pipe (`factwire facts | head`) ends quietly with status 0. Nothing here calls
+//! `process::exit`, so destructors (the run lock, the index writer) always run.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod args;
+mod commands;
+pub mod config;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A failed command, sorted by exit status.
+#[derive(Debug)]
+pub enum Fail {
+    /// Bad usage or bad input: exit 2.
+    Input(anyhow::Error),
+    /// The work failed: exit 1.
+    Work(anyhow::Error),
+    /// The work failed and has already been reported (e.g. in the run report).
+    Reported,
+}
+
+impl Fail {
+    fn code(&self) -> u8 {
+        match self {
+            Fail::Input(_) => 2,
+            Fail::Work(_) | Fail::Reported => 1,
+        }
+    }
+}
+
+/// `Result` of a command.
+pub type CmdResult = std::result::Result<(), Fail>;
+
+/// Runs the command line and returns the exit status.
+pub fn run() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    init_logging(&cli.global);
+    let result = commands::dispatch(cli);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(fail) => {
+            let code = fail.code();
+            match &fail {
+                Fail::Input(e) | Fail::Work(e) => {
+                    if is_broken_pipe(e) {
+                        return ExitCode::SUCCESS;
+                    }
+                    eprintln!("error: {}", one_line(e));
+                }
+                Fail::Reported => {}
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// clap's errors span several lines; the contract wants one `error:` line.
+fn clap_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("error: bad usage")
+                .trim();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("error: {first} (see factwire --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The error and its causes on one line, `a: b: c`, without repeats.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let s = cause.to_string().replace(['\n', '\r'], " ");
+        let s = s.trim().to_string();
+        if s.is_empty() || parts.last().is_some_and(|p| p.contains(&s)) {
+            continue;
+        }
+        parts.push(s);
+    }
+    parts.join(": ")
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_logging(global: &args::GlobalArgs) {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FACTWIRE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Writes to stdout, turning a closed pipe into a quiet success upstream.
+pub(crate) fn write_stdout(s: &str) -> CmdResult {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("stdout")))
 }

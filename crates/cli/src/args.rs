@@ -1,0 +1,207 @@
+//! The raw command line, as clap parses it. Validation happens in the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// factwire turns cloud-industry news into searchable, citable facts.
+///
+/// Exit status: 0 success, 1 the work failed (partly or wholly), 2 bad usage or bad
+/// input. Errors are one line on stderr starting with `error:`.
+#[derive(Debug, Parser)]
+#[command(name = "factwire", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes, before or after the command name.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Where the store and index live.
+    #[arg(long, global = true, env = "FACTWIRE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The config file [default: config/factwire.toml, if it exists].
+    #[arg(long, global = true, env = "FACTWIRE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print nothing but results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Log more to stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned text for people.
+    #[default]
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read one document and print its article record (JSON); stores nothing.
+    Extract(ExtractArgs),
+    /// Fetch feeds and articles, extract, store and index them.
+    Ingest(IngestArgs),
+    /// Search stored articles.
+    Search(SearchArgs),
+    /// Export stored facts.
+    Facts(FactsArgs),
+    /// Show one stored article with its summary, entities and facts.
+    Show(ShowArgs),
+    /// Rebuild the search index from the store.
+    Reindex(FormatArgs),
+    /// Counts of feeds, articles, facts, entities, and the last run.
+    Stats(FormatArgs),
+}
+
+/// `extract` arguments.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Treat the input as HTML.
+    #[arg(long, conflicts_with = "text")]
+    pub html: bool,
+    /// Treat the input as plain text.
+    #[arg(long)]
+    pub text: bool,
+    /// The document's URL (for relative links, dates in URLs and the record's url).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Summary length in sentences [default: 3, or [summary] sentences in the config].
+    #[arg(long, value_name = "N")]
+    pub sentences: Option<usize>,
+    /// Output format: json (pretty) or jsonl (one line).
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExtractFormat,
+    /// A file, or - for stdin.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+}
+
+/// Formats `extract` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// One pretty JSON object.
+    Json,
+    /// One JSON object on one line.
+    Jsonl,
+}
+
+/// `ingest` arguments.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// A feed to read besides those in the config (http(s) URL or local path).
+    #[arg(long = "feed", value_name = "URL")]
+    pub feeds: Vec<String>,
+    /// Read only the feeds given with --feed, not those in the config.
+    #[arg(long)]
+    pub no_config_feeds: bool,
+    /// Articles to ingest directly (http(s) URLs or local files).
+    #[arg(value_name = "URL|PATH")]
+    pub items: Vec<String>,
+    /// Output format for the run report.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Sort orders for search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SortArg {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Newest,
+}
+
+/// `search` arguments.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "exact phrases", -exclusions, OR, and field prefixes
+    /// (title:, entity:, source:, metric:).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Only articles published on or after DATE (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles published on or before DATE (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles from this host (example.com).
+    #[arg(long, value_name = "HOST")]
+    pub source: Option<String>,
+    /// Only articles mentioning this entity (any alias: AWS).
+    #[arg(long, value_name = "NAME")]
+    pub entity: Option<String>,
+    /// At most N hits.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t)]
+    pub sort: SortArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `facts` arguments.
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Only facts about this subject (canonical name or any alias: AWS).
+    #[arg(long, value_name = "NAME")]
+    pub subject: Option<String>,
+    /// Only this metric (revenue, growth, capex, ...).
+    #[arg(long, value_name = "M")]
+    pub metric: Option<String>,
+    /// Only this kind (money, percent, count, quantity, date, period).
+    #[arg(long, value_name = "K")]
+    pub kind: Option<String>,
+    /// Only facts from articles published on or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only facts from articles published on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// At most N rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `show` arguments.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id or URL.
+    #[arg(value_name = "ID|URL")]
+    pub article: String,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Just a format.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

@@ -1,0 +1,127 @@
+//! `factwire facts`: export stored facts, one row per fact.
+
+use anyhow::{Context, anyhow};
+use factwire_core::{FactKind, FactRow};
+use factwire_store::{FactQuery, Store};
+
+use super::{DayEnd, existing_data, parse_when};
+use crate::args::{FactsArgs, Format, GlobalArgs};
+use crate::output::{Table, json_items, num, opt};
+use crate::{CmdResult, Fail, write_stdout};
+
+/// The CSV and table columns, in order.
+pub const COLUMNS: [&str; 17] = [
+    "article_id", "url", "title", "source", "published", "kind", "text", "start", "end",
+    "value", "value_max", "unit", "date", "subject", "metric", "period", "sentence",
+];
+
+pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
+    let kind = match &a.kind {
+        None => None,
+        Some(k) => Some(FactKind::parse(k).ok_or_else(|| {
+            Fail::Input(anyhow!(
+                "--kind {k:?}: expected one of money, percent, count, quantity, date, period"
+            ))
+        })?),
+    };
+    let since = a.since.as_deref().map(|s| parse_when("--since", s, DayEnd::Start)).transpose()?;
+    let until = a.until.as_deref().map(|s| parse_when("--until", s, DayEnd::End)).transpose()?;
+    let (settings, dd) = existing_data(global)?;
+    let subject = match &a.subject {
+        Some(s) => {
+            let g = settings.gazetteer()?;
+            Some(g.canonical(s).map(str::to_string).unwrap_or_else(|| s.clone()))
+        }
+        None => None,
+    };
+    let store = Store::open(&dd.store_path())
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string())))?;
+    let q = FactQuery {
+        subject,
+        metric: a.metric.clone(),
+        kind,
+        since,
+        until,
+        article_id: None,
+        limit: a.limit,
+    };
+    let rows = store
+        .facts(&q)
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("reading facts")))?;
+    let out = match a.format {
+        Format::Json | Format::Jsonl => json_items(&rows, a.format)?,
+        Format::Csv => csv(&rows)?,
+        Format::Table => table(&rows),
+    };
+    match &a.out {
+        Some(path) => std::fs::write(path, out)
+            .with_context(|| path.display().to_string())
+            .map_err(Fail::Input),
+        None => write_stdout(&out),
+    }
+}
+
+fn cells(r: &FactRow) -> Vec<String> {
+    let f = &r.fact;
+    vec![
+        r.article_id.to_string(),
+        r.url.clone(),
+        opt(&r.title),
+        opt(&r.source),
+        opt(&r.published),
+        f.kind.as_str().to_string(),
+        f.text.clone(),
+        f.start.to_string(),
+        f.end.to_string(),
+        num(f.value),
+        num(f.value_max),
+        opt(&f.unit),
+        opt(&f.date),
+        opt(&f.subject),
+        opt(&f.metric),
+        opt(&f.period),
+        f.sentence.clone(),
+    ]
+}
+
+fn csv(rows: &[FactRow]) -> Result<String, Fail> {
+    let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).map_err(err)?;
+    for r in rows {
+        w.write_record(cells(r)).map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn table(rows: &[FactRow]) -> String {
+    let mut t = Table::new(vec![
+        "id", "published", "kind", "text", "value", "unit", "subject", "metric", "period",
+    ]);
+    for r in rows {
+        let f = &r.fact;
+        let value = match (&f.date, &f.period) {
+            (Some(d), _) => d.clone(),
+            (None, Some(p)) if f.value.is_none() => p.clone(),
+            _ => match f.value_max {
+                Some(_) => format!("{}–{}", num(f.value), num(f.value_max)),
+                None => num(f.value),
+            },
+        };
+        t.row(vec![
+            r.article_id.to_string(),
+            r.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("").to_string(),
+            f.kind.as_str().to_string(),
+            f.text.clone(),
+            value,
+            opt(&f.unit),
+            opt(&f.subject),
+            opt(&f.metric),
+            opt(&f.period),
+        ]);
+    }
+    let mut s = t.render();
+    s.push_str(&format!("{} facts\n", rows.len()));
+    s
+}

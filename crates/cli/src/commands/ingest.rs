@@ -1,0 +1,109 @@
+//! `factwire ingest`: fetch feeds and articles, extract, store, index; print the report.
+
+use std::path::Path;
+
+use anyhow::anyhow;
+use factwire_core::RunReport;
+use factwire_pipeline::{DataDir, FeedSpec, IngestPlan};
+
+use super::{location_to_url, progress_bar, show_progress};
+use crate::args::{Format, GlobalArgs, IngestArgs};
+use crate::config::Settings;
+use crate::output::{Table, json_one};
+use crate::{CmdResult, Fail, write_stdout};
+
+pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
+    let settings = Settings::resolve(global)?;
+    let config_dir = settings.config_path.as_deref().and_then(Path::parent);
+    let mut feeds = Vec::new();
+    if !a.no_config_feeds {
+        for f in &settings.file.feeds {
+            feeds.push(FeedSpec {
+                url: location_to_url(&f.url, config_dir)?,
+                name: f.name.clone(),
+            });
+        }
+    }
+    for f in &a.feeds {
+        feeds.push(FeedSpec {
+            url: location_to_url(f, None)?,
+            name: None,
+        });
+    }
+    let mut articles = Vec::new();
+    for item in &a.items {
+        articles.push(location_to_url(item, None)?);
+    }
+    if feeds.is_empty() && articles.is_empty() {
+        let from = match &settings.config_path {
+            Some(p) => format!("{} has no [[feeds]]", p.display()),
+            None => "no config file found".to_string(),
+        };
+        return Err(Fail::Input(anyhow!(
+            "nothing to ingest: {from}; give --feed URL, article URLs/paths, or --config FILE"
+        )));
+    }
+    let plan = IngestPlan {
+        data_dir: DataDir::new(&settings.data_dir),
+        feeds,
+        articles,
+        fetch: settings.file.fetch.clone(),
+        sentences: settings.file.summary.sentences,
+        gazetteer: settings.gazetteer()?,
+        stop: None,
+    };
+    let pb = progress_bar(global);
+    let result = factwire_pipeline::ingest(plan, &mut |p| show_progress(&pb, p));
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let outcome = result.map_err(|e| Fail::Work(anyhow::Error::new(e).context("ingest")))?;
+    if !global.quiet || a.format != Format::Table {
+        write_stdout(&render(&outcome.report, a.format)?)?;
+    }
+    if outcome.run_failed {
+        let r = &outcome.report;
+        // Every feed was unreadable as a feed: the input itself is bad (exit 2).
+        if !r.failures.is_empty() && r.failures.iter().all(|f| f.reason == "parse") {
+            let f = &r.failures[0];
+            return Err(Fail::Input(anyhow!("{}: malformed feed: {}", f.url, f.detail)));
+        }
+        return Err(Fail::Work(anyhow!(
+            "ingest: the run failed ({} failed, nothing stored); see the report",
+            outcome.report.failed
+        )));
+    }
+    Ok(())
+}
+
+/// The run report in a format.
+pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
+    match format {
+        Format::Json | Format::Jsonl => json_one(r, format),
+        Format::Csv => {
+            let mut s = String::from("feeds,articles_seen,new,updated,unchanged,failed,skipped,seconds\n");
+            s.push_str(&format!(
+                "{},{},{},{},{},{},{},{:.3}\n",
+                r.feeds, r.articles_seen, r.new, r.updated, r.unchanged, r.failed, r.skipped, r.seconds
+            ));
+            Ok(s)
+        }
+        Format::Table => {
+            let mut s = format!(
+                "feeds {}  seen {}  new {}  updated {}  unchanged {}  failed {}  skipped {}  in {:.2}s\n",
+                r.feeds, r.articles_seen, r.new, r.updated, r.unchanged, r.failed, r.skipped, r.seconds
+            );
+            if !r.failures.is_empty() || !r.skips.is_empty() {
+                let mut t = Table::new(vec!["status", "reason", "url", "detail"]);
+                for f in &r.failures {
+                    t.row(vec!["failed".into(), f.reason.clone(), f.url.clone(), f.detail.clone()]);
+                }
+                for f in &r.skips {
+                    t.row(vec!["skipped".into(), f.reason.clone(), f.url.clone(), f.detail.clone()]);
+                }
+                s.push_str(&t.render());
+            }
+            Ok(s)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `factwire search`: query the index.
+
+use std::io::IsTerminal;
+
+use anyhow::anyhow;
+use factwire_core::SearchHit;
+use factwire_index::{Index, OpenState, SearchQuery, Sort};
+
+use super::{DayEnd, existing_data, parse_when};
+use crate::args::{Format, GlobalArgs, SearchArgs, SortArg};
+use crate::output::{json_items, opt};
+use crate::{CmdResult, Fail, write_stdout};
+
+pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
+    if a.query.trim().is_empty() {
+        return Err(Fail::Input(anyhow!("empty query: give words to search for")));
+    }
+    if a.limit == 0 {
+        return Err(Fail::Input(anyhow!("--limit 0: must be at least 1")));
+    }
+    let since = a.since.as_deref().map(|s| parse_when("--since", s, DayEnd::Start)).transpose()?;
+    let until = a.until.as_deref().map(|s| parse_when("--until", s, DayEnd::End)).transpose()?;
+    let (settings, dd) = existing_data(global)?;
+    let gazetteer = settings.gazetteer()?;
+    let (index, state) = Index::open(&dd.index_dir())
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string())))?;
+    let index = if state == OpenState::Opened {
+        index
+    } else {
+        drop(index);
+        factwire_pipeline::reindex(&dd, &mut |_| {})
+            .map_err(|e| Fail::Work(anyhow::Error::new(e).context("rebuilding the index")))?;
+        Index::open(&dd.index_dir())
+            .map_err(|e| Fail::Work(anyhow::Error::new(e).context("index")))?
+            .0
+    };
+    let entity = a
+        .entity
+        .as_deref()
+        .map(|e| gazetteer.canonical(e).map(str::to_string).unwrap_or_else(|| e.to_string()));
+    let query = SearchQuery {
+        text: a.query.clone(),
+        since,
+        until,
+        source: a.source.clone().map(|s| s.to_ascii_lowercase()),
+        entity,
+        limit: a.limit,
+        sort: match a.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Newest => Sort::Newest,
+        },
+        synonyms: gazetteer.alias_groups(),
+    };
+    let hits = index.search(&query).map_err(|e| match e {
+        factwire_index::Error::Query { .. } => Fail::Input(anyhow::Error::new(e)),
+        other => Fail::Work(anyhow::Error::new(other).context("search")),
+    })?;
+    let out = match a.format {
+        Format::Json | Format::Jsonl => json_items(&hits, a.format)?,
+        Format::Csv => csv(&hits)?,
+        Format::Table => table(&hits, std::io::stdout().is_terminal()),
+    };
+    write_stdout(&out)
+}
+
+fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
+    w.write_record(["id", "url", "title", "source", "published", "score", "snippet"])
+        .map_err(err)?;
+    for h in hits {
+        w.write_record([
+            h.id.to_string(),
+            h.url.clone(),
+            opt(&h.title),
+            opt(&h.source),
+            opt(&h.published),
+            format!("{:.4}", h.score),
+            h.snippet.clone(),
+        ])
+        .map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Hits for people: title line, snippet with matches in bold on a terminal, URL.
+fn table(hits: &[SearchHit], bold: bool) -> String {
+    if hits.is_empty() {
+        return "no matches\n".to_string();
+    }
+    let mut s = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let date = h.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("undated");
+        s.push_str(&format!(
+            "{:>2}. {}  [{} · {} · #{} · {:.2}]\n",
+            i + 1,
+            h.title.as_deref().unwrap_or("(untitled)"),
+            h.source.as_deref().unwrap_or("local"),
+            date,
+            h.id,
+            h.score
+        ));
+        s.push_str("    ");
+        s.push_str(&highlight(&h.snippet, &h.highlights, bold));
+        s.push('\n');
+        s.push_str(&format!("    {}\n", h.url));
+    }
+    s
+}
+
+fn highlight(snippet: &str, spans: &[(usize, usize)], bold: bool) -> String {
+    if !bold || spans.is_empty() {
+        return snippet.to_string();
+    }
+    let chars: Vec<char> = snippet.chars().collect();
+    let mut out = String::new();
+    let mut pos = 0;
+    for &(a, b) in spans {
+        if a < pos || b > chars.len() || a >= b {
+            continue;
+        }
+        out.extend(&chars[pos..a]);
+        out.push_str("\x1b[1m");
+        out.extend(&chars[a..b]);
+        out.push_str("\x1b[0m");
+        pos = b;
+    }
+    out.extend(&chars[pos..]);
+    out
+}

@@ -1,0 +1,76 @@
+//! `factwire stats` and `factwire reindex`.
+
+use std::time::Instant;
+
+use factwire_store::Store;
+
+use super::{existing_data, progress_bar, show_progress};
+use crate::args::{Format, FormatArgs, GlobalArgs};
+use crate::output::{json_one, no_csv};
+use crate::{CmdResult, Fail, write_stdout};
+
+pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
+    no_csv(a.format, "stats")?;
+    let (_, dd) = existing_data(global)?;
+    let store = Store::open(&dd.store_path())
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string())))?;
+    let st = store
+        .stats()
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
+    let last = st.last_run.as_ref().map(|r| {
+        serde_json::json!({
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "report": r.report,
+        })
+    });
+    let v = serde_json::json!({
+        "feeds": st.feeds,
+        "articles": st.articles,
+        "facts": st.facts,
+        "entities": st.entities,
+        "last_run": last,
+    });
+    let out = match a.format {
+        Format::Table => {
+            let mut s = format!(
+                "feeds      {}\narticles   {}\nfacts      {}\nentities   {}\n",
+                st.feeds, st.articles, st.facts, st.entities
+            );
+            match &st.last_run {
+                Some(r) => {
+                    let rep = &r.report;
+                    s.push_str(&format!(
+                        "last run   {} (new {}, updated {}, unchanged {}, failed {}, skipped {})\n",
+                        r.started_at, rep.new, rep.updated, rep.unchanged, rep.failed, rep.skipped
+                    ));
+                }
+                None => s.push_str("last run   never\n"),
+            }
+            s
+        }
+        _ => json_one(&v, a.format)?,
+    };
+    write_stdout(&out)
+}
+
+pub fn reindex(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
+    no_csv(a.format, "reindex")?;
+    let (_, dd) = existing_data(global)?;
+    let started = Instant::now();
+    let pb = progress_bar(global);
+    let n = factwire_pipeline::reindex(&dd, &mut |p| show_progress(&pb, p));
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let n = n.map_err(|e| Fail::Work(anyhow::Error::new(e).context("reindex")))?;
+    let secs = started.elapsed().as_secs_f64();
+    let out = match a.format {
+        Format::Table => format!("reindexed {n} articles in {secs:.2}s\n"),
+        _ => json_one(&serde_json::json!({"articles": n, "seconds": secs}), a.format)?,
+    };
+    if !global.quiet || a.format != Format::Table {
+        write_stdout(&out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,493 @@
+//! One ingest run, and keeping the index in step with the store.
+//!
+//! The order of work is what makes a run crash-safe:
+//!
+//! 1. take the run lock (a second run fails at once);
+//! 2. open the store, open the index, and index every stored article the index has not
+//!    seen (`version != indexed_version`): this repairs a run that was killed between
+//!    its store commit and its index commit;
+//! 3. fetch the feeds (conditional GET, validators kept in the store);
+//! 4. fetch the new article links, analyse each one, and commit it to the **store
+//!    first** (one transaction per article), then queue it for the index;
+//! 5. commit the index in batches and only then mark those articles indexed.
+//!
+//! Killing the process at any point loses nothing committed to the store, and the next
+//! run's step 2 re-indexes whatever the index missed; `upsert` deletes by id before
+//! adding, so nothing is indexed twice.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
+use factwire_extractor::Gazetteer;
+use factwire_fetcher::{FetchRequest, FetchSettings, Fetcher, Outcome, RequestKind, feeds};
+use factwire_index::{Index, IndexDoc, OpenState};
+use factwire_store::{FeedState, NewArticle, PutStatus, StoredArticle, Store};
+
+use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
+
+/// How many articles go into one index commit.
+const INDEX_BATCH: usize = 256;
+
+/// A feed to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSpec {
+    /// http(s) or `file://` URL.
+    pub url: String,
+    /// A display name.
+    pub name: Option<String>,
+}
+
+/// Everything one ingest run needs.
+pub struct IngestPlan {
+    /// Where the store and index live.
+    pub data_dir: DataDir,
+    /// Feeds to read.
+    pub feeds: Vec<FeedSpec>,
+    /// Article URLs given directly (trusted, always fetched conditionally).
+    pub articles: Vec<String>,
+    /// Fetcher settings.
+    pub fetch: FetchSettings,
+    /// Summary length in sentences.
+    pub sentences: usize,
+    /// The entity gazetteer.
+    pub gazetteer: Gazetteer,
+    /// Set to stop after the article in hand (Ctrl-C in `watch`).
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+/// Which part of a run is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Indexing stored articles the index has not seen.
+    CatchUp,
+    /// Reading feeds.
+    Feeds,
+    /// Fetching and analysing articles.
+    Articles,
+}
+
+/// A progress event.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// The stage.
+    pub stage: Stage,
+    /// Items done in this stage.
+    pub done: u64,
+    /// Items in this stage.
+    pub total: u64,
+    /// The item just finished.
+    pub item: Option<String>,
+}
+
+fn now_rfc3339() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The index document for a stored article.
+pub fn index_doc(a: &StoredArticle) -> IndexDoc {
+    let rec = &a.record;
+    let mut entities = Vec::new();
+    for e in &rec.entities {
+        entities.push(e.name.clone());
+        entities.extend(e.aliases.iter().cloned());
+    }
+    let mut metrics: Vec<String> = rec.facts.iter().filter_map(|f| f.metric.clone()).collect();
+    metrics.sort();
+    metrics.dedup();
+    IndexDoc {
+        id: a.id,
+        version: a.version,
+        url: rec.url.clone().unwrap_or_else(|| a.key.clone()),
+        title: rec.title.clone(),
+        text: rec.text.clone(),
+        summary: rec.summary.clone(),
+        source: a.source.clone(),
+        published: rec.published.clone(),
+        entities,
+        metrics,
+    }
+}
+
+/// Opens the index, rebuilding it from the store when it is new or of another schema
+/// version, and indexes whatever the store has that the index has not seen.
+pub fn open_index(
+    dd: &DataDir,
+    store: &mut Store,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Index> {
+    let (index, state) = Index::open(&dd.index_dir())?;
+    if state != OpenState::Opened {
+        mark_all_unindexed(store)?;
+    }
+    sync_index(store, &index, progress)?;
+    Ok(index)
+}
+
+fn mark_all_unindexed(store: &mut Store) -> Result<()> {
+    let ids: Vec<(i64, i64)> = store.all_article_ids()?.into_iter().map(|id| (id, 0)).collect();
+    store.mark_indexed(&ids)?;
+    Ok(())
+}
+
+/// Indexes every stored article whose current version the index lacks; returns how many.
+pub fn sync_index(
+    store: &mut Store,
+    index: &Index,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<u64> {
+    let mut done = 0u64;
+    let total = store.article_count()?;
+    loop {
+        let batch = store.unindexed(INDEX_BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let mut writer = index.writer()?;
+        let mut marks = Vec::with_capacity(batch.len());
+        for a in &batch {
+            writer.upsert(&index_doc(a))?;
+            marks.push((a.id, a.version));
+        }
+        writer.commit()?;
+        store.mark_indexed(&marks)?;
+        done += batch.len() as u64;
+        progress(&Progress {
+            stage: Stage::CatchUp,
+            done,
+            total,
+            item: None,
+        });
+    }
+    Ok(done)
+}
+
+/// Rebuilds the index from the store alone; returns the number of articles indexed.
+pub fn reindex(dd: &DataDir, progress: &mut dyn FnMut(&Progress)) -> Result<u64> {
+    let _lock = dd.lock()?;
+    let mut store = Store::open(&dd.store_path())?;
+    let (index, _) = Index::open(&dd.index_dir())?;
+    // Mark first, then clear: a reindex killed half-way leaves articles marked
+    // unindexed, and the next run indexes them again.
+    mark_all_unindexed(&mut store)?;
+    let mut writer = index.writer()?;
+    writer.delete_all()?;
+    writer.commit()?;
+    sync_index(&mut store, &index, progress)
+}
+
+struct Candidate {
+    url: String,
+    key: String,
+    title: Option<String>,
+    published: Option<String>,
+    feed_url: Option<String>,
+    trusted: bool,
+    direct: bool,
+}
+
+fn failure(url: &str, reason: &str, detail: impl ToString) -> ItemFailure {
+    ItemFailure {
+        url: url.to_string(),
+        reason: reason.to_string(),
+        detail: detail.to_string(),
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(host.to_ascii_lowercase())
+}
+
+/// What an ingest run returns.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// The run report.
+    pub report: RunReport,
+    /// Whether the run as a whole failed: every feed failed, or every directly given
+    /// article failed. One bad article never fails a run.
+    pub run_failed: bool,
+}
+
+/// Runs one ingest and returns its report. See the module docs for the order of work.
+pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<RunOutcome> {
+    let started = Instant::now();
+    let _lock = plan.data_dir.lock()?;
+    let mut store = Store::open(&plan.data_dir.store_path())?;
+    let index = open_index(&plan.data_dir, &mut store, progress)?;
+    let run_id = store.start_run()?;
+    let fetcher = Fetcher::new(plan.fetch.clone())?;
+    let analyzer = Analyzer::new(plan.gazetteer);
+    let stopped = || plan.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let mut report = RunReport {
+        feeds: plan.feeds.len() as u64,
+        ..RunReport::default()
+    };
+
+    // Feeds.
+    let mut feed_reqs = Vec::new();
+    for (i, f) in plan.feeds.iter().enumerate() {
+        let state = store.feed_state(&f.url)?;
+        feed_reqs.push(FetchRequest {
+            url: f.url.clone(),
+            kind: RequestKind::Feed,
+            etag: state.as_ref().and_then(|s| s.etag.clone()),
+            last_modified: state.as_ref().and_then(|s| s.last_modified.clone()),
+            trusted: true,
+            tag: i as u64,
+        });
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut feeds_failed = 0u64;
+    let mut feeds_done = 0u64;
+    for out in fetcher.fetch_all(feed_reqs) {
+        let spec = &plan.feeds[out.request.tag as usize];
+        let mut state = store.feed_state(&spec.url)?.unwrap_or(FeedState {
+            url: spec.url.clone(),
+            name: spec.name.clone(),
+            etag: None,
+            last_modified: None,
+            last_fetched: None,
+            last_status: None,
+            consecutive_failures: 0,
+        });
+        state.name = spec.name.clone().or(state.name);
+        state.last_fetched = Some(now_rfc3339());
+        match out.outcome {
+            Outcome::Fetched(f) => match feeds::parse(&f.body, &f.final_url) {
+                Ok(entries) => {
+                    let feed_host = host_of(&spec.url);
+                    for e in entries {
+                        let Some(key) = factwire_fetcher::normalize_url(&e.url) else {
+                            continue;
+                        };
+                        let trusted = feed_host.is_some() && host_of(&e.url) == feed_host;
+                        candidates.push(Candidate {
+                            url: e.url,
+                            key,
+                            title: e.title,
+                            published: e.published,
+                            feed_url: Some(spec.url.clone()),
+                            trusted,
+                            direct: false,
+                        });
+                    }
+                    state.etag = f.etag;
+                    state.last_modified = f.last_modified;
+                    state.last_status = Some("ok".into());
+                    state.consecutive_failures = 0;
+                }
+                Err(e) => {
+                    feeds_failed += 1;
+                    report.failures.push(failure(&spec.url, "parse", &e));
+                    state.last_status = Some(format!("parse: {e}"));
+                    state.consecutive_failures += 1;
+                }
+            },
+            Outcome::NotModified => {
+                state.last_status = Some("not_modified".into());
+                state.consecutive_failures = 0;
+            }
+            Outcome::Failed(e) => {
+                feeds_failed += 1;
+                state.last_status = Some(format!("{}: {e}", e.class()));
+                state.consecutive_failures += 1;
+                report.failures.push(failure(&spec.url, e.class(), &e));
+            }
+            Outcome::Skipped { reason } => {
+                report.skips.push(failure(&spec.url, "skipped", format!("{reason:?}")));
+            }
+        }
+        store.save_feed_state(&state)?;
+        feeds_done += 1;
+        progress(&Progress {
+            stage: Stage::Feeds,
+            done: feeds_done,
+            total: report.feeds,
+            item: Some(spec.url.clone()),
+        });
+    }
+    for url in &plan.articles {
+        if let Some(key) = factwire_fetcher::normalize_url(url) {
+            candidates.push(Candidate {
+                url: url.clone(),
+                key,
+                title: None,
+                published: None,
+                feed_url: None,
+                trusted: true,
+                direct: true,
+            });
+        } else {
+            report.failures.push(failure(url, "bad_url", "not an http(s) or file URL"));
+        }
+    }
+
+    // Which articles to fetch.
+    let mut seen = HashSet::new();
+    let mut wanted: Vec<Candidate> = Vec::new();
+    let mut requests = Vec::new();
+    let now = Utc::now();
+    for c in candidates {
+        if !seen.insert(c.key.clone()) {
+            continue;
+        }
+        report.articles_seen += 1;
+        let existing = store.article_by_url(&c.key)?;
+        let (etag, last_modified) = match &existing {
+            Some(a) => {
+                let newer = c
+                    .published
+                    .as_deref()
+                    .and_then(parse_time)
+                    .zip(parse_time(&a.fetched_at))
+                    .is_some_and(|(p, f)| p > f && p <= now);
+                if !c.direct && !newer {
+                    report.unchanged += 1;
+                    continue;
+                }
+                (a.etag.clone(), a.last_modified.clone())
+            }
+            None => {
+                if !store.should_retry(&c.key, now.timestamp())? {
+                    report.skipped += 1;
+                    report
+                        .skips
+                        .push(failure(&c.url, "backoff", "failed recently; retried later"));
+                    continue;
+                }
+                (None, None)
+            }
+        };
+        requests.push(FetchRequest {
+            url: c.url.clone(),
+            kind: RequestKind::Article,
+            etag,
+            last_modified,
+            trusted: c.trusted,
+            tag: wanted.len() as u64,
+        });
+        wanted.push(c);
+    }
+
+    // Articles: store first, index second.
+    let total = requests.len() as u64;
+    let mut done = 0u64;
+    let mut writer = Some(index.writer()?);
+    let mut pending: Vec<(i64, i64)> = Vec::new();
+    for out in fetcher.fetch_all(requests) {
+        let c = &wanted[out.request.tag as usize];
+        match out.outcome {
+            Outcome::Fetched(f) => {
+                let rec = analyzer.analyze(
+                    &f.body,
+                    &AnalyzeOptions {
+                        hint: InputHint::Sniff,
+                        url: Some(f.final_url.clone()),
+                        content_type: f.content_type.clone(),
+                        sentences: plan.sentences,
+                        fallback_title: c.title.clone(),
+                        fallback_published: c.published.clone(),
+                    },
+                );
+                if rec.text.trim().is_empty() {
+                    report.failed += 1;
+                    let detail = "no article text found in the page";
+                    report.failures.push(failure(&c.url, "empty", detail));
+                    store.record_failure(&c.key, "empty", detail)?;
+                } else {
+                    let key = identity(&store, &c.key, &rec)?;
+                    let source = rec.url.as_deref().and_then(source_of).or_else(|| {
+                        source_of(&f.final_url)
+                    });
+                    let put = store.put_article(&NewArticle {
+                        key: key.clone(),
+                        record: rec,
+                        source,
+                        feed_url: c.feed_url.clone(),
+                        etag: f.etag,
+                        last_modified: f.last_modified,
+                        fetched_at: now_rfc3339(),
+                    })?;
+                    store.clear_failure(&c.key)?;
+                    match put.status {
+                        PutStatus::New => report.new += 1,
+                        PutStatus::Updated => report.updated += 1,
+                        PutStatus::Unchanged => report.unchanged += 1,
+                    }
+                    if put.status != PutStatus::Unchanged
+                        && let Some(a) = store.article(put.id)?
+                        && let Some(w) = writer.as_mut()
+                    {
+                        w.upsert(&index_doc(&a))?;
+                        pending.push((a.id, a.version));
+                    }
+                }
+            }
+            Outcome::NotModified => report.unchanged += 1,
+            Outcome::Failed(e) => {
+                report.failed += 1;
+                store.record_failure(&c.key, e.class(), &e.to_string())?;
+                report.failures.push(failure(&c.url, e.class(), &e));
+            }
+            Outcome::Skipped { reason } => {
+                report.skipped += 1;
+                report.skips.push(failure(&c.url, "skipped", format!("{reason:?}")));
+            }
+        }
+        if pending.len() >= INDEX_BATCH
+            && let Some(w) = writer.take()
+        {
+            w.commit()?;
+            store.mark_indexed(&pending)?;
+            pending.clear();
+            writer = Some(index.writer()?);
+        }
+        done += 1;
+        progress(&Progress {
+            stage: Stage::Articles,
+            done,
+            total,
+            item: Some(c.url.clone()),
+        });
+        if stopped() {
+            break;
+        }
+    }
+    if let Some(w) = writer.take() {
+        w.commit()?;
+        store.mark_indexed(&pending)?;
+    }
+    report.failed += feeds_failed;
+    report.seconds = started.elapsed().as_secs_f64();
+    let stored = report.new + report.updated + report.unchanged;
+    let run_failed = (report.feeds > 0 && feeds_failed == report.feeds && stored == 0)
+        || (report.feeds == 0 && report.failed > 0 && stored == 0);
+    store.finish_run(run_id, &report, !run_failed)?;
+    Ok(RunOutcome { report, run_failed })
+}
+
+/// The store key of a fetched article: its link's key, unless its canonical URL is
+/// already stored under another key (the same article reached by another link).
+fn identity(store: &Store, link_key: &str, rec: &ArticleRecord) -> Result<String> {
+    if store.article_by_url(link_key)?.is_some() {
+        return Ok(link_key.to_string());
+    }
+    if let Some(canon) = rec.url.as_deref().and_then(factwire_fetcher::normalize_url)
+        && canon != link_key
+        && let Some(existing) = store.article_by_url(&canon)?
+    {
+        return Ok(existing.key);
+    }
+    Ok(link_key.to_string())
+}

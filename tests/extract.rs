@@ -1,0 +1,153 @@
+//! `factwire extract`: the article record for text and HTML.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::util::{Dir, fixture};
+
+const RECORD_KEYS: [&str; 10] = [
+    "url", "title", "byline", "published", "site_name", "language", "text", "summary",
+    "entities", "facts",
+];
+const FACT_KEYS: [&str; 12] = [
+    "kind", "text", "start", "end", "value", "value_max", "unit", "date", "subject", "metric",
+    "period", "sentence",
+];
+
+/// Every key present, every fact's char offsets slicing to its text.
+pub fn assert_record_shape(rec: &Value) {
+    for k in RECORD_KEYS {
+        assert!(rec.get(k).is_some(), "record lacks {k}");
+    }
+    let text: Vec<char> = rec["text"].as_str().unwrap().chars().collect();
+    for f in rec["facts"].as_array().unwrap() {
+        for k in FACT_KEYS {
+            assert!(f.get(k).is_some(), "fact lacks {k}: {f}");
+        }
+        let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+        assert!(s < e && e <= text.len(), "{f}");
+        let slice: String = text[s..e].iter().collect();
+        assert_eq!(slice, f["text"].as_str().unwrap(), "{f}");
+    }
+    for e in rec["entities"].as_array().unwrap() {
+        for k in ["name", "kind", "aliases", "mentions"] {
+            assert!(e.get(k).is_some(), "entity lacks {k}: {e}");
+        }
+        let kind = e["kind"].as_str().unwrap();
+        assert!(["org", "person", "product", "place"].contains(&kind), "{e}");
+    }
+}
+
+fn find<'a>(rec: &'a Value, text: &str) -> Vec<&'a Value> {
+    rec["facts"].as_array().unwrap().iter().filter(|f| f["text"] == text).collect()
+}
+
+#[test]
+fn seed_text_yields_money_percent_and_count_facts() {
+    let d = Dir::new();
+    let seed = fixture("seed/aws-early-2026-analysis.txt");
+    let rec = d.json(&["extract", "--text", seed.to_str().unwrap()]);
+    assert_record_shape(&rec);
+    let revenue = find(&rec, "$35.6 billion");
+    assert!(!revenue.is_empty(), "no $35.6 billion fact");
+    assert_eq!(revenue[0]["kind"], "money");
+    assert_eq!(revenue[0]["unit"], "USD");
+    assert!((revenue[0]["value"].as_f64().unwrap() - 35.6e9).abs() < 1.0);
+    let growth = find(&rec, "24%");
+    assert!(growth.len() >= 2);
+    assert_eq!(growth[0]["kind"], "percent");
+    assert_eq!(growth[0]["value"].as_f64(), Some(24.0));
+    let layoffs = find(&rec, "16,000");
+    assert!(!layoffs.is_empty());
+    assert_eq!(layoffs[0]["kind"], "count");
+    assert_eq!(layoffs[0]["value"].as_f64(), Some(16000.0));
+    let range = find(&rec, "11-15%");
+    assert_eq!(range[0]["value"].as_f64(), Some(11.0));
+    assert_eq!(range[0]["value_max"].as_f64(), Some(15.0));
+    // Text input: no page metadata, text normalised into paragraphs.
+    assert!(rec["title"].is_null());
+    assert!(rec["text"].as_str().unwrap().contains("\n\n"));
+    let summary = rec["summary"].as_array().unwrap();
+    assert_eq!(summary.len(), 3);
+    for s in summary {
+        assert!(rec["text"].as_str().unwrap().contains(s.as_str().unwrap()));
+    }
+}
+
+#[test]
+fn seed_html_page_reads_metadata_and_drops_furniture() {
+    let d = Dir::new();
+    let page = fixture("sites/demo/articles/aws-early-2026-analysis.html");
+    let rec = d.json(&["extract", "--html", page.to_str().unwrap()]);
+    assert_record_shape(&rec);
+    assert!(rec["title"].as_str().unwrap().contains("AWS"), "{}", rec["title"]);
+    assert!(rec["published"].as_str().unwrap().starts_with("2026-02-06"));
+    assert_eq!(rec["url"], "https://cloudwire.example/2026/02/aws-early-2026-analysis");
+    let text = rec["text"].as_str().unwrap();
+    assert!(text.contains("annualized revenue run rate of $142 billion"));
+    assert!(!text.to_lowercase().contains("cookie"), "cookie banner leaked");
+    assert!(!find(&rec, "$35.6 billion").is_empty());
+}
+
+#[test]
+fn stdin_and_sentences_option() {
+    let d = Dir::new();
+    let mut child = d
+        .cmd(&["extract", "--text", "-", "--sentences", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Google Cloud revenue rose 48% to $17.7 billion. Analysts cheered. Shares rose.")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_record_shape(&rec);
+    assert_eq!(rec["summary"].as_array().unwrap().len(), 1);
+    assert_eq!(find(&rec, "48%")[0]["kind"], "percent");
+}
+
+#[test]
+fn sniffs_html_without_a_flag_and_keeps_url() {
+    let d = Dir::new();
+    let page = fixture("sites/demo/articles/aws-early-2026-analysis.html");
+    let rec = d.json(&["extract", page.to_str().unwrap(), "--url", "https://other.example/x"]);
+    assert!(!rec["title"].is_null());
+    assert!(!rec["text"].as_str().unwrap().contains("<p>"));
+}
+
+#[test]
+fn empty_and_garbage_inputs_give_a_record_not_a_panic() {
+    let d = Dir::new();
+    let empty = d.path().join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let rec = d.json(&["extract", empty.to_str().unwrap()]);
+    assert_record_shape(&rec);
+    assert_eq!(rec["text"], "");
+    let garbage = d.path().join("garbage.bin");
+    let bytes: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(&garbage, bytes).unwrap();
+    let rec = d.json(&["extract", garbage.to_str().unwrap()]);
+    assert_record_shape(&rec);
+    let html = d.path().join("broken.html");
+    std::fs::write(&html, "<html><body><div><p>Unclosed <b>tags $5 million<table><tr><td>").unwrap();
+    let rec = d.json(&["extract", "--html", html.to_str().unwrap()]);
+    assert_record_shape(&rec);
+}
+
+#[test]
+fn jsonl_format_is_one_line() {
+    let d = Dir::new();
+    let seed = fixture("seed/aws-early-2026-analysis.txt");
+    let out = d.ok(&["extract", "--text", seed.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.trim_end().lines().count(), 1);
+    let rec: Value = serde_json::from_str(&out).unwrap();
+    assert_record_shape(&rec);
+}
