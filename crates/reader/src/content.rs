@@ -28,6 +28,7 @@
 //!    headline, or labels ("Advertisement", "Image 1 of 5"). Before the first and
 //!    after the last prose block only adjoining sentences survive. A heading stays
 //!    only when the text after it belongs to its own section of the page.
+//!    The cells of a table row are joined into one line (`Segment | Q4 2025`).
 //!
 //! Lengths are weighted by script so that Chinese, Japanese and Korean text, which
 //! says more per character, is judged like other languages.
@@ -112,7 +113,7 @@ pub(crate) fn extract(doc: &Doc, meta: &Meta) -> String {
         .iter()
         .filter(|b| doc.is_within(b.el, container))
         .collect();
-    render(&filter_blocks(doc, &chosen, meta))
+    render(doc, &filter_blocks(doc, &chosen, meta))
 }
 
 // ---- 1. prune -------------------------------------------------------------------
@@ -1085,9 +1086,22 @@ fn is_sentence(b: &Block) -> bool {
             .ends_with(['.', '!', '?', '…', '。', '！', '？'])
 }
 
-fn render(blocks: &[&Block]) -> String {
+/// Joins the kept blocks: one paragraph per line, except that the cells of one table
+/// row become one paragraph, separated by " | ", so a figure stays next to its label.
+fn render(doc: &Doc, blocks: &[&Block]) -> String {
     let mut out = String::new();
+    let mut row: Option<Id> = None;
     for b in blocks {
+        let this_row = (b.kind == Kind::Cell && b.lines.len() == 1)
+            .then(|| doc.els[b.el].parent)
+            .filter(|&p| doc.els[p].tag == "tr");
+        let same_row = this_row.is_some() && this_row == row;
+        row = this_row;
+        if same_row {
+            out.push_str(" | ");
+            out.push_str(&b.lines[0]);
+            continue;
+        }
         let several = b.lines.len() > 1;
         for (line, &links) in b.lines.iter().zip(&b.line_links) {
             // In a block of `<br>` lines, a line that is mostly a link is navigation.

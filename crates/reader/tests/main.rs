@@ -144,6 +144,21 @@ fn paragraphs_and_line_breaks() {
     );
 }
 
+#[test]
+fn table_rows_become_lines() {
+    let html = "<body><article><p>Segment results for the quarter, in millions of dollars, as \
+        reported by the company.</p><table><tr><th>Segment</th><th>Q4 2025</th></tr>\
+        <tr><td>AWS net sales</td><td>35,579</td></tr></table><p>AWS grew faster than \
+        the rest of the company, the report said, for a third quarter.</p></article></body>";
+    let page = read_html(html, None);
+    assert!(
+        page.text
+            .contains("\n\nSegment | Q4 2025\n\nAWS net sales | 35,579\n\n"),
+        "{:?}",
+        page.text
+    );
+}
+
 /// Runs `f` and fails if it takes longer than `limit` (a generous bound that still
 /// catches quadratic behaviour).
 fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
