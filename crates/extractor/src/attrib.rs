@@ -361,6 +361,22 @@ fn cue_index() -> &'static FastMap<&'static str, u32> {
     })
 }
 
+/// First word → (list bit, index) of the money and percent-level cue phrases.
+fn phrase_index() -> &'static FastMap<&'static str, Vec<(u32, usize)>> {
+    static INDEX: std::sync::OnceLock<FastMap<&'static str, Vec<(u32, usize)>>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m: FastMap<&'static str, Vec<(u32, usize)>> = FastMap::default();
+        for (bit, list) in [(M_MONEY, MONEY_CUES), (M_LEVEL, PERCENT_LEVEL_CUES)] {
+            for (k, (p, _)) in list.iter().enumerate() {
+                let first = p.split(' ').next().unwrap_or(p);
+                m.entry(first).or_default().push((bit, k));
+            }
+        }
+        m
+    })
+}
+
 /// Financial nouns: with a change cue, a percentage is `growth`.
 const FIN_NOUNS: &[&str] = &[
     "expenditures",
@@ -922,7 +938,19 @@ fn metric_for(
             if v.mask[i] & bit == 0 || (i >= f.t0 && i < f.t1) {
                 continue;
             }
-            for &(p, m) in cues {
+            // Only the phrases that start with this word, in list order.
+            let idx = phrase_index();
+            let starts = [Some(v.lw(i)), v.joined[i].as_deref()];
+            let mut ids: Vec<usize> = starts
+                .iter()
+                .flatten()
+                .filter_map(|w| idx.get(w))
+                .flatten()
+                .filter(|(b, _)| *b == bit)
+                .map(|&(_, k)| k)
+                .collect();
+            ids.sort_unstable();
+            for &(p, m) in ids.iter().filter_map(|&k| cues.get(k)) {
                 if let Some(end) = v.phrase_at(i, p) {
                     let d = if i < f.t0 {
                         dist(end.saturating_sub(1).min(f.t0.saturating_sub(1)), same_seg)
