@@ -50,9 +50,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
-pub use query::{
-    W_ALL, W_BODY, W_BODY_EXACT, W_ENTITIES, W_NEAR, W_SYNONYM, W_TITLE, W_TITLE_EXACT,
-};
+pub use query::{W_BODY, W_BODY_EXACT, W_ENTITIES, W_NEAR, W_SYNONYM, W_TITLE, W_TITLE_EXACT};
 pub use schema::SCHEMA_VERSION;
 use schema::{Fields, VERSION_FILE};
 
@@ -317,28 +315,41 @@ impl Index {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let top: Vec<(f32, DocAddress)> = match (q.sort, compiled.match_all) {
-            (Sort::Relevance, false) => searcher.search(
-                &*compiled.query,
-                &TopDocs::with_limit(limit).order_by_score(),
-            )?,
-            _ => {
-                let name = schema::published_name(&self.schema, &self.fields);
-                // Newest first; ties (and the score shown) from relevance.
-                let by_date = TopDocs::with_limit(limit).order_by((
-                    (
-                        SortByStaticFastValue::<tantivy::DateTime>::for_field(name),
-                        Order::Desc,
-                    ),
-                    (SortBySimilarityScore, Order::Desc),
-                ));
-                searcher
-                    .search(&*compiled.query, &by_date)?
-                    .into_iter()
-                    .map(|((_, score), addr)| (score, addr))
-                    .collect()
+        let newest = q.sort == Sort::Newest || compiled.match_all;
+        let name = schema::published_name(&self.schema, &self.fields);
+        let run = |query: &dyn tantivy::query::Query, n: usize| -> Result<Vec<(f32, DocAddress)>> {
+            if !newest {
+                return Ok(searcher.search(query, &TopDocs::with_limit(n).order_by_score())?);
             }
+            // Newest first; ties (and the score shown) from relevance.
+            let by_date = TopDocs::with_limit(n).order_by((
+                (
+                    SortByStaticFastValue::<tantivy::DateTime>::for_field(&name),
+                    Order::Desc,
+                ),
+                (SortBySimilarityScore, Order::Desc),
+            ));
+            Ok(searcher
+                .search(query, &by_date)?
+                .into_iter()
+                .map(|((_, score), addr)| (score, addr))
+                .collect())
         };
+        // Documents with every word first, then (to fill the limit) any word.
+        let mut top = match &compiled.strict {
+            Some(strict) => run(&**strict, limit)?,
+            None => run(&*compiled.loose, limit)?,
+        };
+        if compiled.strict.is_some() && top.len() < limit {
+            let seen: std::collections::HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+            let more = run(&*compiled.loose, limit + top.len())?;
+            let room = limit - top.len();
+            top.extend(
+                more.into_iter()
+                    .filter(|(_, a)| !seen.contains(a))
+                    .take(room),
+            );
+        }
         let snippets = snippet::Snippets::new(&searcher, &self.fields, &compiled.highlight)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {

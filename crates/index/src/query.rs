@@ -3,13 +3,15 @@
 //! Scoring, from the parsed clauses (see [`crate::parse`]):
 //! - every clause is searched in title (stemmed, weight [`W_TITLE`]; exact words
 //!   [`W_TITLE_EXACT`]), entities ([`W_ENTITIES`]) and body (stemmed [`W_BODY`]; exact
-//!   [`W_BODY_EXACT`]), so title > entities > body;
+//!   words [`W_BODY_EXACT`], for quoted phrases only), so title > entities > body;
 //! - a clause that equals a member of a synonym group (`AWS`, `Amazon Web Services`)
 //!   also matches the other members, at [`W_SYNONYM`] of the weight; several plain
 //!   words that together spell a member (`amazon web services`) are taken as one;
-//! - plain words are optional one by one, and documents with all of them get an extra
-//!   [`W_ALL`]-weighted clause; their proximity (in order, within a few words) in body or
-//!   title earns [`W_NEAR`];
+//! - plain words: documents with all of them come first (a *strict* query, every word
+//!   required), then, if that gives fewer hits than the limit, documents with any of
+//!   them (a *loose* query); common function words (`the`, `of`) are not enough on
+//!   their own. The words' proximity (in order, within a few words) in body or title
+//!   earns [`W_NEAR`];
 //! - phrases, `+word` and `field:value` are required; `-x` excludes;
 //! - filters (dates, source, entity) score nothing and only restrict.
 
@@ -39,16 +41,17 @@ pub const W_BODY: f32 = 1.0;
 pub const W_BODY_EXACT: f32 = 0.5;
 /// Factor applied to matches of a synonym rather than the word typed.
 pub const W_SYNONYM: f32 = 0.8;
-/// Weight of the "every plain word matched" clause.
-pub const W_ALL: f32 = 2.0;
 /// Weight of the plain words appearing near each other, in order.
 pub const W_NEAR: f32 = 1.5;
 /// How many extra positions the proximity clause tolerates per word.
 const NEAR_SLOP_PER_WORD: u32 = 3;
 
-/// The compiled query plus the terms to highlight in snippets.
+/// The compiled queries plus the terms to highlight in snippets.
 pub(crate) struct Compiled {
-    pub query: Box<dyn Query>,
+    /// Every plain word required; `None` when there are fewer than two.
+    pub strict: Option<Box<dyn Query>>,
+    /// Any plain word accepted.
+    pub loose: Box<dyn Query>,
     /// Positive texts (clauses and their synonyms), for snippet terms.
     pub highlight: Vec<String>,
     /// True when the text part was empty (only filters or exclusions).
@@ -81,14 +84,14 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     for concepts in merge_multiword(groups, &syn) {
         // A group is one clause or several OR-ed ones; negation only on single clauses.
         if let [(c, true)] = concepts.as_slice() {
-            let query = b.clause(c.target, &c.texts)?;
+            let query = b.clause(c.target, &c.texts, c.phrase)?;
             clauses.push((Occur::MustNot, query));
             continue;
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut required = false;
         for (c, _) in &concepts {
-            alternatives.push(b.clause(c.target, &c.texts)?);
+            alternatives.push(b.clause(c.target, &c.texts, c.phrase)?);
             required |= c.required || c.phrase || c.target != Target::Any;
             if c.target == Target::Any || c.target == Target::Title || c.target == Target::Entity {
                 highlight.extend(c.texts.iter().map(|(t, _)| t.clone()));
@@ -122,14 +125,6 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     }
 
     let match_all = soft.is_empty() && !clauses.iter().any(|(o, _)| *o == Occur::Must);
-    if soft.len() >= 2 {
-        let all: Vec<(Occur, Box<dyn Query>)> =
-            soft.iter().map(|q| (Occur::Must, q.box_clone())).collect();
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), W_ALL)),
-        ));
-    }
     if soft_words.len() >= 2 {
         for field in [f.body_exact, f.title_exact] {
             if let Some(near) = b.near(field, &soft_words)? {
@@ -137,15 +132,21 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
             }
         }
     }
-    clauses.extend(soft.into_iter().map(|q| (Occur::Should, q)));
     if match_all {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     for filter in filters(&b, q, &syn)? {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
+    let with_soft = |occur: Occur| -> Box<dyn Query> {
+        let mut all: Vec<(Occur, Box<dyn Query>)> =
+            clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+        all.extend(soft.iter().map(|q| (occur, q.box_clone())));
+        Box::new(BooleanQuery::new(all))
+    };
     Ok(Compiled {
-        query: Box::new(BooleanQuery::new(clauses)),
+        strict: (soft.len() >= 2).then(|| with_soft(Occur::Must)),
+        loose: with_soft(Occur::Should),
         highlight,
         match_all,
     })
@@ -201,7 +202,7 @@ fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Box<d
     }
     if let Some(entity) = q.entity.as_deref().filter(|s| !s.trim().is_empty()) {
         let texts = syn.expand(entity);
-        out.push(b.clause(Target::Entity, &texts)?);
+        out.push(b.clause(Target::Entity, &texts, true)?);
     }
     Ok(out)
 }
@@ -251,7 +252,14 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// One clause (with its alternatives) against its target fields.
-    fn clause(&self, target: Target, texts: &[(String, f32)]) -> Result<Box<dyn Query>> {
+    /// `phrase`: the user quoted it, so exact word forms in the body earn a bonus
+    /// (for plain words that bonus is not worth scanning the body twice).
+    fn clause(
+        &self,
+        target: Target,
+        texts: &[(String, f32)],
+        phrase: bool,
+    ) -> Result<Box<dyn Query>> {
         let f = self.f;
         let fields: &[(Field, f32)] = match target {
             Target::Any => &[
@@ -286,6 +294,9 @@ impl Builder<'_> {
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
         for (text, weight) in texts {
             for &(field, w) in fields {
+                if field == f.body_exact && !phrase {
+                    continue;
+                }
                 if let Some(q) = self.text(field, text, 0)? {
                     parts.push(Box::new(BoostQuery::new(q, w * weight)));
                 }
