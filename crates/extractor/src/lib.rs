@@ -765,10 +765,14 @@ fn period_cues(
     let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
     let lw = |i: usize| w(i).to_ascii_lowercase();
     for i in 0..toks.len() {
-        let l = lw(i);
-        if !matches!(l.as_str(), "quarter" | "quarterly" | "year") {
+        let wi = w(i);
+        if !(wi.eq_ignore_ascii_case("quarter")
+            || wi.eq_ignore_ascii_case("quarterly")
+            || wi.eq_ignore_ascii_case("year"))
+        {
             continue;
         }
+        let l = wi.to_ascii_lowercase();
         let prev = if i > 0 { lw(i - 1) } else { String::new() };
         if l == "quarterly" {
             if let Some(r) = ref_quarter {
@@ -792,6 +796,19 @@ fn period_cues(
             };
             if let Some(p) = shifted {
                 out.push((i, p));
+            }
+            continue;
+        }
+        // "for the full year", "full-year": the year of the quarter being reported,
+        // unless a year is written right after.
+        let full = prev == "full" || (prev == "-" && i > 1 && lw(i - 2) == "full");
+        let for_the = prev == "the" && i > 1 && matches!(lw(i - 2).as_str(), "for" | "over");
+        let next_is_year = w(i + 1).len() == 4 && w(i + 1).bytes().all(|b| b.is_ascii_digit());
+        if (full || for_the) && !next_is_year {
+            if let Some(r) = ref_quarter
+                && let Some((y, _)) = r.split_once("-Q")
+            {
+                out.push((i, y.to_string()));
             }
             continue;
         }
