@@ -23,7 +23,9 @@
 //!    numbers inside names are refused.
 //! 4. [`periods`]: quarters, months and dates written without a year get the year the
 //!    document makes clear.
-//! 5. [`attrib`]: subject, metric and period from the fact's own sentence.
+//! 5. [`attrib`]: subject, metric and period from the fact's own sentence; in pipe
+//!    tables, a header row's periods date the cells below it and a caption such as
+//!    "Net sales (in US$ million)" scales bare cells and names their metric.
 //!
 //! Offsets are converted from bytes to chars at the very end with
 //! [`factwire_core::text::CharIndex`], so `text[start..end]` counted in chars is
