@@ -88,7 +88,7 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
     }
     headlines.retain(|h| !h.is_empty());
 
-    let byline = byline(doc, &ld, &m);
+    let byline = byline(doc, &ld, &m).and_then(|b| drop_site(&b, site_name.as_deref()));
     let published = published(doc, &ld, &m, url);
 
     let language = doc
@@ -573,6 +573,22 @@ fn in_comments(doc: &Doc, id: Id) -> bool {
     false
 }
 
+/// `byline` without names that are the publication itself ("Sky" on Sky News);
+/// `None` when nothing else is left.
+fn drop_site(byline: &str, site: Option<&str>) -> Option<String> {
+    let Some(site) = site.map(squash).filter(|s| !s.is_empty()) else {
+        return Some(byline.to_owned());
+    };
+    let kept: Vec<&str> = byline
+        .split(", ")
+        .filter(|n| {
+            let n = squash(n);
+            !n.is_empty() && n != site && !site.starts_with(&n)
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
 fn descendant_with_itemprop(doc: &Doc, id: Id, prop: &str) -> Option<Id> {
     let mut stack = vec![id];
     let mut seen = 0;
@@ -635,7 +651,10 @@ pub(crate) fn clean_name(raw: &str) -> Option<String> {
     let cut = cut.split(" - ").next().unwrap_or(cut);
     let mut names = Vec::new();
     for part in cut.split([',', ';', '&']).flat_map(|p| p.split(" and ")) {
-        let p = part.trim().trim_end_matches('.').trim();
+        let p = part
+            .trim()
+            .trim_end_matches(['.', '-', '–', '—', ':'])
+            .trim();
         if p.is_empty() {
             continue;
         }
@@ -664,6 +683,11 @@ pub(crate) fn clean_name(raw: &str) -> Option<String> {
             "ap",
             "afp",
             "min read",
+            "reports",
+            "report",
+            "desk",
+            "board",
+            "team",
         ];
         if NOT_NAMES
             .iter()
@@ -872,6 +896,17 @@ mod tests {
             clean_name("Jane Doe, Senior Cloud Reporter").as_deref(),
             Some("Jane Doe")
         );
+    }
+
+    #[test]
+    fn site_is_not_a_byline() {
+        assert_eq!(drop_site("Sky", Some("Sky News")), None);
+        assert_eq!(
+            drop_site("Jane Doe, Al Jazeera", Some("Al Jazeera")).as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(drop_site("Jane Doe", None).as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_name("Staff Reports"), None);
     }
 
     #[test]
