@@ -573,6 +573,35 @@ fn in_comments(doc: &Doc, id: Id) -> bool {
     false
 }
 
+/// Whether element `id` sits in a comment thread, navigation, an aside, a footer or a
+/// list of other stories (checked over a dozen ancestors).
+fn in_side_matter(doc: &Doc, id: Id) -> bool {
+    let mut n = id;
+    for _ in 0..12 {
+        let el = &doc.els[n];
+        let c = &*el.class_id;
+        if matches!(el.tag, "nav" | "aside" | "footer")
+            || [
+                "comment",
+                "related",
+                "recommend",
+                "popular",
+                "sidebar",
+                "teaser",
+            ]
+            .iter()
+            .any(|w| c.contains(w))
+        {
+            return true;
+        }
+        if n == 0 {
+            break;
+        }
+        n = el.parent;
+    }
+    false
+}
+
 /// `byline` without names that are the publication itself ("Sky" on Sky News);
 /// `None` when nothing else is left.
 fn drop_site(byline: &str, site: Option<&str>) -> Option<String> {
@@ -771,8 +800,12 @@ fn published<'a>(
             return Some(d);
         }
     }
-    // The first <time datetime> outside navigation-like containers.
-    for el in doc.els.iter().filter(|e| e.tag == "time") {
+    // The first <time datetime> outside comments, navigation, asides, footers and
+    // lists of other stories.
+    for (i, el) in doc.els.iter().enumerate().filter(|(_, e)| e.tag == "time") {
+        if in_side_matter(doc, i) {
+            continue;
+        }
         if let Some(d) = el.attr("datetime").and_then(date::parse_timestamp) {
             return Some(d);
         }
@@ -895,6 +928,17 @@ mod tests {
         assert_eq!(
             clean_name("Jane Doe, Senior Cloud Reporter").as_deref(),
             Some("Jane Doe")
+        );
+    }
+
+    #[test]
+    fn time_elements_in_side_matter_are_skipped() {
+        let html = r#"<aside><time datetime="2020-01-01">old</time></aside>
+          <ul class="related-stories"><li><time datetime="2021-01-01">x</time></li></ul>
+          <article><time datetime="2026-02-05T21:04:00Z">Feb 5</time></article>"#;
+        assert_eq!(
+            meta_of(html, None).published.as_deref(),
+            Some("2026-02-05T21:04:00Z")
         );
     }
 
