@@ -48,15 +48,23 @@ impl Snippets {
 
     /// The snippet text and its highlight ranges (char offsets, end exclusive).
     pub(crate) fn for_doc(&self, doc: &TantivyDocument) -> (String, Vec<(usize, usize)>) {
+        let body = doc
+            .get_first(self.fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         if let Some(generator) = &self.generator {
-            let snippet = generator.snippet_from_doc(doc);
+            let snippet = generator.snippet(body);
             if !snippet.is_empty() && !snippet.highlighted().is_empty() {
+                let range = snippet.fragment_range();
+                // tantivy may pick a short tail fragment; widen it backwards.
+                let start = widen_start(body, range.start, range.end, SNIPPET_CHARS);
+                let shift = range.start - start;
                 let ranges: Vec<(usize, usize)> = snippet
                     .highlighted()
                     .iter()
-                    .map(|r| (r.start, r.end))
+                    .map(|r| (r.start + shift, r.end + shift))
                     .collect();
-                return fold(snippet.fragment(), &ranges);
+                return fold(&body[start..range.end], &ranges);
             }
         }
         let summary: Vec<&str> = doc
@@ -64,10 +72,7 @@ impl Snippets {
             .filter_map(|v| v.as_str())
             .collect();
         let fallback = if summary.is_empty() {
-            doc.get_first(self.fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
+            body.to_string()
         } else {
             summary.join(" ")
         };
@@ -109,6 +114,25 @@ fn fold(s: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
     (out, highlights)
 }
 
+/// A byte start at or before `start` such that `text[result..end]` has about `max`
+/// chars, moved forward to a word boundary (unless it reaches the text's start).
+fn widen_start(text: &str, start: usize, end: usize, max: usize) -> usize {
+    let have = text.get(start..end).map_or(0, |s| s.chars().count());
+    if have * 2 >= max || start > text.len() || !text.is_char_boundary(start) {
+        return start;
+    }
+    let Some((new_start, _)) = text[..start].char_indices().rev().nth(max - have - 1) else {
+        return 0;
+    };
+    match text[new_start..start].find(char::is_whitespace) {
+        Some(ws) => {
+            let after = new_start + ws;
+            after + text[after..].len() - text[after..].trim_start().len()
+        }
+        None => start,
+    }
+}
+
 /// At most `max` chars, cut at a word boundary.
 fn truncate_words(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -141,6 +165,16 @@ mod tests {
         let (out, hl) = fold("  a  b ", &[(2, 3), (5, 100), (3, 2)]);
         assert_eq!(out, "a b");
         assert_eq!(hl, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn widen_short_fragments_backwards() {
+        let text = "alpha beta gamma delta epsilon";
+        // Fragment "epsilon" (bytes 23..30), widened to ~20 chars at a word start.
+        let start = widen_start(text, 23, 30, 20);
+        assert_eq!(&text[start..], "gamma delta epsilon");
+        assert_eq!(widen_start(text, 0, 30, 20), 0, "long enough already");
+        assert_eq!(widen_start(text, 6, 10, 40), 0, "reaches the start");
     }
 
     #[test]
