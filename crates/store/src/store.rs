@@ -837,6 +837,49 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_put_leaves_nothing_behind() {
+        use factwire_core::{ArticleRecord, Fact, FactKind};
+        let mut store = Store::open_in_memory().unwrap();
+        // Make the second fact insert fail, after the article row went in.
+        store
+            .conn
+            .execute_batch(
+                "CREATE TEMP TRIGGER boom BEFORE INSERT ON facts WHEN NEW.text = 'boom' \
+                 BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+            )
+            .unwrap();
+        let mut rec = ArticleRecord {
+            text: "x 1% boom".into(),
+            ..Default::default()
+        };
+        rec.facts = vec![
+            Fact::new(FactKind::Percent, "1%", 2, 4, "x 1% boom"),
+            Fact::new(FactKind::Count, "boom", 5, 9, "x 1% boom"),
+        ];
+        let a = NewArticle::new("https://a.example/1", rec.clone(), "2026-01-01T00:00:00Z");
+        let err = store.put_article(&a).unwrap_err();
+        assert!(err.to_string().contains("injected"), "{err}");
+        assert_eq!(store.article_count().unwrap(), 0);
+        assert_eq!(store.stats().unwrap().facts, 0);
+        // An update that fails keeps the previous version whole.
+        rec.facts.pop();
+        let ok = NewArticle::new("https://a.example/1", rec.clone(), "2026-01-01T00:00:00Z");
+        assert_eq!(store.put_article(&ok).unwrap().version, 1);
+        let mut bad = ok.clone();
+        bad.record.text = "x 1% boom again".into();
+        bad.record
+            .facts
+            .push(Fact::new(FactKind::Count, "boom", 5, 9, "x"));
+        assert!(store.put_article(&bad).is_err());
+        let kept = store
+            .article_by_url("https://a.example/1")
+            .unwrap()
+            .unwrap();
+        assert_eq!((kept.version, kept.record.text.as_str()), (1, "x 1% boom"));
+        assert_eq!(kept.record.facts.len(), 1);
+    }
+
+    #[test]
     fn pragmas_are_applied() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("f.sqlite")).unwrap();
