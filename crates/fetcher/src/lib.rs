@@ -271,8 +271,10 @@ impl Fetcher {
     }
 
     /// Fetches every request concurrently (within the limits) and yields each outcome as
-    /// it completes, in completion order. Dropping the iterator early cancels the
-    /// requests not yet started.
+    /// it completes, in completion order. Outcomes travel through a bounded channel
+    /// (twice `concurrency` deep) that the iterator drains with a blocking receive, so
+    /// a slow consumer holds the fetches back instead of buffering everything. Dropping
+    /// the iterator early cancels the requests not yet started.
     pub fn fetch_all(
         &self,
         requests: Vec<FetchRequest>,
@@ -296,9 +298,11 @@ impl Fetcher {
     }
 
     /// Fetches one request and waits for its outcome.
+    // The blocking facade's one meeting point with the runtime: `block_on` is what the
+    // workspace bans elsewhere.
+    #[allow(clippy::disallowed_methods)]
     pub fn fetch_one(&self, request: FetchRequest) -> FetchOutcome {
         let engine = Arc::clone(&self.engine);
-        // The one place the blocking facade meets the runtime.
         self.runtime
             .block_on(async move { engine.fetch(&request).await.with(request) })
     }

@@ -426,13 +426,17 @@ fn bodies_are_capped_while_streaming_and_after_decompression() {
         "/bomb",
         Route::gzip_bomb("application/rss+xml", 64 * 1024 * 1024),
     );
+    server.set_route(
+        "/br-bomb",
+        Route::brotli_bomb("text/html", 64 * 1024 * 1024),
+    );
     server.set_route("/small-gzip", Route::gzip_bomb("text/html", 1000));
     let f = fetcher(|s| {
         s.max_body_bytes = 1024 * 1024;
         s.obey_robots = false;
     });
     let started = Instant::now();
-    for path in ["/announced", "/streamed", "/bomb"] {
+    for path in ["/announced", "/streamed", "/bomb", "/br-bomb"] {
         let out = f.fetch_one(article(server.url(path))).outcome;
         assert!(
             matches!(

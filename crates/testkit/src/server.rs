@@ -170,6 +170,23 @@ impl Route {
         Route::ok(content_type, body)
     }
 
+    /// 200 with `Content-Encoding: br` whose body inflates to `inflated` zero bytes.
+    pub fn brotli_bomb(content_type: &str, inflated: u64) -> Route {
+        let mut compressed = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut compressed, 64 * 1024, 5, 22);
+            let block = vec![0u8; 64 * 1024];
+            let mut left = inflated;
+            while left > 0 {
+                let n = left.min(block.len() as u64) as usize;
+                // Writing into a Vec cannot fail.
+                let _ = writer.write_all(&block[..n]);
+                left -= n as u64;
+            }
+        }
+        Route::ok(content_type, compressed).with_header("Content-Encoding", "br")
+    }
+
     /// Replaces the body.
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Route {
         self.body = Body::Bytes(Arc::new(body.into()));
