@@ -1,4 +1,6 @@
-//! Fetch throughput benchmark (not a test): `cargo bench -p factwire-fetcher`.
+//! Fetch throughput benchmark (not a test): `cargo bench -p factwire-fetcher --bench fetch`
+//! (add `--profile dev` to skip the long release build: dependencies are optimised in the
+//! dev profile too, and the run is I/O-bound).
 //!
 //! Serves `FEEDS` feeds, each on its own local host:port with `ARTICLES` articles, from
 //! testkit's server with a small per-response latency, then fetches every feed and

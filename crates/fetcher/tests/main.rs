@@ -5,6 +5,7 @@
 
 mod feeds;
 mod files;
+mod garbage;
 mod http;
 
 use factwire_fetcher::{FetchSettings, Fetcher};
