@@ -26,10 +26,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// How far into a body bot-wall markers are looked for.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Markers of challenge pages (lower-case). Plain captcha widgets are not listed: real
-/// articles carry them in comment forms.
+/// Markers of challenge and block pages (lower-case). Scripts that CDNs inject into
+/// ordinary pages (`/cdn-cgi/challenge-platform/...`) and plain captcha widgets in
+/// comment forms are deliberately not listed: real articles carry them.
 const BOT_WALL_MARKERS: &[&str] = &[
-    "challenge-platform",
+    "<title>just a moment...</title>",
     "cf-browser-verification",
     "cf_chl_opt",
     "_incapsula_resource",
@@ -618,7 +619,7 @@ mod tests {
             check_content(RequestKind::Feed, page("<rss/>", Some("text/html"))).class(),
             "fetched"
         );
-        let wall = "<html><script src=/cdn-cgi/challenge-platform/x></script></html>";
+        let wall = "<html><script>window._cf_chl_opt={}</script></html>";
         assert_eq!(
             check_content(RequestKind::Feed, page(wall, None)).class(),
             "blocked"
@@ -626,6 +627,11 @@ mod tests {
         assert_eq!(
             check_content(RequestKind::Article, page(wall, None)).class(),
             "blocked"
+        );
+        let injected = "<html><script src=/cdn-cgi/challenge-platform/scripts/jsd/main.js></script><p>story</p></html>";
+        assert_eq!(
+            check_content(RequestKind::Article, page(injected, Some("text/html"))).class(),
+            "fetched"
         );
         assert_eq!(
             check_content(

@@ -485,7 +485,7 @@ fn html_where_a_feed_was_expected_keeps_the_page_for_discovery() {
         "/wall",
         Route::ok(
             "text/html",
-            "<html><script src='/cdn-cgi/challenge-platform/h'></script></html>",
+            "<html><head><title>Just a moment...</title></head></html>",
         ),
     );
     let f = fetcher(|_| {});
