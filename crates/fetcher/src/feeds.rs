@@ -8,6 +8,7 @@
 //!   (double-escaped titles such as `AT&amp;amp;T` are common), whitespace folded;
 //! - a publication time more than [`FUTURE_TOLERANCE_SECS`] in the future is not
 //!   trusted and becomes `None`;
+//! - undeclared non-UTF-8 bytes are read as windows-1252 instead of failing;
 //! - documents that declare XML entities (`<!ENTITY`, the billion-laughs and XXE
 //!   attacks) are refused before any parser sees them, and an HTML page is reported
 //!   as "not a feed" rather than as a parser error deep inside it.
@@ -54,6 +55,8 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
     if looks_like_html(&text_view) {
         return Err(fail("an HTML page, not a feed".into()));
     }
+    let transcoded = legacy_fallback(bytes, &text_view);
+    let bytes = transcoded.as_deref().map_or(bytes, str::as_bytes);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(feed_url))
         .build();
@@ -263,6 +266,39 @@ fn ascii_view(bytes: &[u8]) -> String {
         [0xFF, 0xFE, ..] => units(false),
         [0xFE, 0xFF, ..] => units(true),
         _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Bytes that are not UTF-8 although nothing declares another encoding (no XML
+/// `encoding=`, or `utf-8`; JSON must be UTF-8) are read as windows-1252, the usual
+/// culprit, rather than refused. Declared encodings are left to the XML parser.
+fn legacy_fallback(bytes: &[u8], text_view: &str) -> Option<String> {
+    if std::str::from_utf8(bytes).is_ok() || matches!(bytes, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+        return None;
+    }
+    let prolog = text_view
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split("?>").next())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let declared = prolog.split("encoding").nth(1).map(|rest| {
+        rest.trim_start_matches([' ', '=', '"', '\''])
+            .split(['"', '\''])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    });
+    match declared.as_deref() {
+        None | Some("utf-8" | "utf8") => Some(
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        ),
+        Some(_) => None,
     }
 }
 

@@ -173,3 +173,19 @@ fn bad_dates_and_empty_titles_do_not_lose_the_entry() {
     assert_eq!(entries[0].title, None);
     assert_eq!(entries[0].published, None);
 }
+
+#[test]
+fn undeclared_windows_1252_bytes_still_parse() {
+    let xml = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+      <item><title>Caf\xe9 \x93quoted\x94 \x805</title><link>http://h.example/a</link></item></channel></rss>";
+    let entries = parse(xml, "http://h.example/feed").unwrap();
+    assert_eq!(entries[0].title.as_deref(), Some("Café “quoted” €5"));
+    let http_header_style = b"<rss version=\"2.0\"><channel><title>t</title>\
+      <item><title>Na\xefve</title><link>http://h.example/b</link></item></channel></rss>";
+    assert_eq!(
+        parse(http_header_style, "http://h.example/feed").unwrap()[0]
+            .title
+            .as_deref(),
+        Some("Naïve")
+    );
+}
