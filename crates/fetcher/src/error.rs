@@ -185,3 +185,60 @@ impl Error {
 
 /// A `Result` with the fetcher's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_classes_and_every_class_is_listed() {
+        let status = |status| {
+            Error::Status {
+                url: "u".into(),
+                status,
+            }
+            .class()
+        };
+        let table = [
+            (404, "not_found"),
+            (410, "not_found"),
+            (401, "blocked"),
+            (403, "blocked"),
+            (451, "blocked"),
+            (429, "rate_limited"),
+            (500, "http"),
+            (400, "http"),
+        ];
+        for (code, class) in table {
+            assert_eq!(status(code), class, "{code}");
+            assert!(ERROR_CLASSES.contains(&class));
+        }
+        let io = |kind| {
+            Error::Io {
+                path: "p".into(),
+                source: std::io::Error::from(kind),
+            }
+            .class()
+        };
+        assert_eq!(io(std::io::ErrorKind::NotFound), "not_found");
+        assert_eq!(io(std::io::ErrorKind::PermissionDenied), "io");
+        for e in [
+            Error::InvalidUrl {
+                url: "u".into(),
+                reason: "r".into(),
+            },
+            Error::TooLarge {
+                url: "u".into(),
+                limit: 1,
+            },
+            Error::Timeout { url: "u".into() },
+            Error::Parse {
+                url: "u".into(),
+                reason: "r".into(),
+            },
+            Error::Setup { reason: "r".into() },
+        ] {
+            assert!(ERROR_CLASSES.contains(&e.class()), "{e}");
+        }
+    }
+}

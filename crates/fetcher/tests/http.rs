@@ -308,6 +308,11 @@ fn one_slow_host_does_not_stall_the_others() {
         tags[..6].iter().all(|t| *t < 100),
         "quick results first: {tags:?}"
     );
+    assert_eq!(
+        quick.hits("/robots.txt"),
+        0,
+        "obey_robots = false fetches no robots.txt"
+    );
 }
 
 #[test]
