@@ -316,17 +316,14 @@ impl Index {
             n => n.min(MAX_LIMIT),
         };
         let newest = q.sort == Sort::Newest || compiled.match_all;
-        let name = schema::published_name(&self.schema, &self.fields);
+        let name = schema::sort_time_name(&self.schema, &self.fields);
         let run = |query: &dyn tantivy::query::Query, n: usize| -> Result<Vec<(f32, DocAddress)>> {
             if !newest {
                 return Ok(searcher.search(query, &TopDocs::with_limit(n).order_by_score())?);
             }
             // Newest first; ties (and the score shown) from relevance.
             let by_date = TopDocs::with_limit(n).order_by((
-                (
-                    SortByStaticFastValue::<tantivy::DateTime>::for_field(&name),
-                    Order::Desc,
-                ),
+                (SortByStaticFastValue::<i64>::for_field(&name), Order::Desc),
                 (SortBySimilarityScore, Order::Desc),
             ));
             Ok(searcher
@@ -428,9 +425,14 @@ impl IndexWriter {
         if let Some(source) = doc.source.as_deref().filter(|s| !s.trim().is_empty()) {
             d.add_text(f.source, query::normalize_source(source));
         }
-        if let Some(t) = doc.published.as_deref().and_then(query::parse_published) {
+        let published = doc.published.as_deref().and_then(query::parse_published);
+        if let Some(t) = published {
             d.add_date(f.published, t);
         }
+        d.add_i64(
+            f.sort_time,
+            published.map_or(i64::MIN, |t| t.into_timestamp_secs()),
+        );
         for m in &doc.metrics {
             d.add_text(f.metrics, m.trim().to_lowercase());
         }

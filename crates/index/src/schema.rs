@@ -32,6 +32,12 @@
 //! | `source`      | text | `raw`, indexed, stored | host filter (`--source`) |
 //! | `published`   | date | indexed, fast, stored, second precision | range filters, newest-first sort |
 //! | `metrics`     | text | `raw`, indexed | `metric:revenue` |
+//! | `sort_time`   | i64  | fast | publication in Unix seconds, `i64::MIN` when unknown |
+//!
+//! `sort_time` exists because a fast column is only written for segments where some
+//! document has a value: sorting newest-first on `published` would fail on a segment
+//! of undated documents. Every document gets a `sort_time`, so the column is always
+//! there, and undated documents sort last.
 //!
 //! Positions are kept on every searched text field: phrase queries and the proximity
 //! bonus need them. Only what a hit displays is stored.
@@ -83,6 +89,8 @@ pub struct Fields {
     pub published: Field,
     /// Metric names of the article's facts.
     pub metrics: Field,
+    /// Sort key for newest-first (always present).
+    pub sort_time: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -119,6 +127,7 @@ pub fn build() -> (Schema, Fields) {
                 .set_precision(DateTimePrecision::Seconds),
         ),
         metrics: b.add_text_field("metrics", raw),
+        sort_time: b.add_i64_field("sort_time", FAST),
     };
     (b.build(), fields)
 }
@@ -147,8 +156,8 @@ fn exact() -> TextAnalyzer {
 }
 
 /// The name of the field to sort by for newest-first results.
-pub fn published_name(schema: &Schema, fields: &Fields) -> String {
-    schema.get_field_name(fields.published).to_string()
+pub fn sort_time_name(schema: &Schema, fields: &Fields) -> String {
+    schema.get_field_name(fields.sort_time).to_string()
 }
 
 #[cfg(test)]

@@ -363,6 +363,32 @@ fn newest_sort_and_empty_query() {
 }
 
 #[test]
+fn newest_sort_works_when_no_document_is_dated() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = Index::open(dir.path()).unwrap();
+    let mut w = index.writer().unwrap();
+    for id in [1, 2] {
+        let mut d = doc(
+            id,
+            "Undated note",
+            "A cloud note without a date.",
+            "a.example",
+            "",
+        );
+        d.published = None;
+        w.upsert(&d).unwrap();
+    }
+    w.commit().unwrap();
+    let mut found = ids(&index, q(""));
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 2]);
+    let mut query = q("cloud");
+    query.sort = Sort::Newest;
+    assert_eq!(ids(&index, query).len(), 2);
+    assert!(index.search(&q("note")).unwrap()[0].published.is_none());
+}
+
+#[test]
 fn hits_carry_fields_and_snippets() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(dir.path());
