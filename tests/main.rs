@@ -7,4 +7,5 @@ mod errors;
 mod extract;
 mod ingest;
 mod query;
+mod relevance;
 mod util;

@@ -1,0 +1,410 @@
+//! Search quality and the search syntax, through the binary, over the demo corpus.
+//!
+//! `relevance_of_demo_queries` runs every query of `fixtures/relevance/queries.toml`
+//! (graded judgements written before any engine ran; see that directory's README) and
+//! scores the top ten hits:
+//!
+//! - nDCG@10: gains `2^grade - 1`, discount `log2(rank + 1)`, normalised by the ideal
+//!   ordering of the query's own judgements;
+//! - P@5: the share of the first five hits graded 2 or more;
+//! - MRR: the reciprocal rank of the first hit graded 2 or more (0 if none in the ten).
+//!
+//! It prints a per-query table and the means (`cargo test --test cli relevance --
+//! --nocapture`) and fails when a mean drops below its floor, so ranking regressions
+//! show up as test failures. The floors sit a little below the measured figures.
+//!
+//! The other tests pin the query language: aliases, phrases, exclusions, field
+//! prefixes, date filters, newest-first order and syntax errors.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::ingest::ingest_demo;
+use crate::util::{Dir, assert_error, fixture};
+
+/// Floors for the means over the whole set (measured values are printed by the test).
+const MIN_NDCG10: f64 = 0.88;
+const MIN_P5: f64 = 0.35;
+const MIN_MRR: f64 = 0.93;
+
+/// One judged query.
+#[derive(Debug, Default)]
+struct Judged {
+    text: String,
+    grades: BTreeMap<String, u32>,
+}
+
+/// Reads queries.toml. The file uses a small subset of TOML (`[[query]]` tables with
+/// `text`/`note` strings and a `[query.judgements]` table of `slug = grade`), parsed
+/// here by hand so the test needs no TOML crate.
+fn load_judgements() -> Vec<Judged> {
+    let path = fixture("relevance/queries.toml");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let mut out: Vec<Judged> = Vec::new();
+    let mut in_judgements = false;
+    for (n, raw) in src.lines().enumerate() {
+        let line = raw.split(" #").next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line {
+            "[[query]]" => {
+                out.push(Judged::default());
+                in_judgements = false;
+                continue;
+            }
+            "[query.judgements]" => {
+                in_judgements = true;
+                continue;
+            }
+            _ => {}
+        }
+        let (key, value) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("queries.toml:{}: not `key = value`: {raw}", n + 1));
+        let (key, value) = (key.trim(), value.trim());
+        let q = out
+            .last_mut()
+            .unwrap_or_else(|| panic!("queries.toml:{}: before [[query]]", n + 1));
+        if in_judgements {
+            let grade: u32 = value
+                .parse()
+                .unwrap_or_else(|_| panic!("queries.toml:{}: grade {value}", n + 1));
+            assert!(grade <= 3, "queries.toml:{}: grade {grade} > 3", n + 1);
+            q.grades.insert(key.to_string(), grade);
+        } else if key == "text" {
+            let s = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+            q.text = s
+                .unwrap_or_else(|| panic!("queries.toml:{}: text not a string", n + 1))
+                .to_string();
+        }
+    }
+    for q in &out {
+        assert!(!q.text.is_empty(), "a query without text: {q:?}");
+        assert!(
+            q.grades.values().any(|g| *g >= 2),
+            "no relevant article for {:?}",
+            q.text
+        );
+    }
+    out
+}
+
+/// The demo articles' slugs (file names without `.html`).
+fn demo_slugs() -> Vec<String> {
+    let mut slugs: Vec<String> = std::fs::read_dir(fixture("sites/demo/articles"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".html").map(str::to_string)
+        })
+        .collect();
+    // Longest first, so a slug that ends another slug cannot steal its hits.
+    slugs.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    slugs
+}
+
+/// Maps a hit's URL to a slug: the last path segment is the slug, or ends with `-slug`
+/// (canonical URLs like `.../20251029-alphabet-q3-2025-cloud-backlog`), or is
+/// `slug.html` (the fetched file URL).
+fn slug_of(url: &str, slugs: &[String]) -> Option<String> {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let last = last.strip_suffix(".html").unwrap_or(last);
+    slugs
+        .iter()
+        .find(|s| last == s.as_str() || last.ends_with(&format!("-{s}")))
+        .cloned()
+}
+
+fn search(d: &Dir, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["--config", "config/demo.toml", "search"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    d.json(&all).as_array().unwrap().clone()
+}
+
+fn hit_slugs(d: &Dir, args: &[&str], slugs: &[String]) -> Vec<String> {
+    search(d, args)
+        .iter()
+        .map(|h| {
+            let url = h["url"].as_str().unwrap();
+            slug_of(url, slugs).unwrap_or_else(|| panic!("hit URL {url} matches no demo slug"))
+        })
+        .collect()
+}
+
+fn gain(grade: u32) -> f64 {
+    f64::from((1u32 << grade) - 1)
+}
+
+fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
+    grades
+        .enumerate()
+        .map(|(i, g)| gain(g) / ((i + 2) as f64).log2())
+        .sum()
+}
+
+/// nDCG@k of `ranked` against the judgements.
+fn ndcg(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+    let got = dcg(ranked
+        .iter()
+        .take(k)
+        .map(|s| grades.get(s).copied().unwrap_or(0)));
+    let mut ideal: Vec<u32> = grades.values().copied().collect();
+    ideal.sort_by(|a, b| b.cmp(a));
+    let best = dcg(ideal.into_iter().take(k));
+    if best == 0.0 { 0.0 } else { got / best }
+}
+
+fn relevant(s: &str, grades: &BTreeMap<String, u32>) -> bool {
+    grades.get(s).is_some_and(|g| *g >= 2)
+}
+
+/// Precision at k: relevant hits among the first k, over k.
+fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+    let n = ranked
+        .iter()
+        .take(k)
+        .filter(|s| relevant(s, grades))
+        .count();
+    n as f64 / k as f64
+}
+
+fn reciprocal_rank(ranked: &[String], grades: &BTreeMap<String, u32>) -> f64 {
+    ranked
+        .iter()
+        .position(|s| relevant(s, grades))
+        .map_or(0.0, |i| 1.0 / (i + 1) as f64)
+}
+
+#[test]
+fn metrics_match_hand_computed_values() {
+    let grades: BTreeMap<String, u32> = [("a", 3), ("b", 2), ("c", 1)]
+        .map(|(s, g)| (s.to_string(), g))
+        .into();
+    let ranked = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ideal = ranked(&["a", "b", "c"]);
+    assert!((ndcg(&ideal, &grades, 10) - 1.0).abs() < 1e-12);
+    // c, x, a: (1/log2 2 + 7/log2 4) / (7 + 3/log2 3 + 1/log2 4)
+    let got = ndcg(&ranked(&["c", "x", "a"]), &grades, 10);
+    let want = (1.0 + 7.0 / 2.0) / (7.0 + 3.0 / 3f64.log2() + 0.5);
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    assert!((precision(&ranked(&["x", "b", "c", "a", "y"]), &grades, 5) - 0.4).abs() < 1e-12);
+    assert!((reciprocal_rank(&ranked(&["c", "x", "b"]), &grades) - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(reciprocal_rank(&ranked(&["c"]), &grades), 0.0);
+    let slugs = vec!["alphabet-q3-2025-cloud-backlog".to_string()];
+    for url in [
+        "https://tickerledger.example/markets/tech/20251029-alphabet-q3-2025-cloud-backlog",
+        "https://x.example/p/alphabet-q3-2025-cloud-backlog/",
+        "file:///f/articles/alphabet-q3-2025-cloud-backlog.html",
+    ] {
+        assert_eq!(
+            slug_of(url, &slugs).as_deref(),
+            Some("alphabet-q3-2025-cloud-backlog")
+        );
+    }
+    assert_eq!(slug_of("https://x.example/p/other-backlog", &slugs), None);
+}
+
+#[test]
+fn relevance_of_demo_queries() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let slugs = demo_slugs();
+    let queries = load_judgements();
+    assert!(queries.len() >= 30, "only {} queries", queries.len());
+
+    let mut report = String::new();
+    writeln!(
+        report,
+        "{:<45} {:>7} {:>5} {:>5}  top 3",
+        "query", "nDCG10", "P@5", "RR"
+    )
+    .unwrap();
+    let (mut sum_ndcg, mut sum_p5, mut sum_rr) = (0.0, 0.0, 0.0);
+    for q in &queries {
+        let ranked = hit_slugs(&d, &[&q.text, "--limit", "10"], &slugs);
+        let (n, p, rr) = (
+            ndcg(&ranked, &q.grades, 10),
+            precision(&ranked, &q.grades, 5),
+            reciprocal_rank(&ranked, &q.grades),
+        );
+        sum_ndcg += n;
+        sum_p5 += p;
+        sum_rr += rr;
+        let top: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|s| format!("{s}({})", q.grades.get(s).copied().unwrap_or(0)))
+            .collect();
+        writeln!(
+            report,
+            "{:<45} {n:>7.3} {p:>5.2} {rr:>5.2}  {}",
+            q.text,
+            top.join(" ")
+        )
+        .unwrap();
+    }
+    let count = queries.len() as f64;
+    let (mean_ndcg, mean_p5, mean_mrr) = (sum_ndcg / count, sum_p5 / count, sum_rr / count);
+    writeln!(
+        report,
+        "MEAN over {} queries: nDCG@10 {mean_ndcg:.3}  P@5 {mean_p5:.3}  MRR {mean_mrr:.3}",
+        queries.len()
+    )
+    .unwrap();
+    eprintln!("{report}");
+    assert!(
+        mean_ndcg >= MIN_NDCG10,
+        "nDCG@10 {mean_ndcg:.3} < {MIN_NDCG10}\n{report}"
+    );
+    assert!(mean_p5 >= MIN_P5, "P@5 {mean_p5:.3} < {MIN_P5}\n{report}");
+    assert!(
+        mean_mrr >= MIN_MRR,
+        "MRR {mean_mrr:.3} < {MIN_MRR}\n{report}"
+    );
+}
+
+#[test]
+fn search_syntax_through_the_binary() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let slugs = demo_slugs();
+    let found = |args: &[&str]| hit_slugs(&d, args, &slugs);
+    let text_of = |slug: &str| {
+        std::fs::read_to_string(fixture(&format!("sites/demo/articles/{slug}.html"))).unwrap()
+    };
+
+    // Aliases: `AWS` also finds articles that only spell out "Amazon Web Services",
+    // and `Jassy` finds "Andy Jassy".
+    let spelled_out: Vec<&String> = slugs
+        .iter()
+        .filter(|s| {
+            let t = text_of(s);
+            t.contains("Amazon Web Services") && !t.contains("AWS")
+        })
+        .collect();
+    let aws = found(&["AWS", "--limit", "50"]);
+    for s in &spelled_out {
+        assert!(
+            aws.contains(s),
+            "AWS misses {s} (says Amazon Web Services): {aws:?}"
+        );
+    }
+    let spelled = found(&["Amazon Web Services", "--limit", "50"]);
+    assert!(aws.iter().filter(|s| spelled.contains(s)).count() >= aws.len().min(spelled.len()) / 2);
+    let jassy = found(&["Jassy", "--limit", "50"]);
+    assert!(!jassy.is_empty());
+    for s in &slugs {
+        if text_of(s).contains("Andy Jassy") {
+            assert!(jassy.contains(s), "Jassy misses {s}: {jassy:?}");
+        }
+    }
+
+    // Phrases: every hit contains the words adjacent, and the phrase is narrower than
+    // the same words loose.
+    let phrase = found(&["\"sovereign cloud\"", "--limit", "50"]);
+    assert!(!phrase.is_empty());
+    for s in &phrase {
+        assert!(text_of(s).to_lowercase().contains("sovereign cloud"), "{s}");
+    }
+    let loose = found(&["sovereign cloud", "--limit", "50"]);
+    assert!(phrase.len() < loose.len(), "{phrase:?} vs {loose:?}");
+
+    // Exclusions: `-word` drops every article containing the word.
+    let outage = found(&["outage", "--limit", "50"]);
+    let not_azure = found(&["outage -azure", "--limit", "50"]);
+    assert!(
+        !not_azure.is_empty() && not_azure.len() < outage.len(),
+        "{outage:?} {not_azure:?}"
+    );
+    assert!(not_azure.iter().all(|s| outage.contains(s)));
+    assert!(!not_azure.contains(&"azure-front-door-outage-october-2025".to_string()));
+
+    // Field prefixes.
+    let title = search(&d, &["title:outage", "--limit", "50"]);
+    assert!(!title.is_empty());
+    for h in &title {
+        assert!(
+            h["title"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("outage"),
+            "{h}"
+        );
+    }
+    assert!(title.len() < outage.len());
+    let entity = found(&["entity:Oracle", "--limit", "50"]);
+    assert!(
+        entity.contains(&"oracle-fy26-q2-rpo-523-billion".to_string()),
+        "{entity:?}"
+    );
+    let source = search(&d, &["cloud source:cloudwire.example", "--limit", "50"]);
+    assert!(!source.is_empty());
+    assert!(
+        source.iter().all(|h| h["source"] == "cloudwire.example"),
+        "{source:?}"
+    );
+    let all_cloud = search(&d, &["cloud", "--limit", "50"]);
+    assert!(source.len() < all_cloud.len());
+    let metric = search(&d, &["metric:revenue", "--limit", "50"]);
+    assert!(!metric.is_empty() && metric.len() < 29, "{}", metric.len());
+    assert!(search(&d, &["metric:no-such-metric"]).is_empty());
+
+    // Date filters: every hit inside the range, and the range really narrows.
+    let ranged = search(
+        &d,
+        &[
+            "AWS",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-01-31",
+            "--limit",
+            "50",
+        ],
+    );
+    assert!(!ranged.is_empty());
+    for h in &ranged {
+        let p = h["published"].as_str().unwrap();
+        assert!(
+            ("2026-01-01".."2026-02-01").contains(&p),
+            "{p} outside January 2026"
+        );
+    }
+    assert!(ranged.len() < search(&d, &["AWS", "--limit", "50"]).len());
+
+    // --sort newest: dated hits in descending order.
+    let newest = search(&d, &["cloud", "--sort", "newest", "--limit", "50"]);
+    let dates: Vec<&str> = newest
+        .iter()
+        .filter_map(|h| h["published"].as_str())
+        .collect();
+    assert!(dates.len() > 5);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+
+    // Bad syntax: exit 2, one `error:` line naming the position.
+    for (bad, at) in [
+        ("AWS \"unclosed phrase", 4),
+        ("layoffs title:", 8),
+        ("AWS OR", 4),
+    ] {
+        let out = d.run(&[
+            "--config",
+            "config/demo.toml",
+            "search",
+            bad,
+            "--format",
+            "json",
+        ]);
+        assert_error(&out, 2, &format!("at char {at}"));
+    }
+}
