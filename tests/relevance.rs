@@ -16,6 +16,9 @@
 //! The other tests pin the query language: aliases, phrases, exclusions, field
 //! prefixes, date filters, newest-first order and syntax errors.
 
+// Helpers outside `#[test]` functions panic on broken fixtures on purpose.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -25,9 +28,9 @@ use crate::ingest::ingest_demo;
 use crate::util::{Dir, assert_error, fixture};
 
 /// Floors for the means over the whole set (measured values are printed by the test).
-const MIN_NDCG10: f64 = 0.88;
-const MIN_P5: f64 = 0.35;
-const MIN_MRR: f64 = 0.93;
+const MIN_NDCG10: f64 = 0.90;
+const MIN_P5: f64 = 0.37;
+const MIN_MRR: f64 = 0.94;
 
 /// One judged query.
 #[derive(Debug, Default)]

@@ -6,7 +6,11 @@
 //!   words [`W_BODY_EXACT`], for quoted phrases only), so title > entities > body;
 //! - a clause that equals a member of a synonym group (`AWS`, `Amazon Web Services`)
 //!   also matches the other members, at [`W_SYNONYM`] of the weight; several plain
-//!   words that together spell a member (`amazon web services`) are taken as one;
+//!   words that together spell a member (`amazon web services`) are taken as one.
+//!   Besides the caller's groups (entity aliases), a few built-in groups of
+//!   business-news vocabulary apply ([`DOMAIN_SYNONYMS`]): `Q4` = `fourth quarter`,
+//!   `capex` = `capital expenditures`, `data center` = `data centre`, and so on, so
+//!   the way an analyst abbreviates does not hide the article that spells it out;
 //! - plain words: documents with all of them come first (a *strict* query, every word
 //!   required), then, if that gives fewer hits than the limit, documents with any of
 //!   them (a *loose* query); common function words (`the`, `of`) are not enough on
@@ -72,7 +76,13 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         position: Some(e.position),
         message: e.message,
     })?;
-    let syn = Synonyms::new(&q.synonyms);
+    let mut groups_all: Vec<Vec<String>> = q.synonyms.clone();
+    groups_all.extend(
+        DOMAIN_SYNONYMS
+            .iter()
+            .map(|g| g.iter().map(|s| (*s).to_string()).collect()),
+    );
+    let syn = Synonyms::new(&groups_all);
     let b = Builder { index, f };
 
     let mut soft: Vec<Box<dyn Query>> = Vec::new();
@@ -151,6 +161,28 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         match_all,
     })
 }
+
+/// Built-in equivalences of business-news vocabulary, added to the caller's synonym
+/// groups (entity aliases): quarter abbreviations, spelling variants and the usual
+/// short forms analysts type. Matched whole, case-insensitively, like any synonym.
+pub(crate) const DOMAIN_SYNONYMS: &[&[&str]] = &[
+    &["q1", "first quarter"],
+    &["q2", "second quarter"],
+    &["q3", "third quarter"],
+    &["q4", "fourth quarter"],
+    &["fy", "fiscal year"],
+    &[
+        "capex",
+        "capital expenditure",
+        "capital expenditures",
+        "capital spending",
+    ],
+    &["opex", "operating expenses"],
+    &["rpo", "remaining performance obligations"],
+    &["data center", "data centre", "datacenter", "datacentre"],
+    &["data centers", "data centres", "datacenters", "datacentres"],
+    &["layoffs", "job cuts"],
+];
 
 /// Common English function words, ignored as optional query words.
 const STOP_WORDS: &[&str] = &[
@@ -472,6 +504,23 @@ mod tests {
             .to_vec();
         assert_eq!(s.multiword_prefix(&words), Some(3));
         assert_eq!(s.multiword_prefix(&words[1..]), None);
+    }
+
+    #[test]
+    fn domain_vocabulary_is_expanded() {
+        let groups: Vec<Vec<String>> = DOMAIN_SYNONYMS
+            .iter()
+            .map(|g| g.iter().map(|s| (*s).to_string()).collect())
+            .collect();
+        let s = Synonyms::new(&groups);
+        let q4: Vec<String> = s.expand("Q4").into_iter().map(|(t, _)| t).collect();
+        assert_eq!(q4, ["Q4", "fourth quarter"]);
+        let capex = s.expand("Capital  Expenditures");
+        assert!(capex.iter().any(|(t, w)| t == "capex" && *w == W_SYNONYM));
+        let words: Vec<String> = ["data", "centre", "power"].map(String::from).to_vec();
+        assert_eq!(s.multiword_prefix(&words), Some(2));
+        // Every built-in group is a real group: two or more distinct members.
+        assert_eq!(s.groups.len(), DOMAIN_SYNONYMS.len());
     }
 
     #[test]
