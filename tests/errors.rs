@@ -25,11 +25,13 @@ fn unknown_command_and_flag() {
 
 #[test]
 fn malformed_feed() {
-    let d = Dir::new();
-    let feed = fixture("feeds/malformed_rss.xml");
-    assert!(feed.is_file(), "fixture missing: {}", feed.display());
-    let out = d.run(&["ingest", "--feed", feed.to_str().unwrap()]);
-    assert_error(&out, 2, "malformed_rss.xml");
+    for name in ["malformed_unclosed.xml", "malformed_garbage.xml", "billion_laughs.xml"] {
+        let d = Dir::new();
+        let feed = fixture(&format!("feeds/{name}"));
+        assert!(feed.is_file(), "fixture missing: {}", feed.display());
+        let out = d.run(&["ingest", "--feed", feed.to_str().unwrap(), "-q"]);
+        assert_error(&out, 2, name);
+    }
 }
 
 #[test]

@@ -20,9 +20,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Self {
-        Dir {
-            tmp: tempfile::tempdir().unwrap(),
-        }
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("empty.toml"), "# no feeds\n").unwrap();
+        Dir { tmp }
     }
 
     pub fn path(&self) -> &Path {
@@ -34,16 +34,20 @@ impl Dir {
     }
 
     /// `factwire --data-dir <tmp>/data ARGS`, run from the repository root so the
-    /// demo config's relative paths resolve, with no config unless given.
+    /// demo config's relative paths resolve. Unless ARGS name a config, an empty one is
+    /// used, so the real default (`config/factwire.toml`, with public feeds) is never
+    /// read: no test touches the internet.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_factwire"));
         c.current_dir(root())
             .env_remove("FACTWIRE_CONFIG")
             .env_remove("FACTWIRE_DATA_DIR")
             .arg("--data-dir")
-            .arg(self.data())
-            .args(args)
-            .stdin(Stdio::null());
+            .arg(self.data());
+        if !args.contains(&"--config") {
+            c.arg("--config").arg(self.tmp.path().join("empty.toml"));
+        }
+        c.args(args).stdin(Stdio::null());
         c
     }
 

@@ -11,54 +11,69 @@ use std::ops::Range;
 /// separated by one blank line, runs of spaces and tabs inside a paragraph folded to
 /// one space, no leading or trailing space.
 ///
-/// When the input has blank lines, they separate paragraphs and single line breaks are
-/// wrapping (folded to a space); when it has none, every non-empty line is a paragraph.
+/// Blank lines separate paragraphs. Inside a block of consecutive lines, the lines are
+/// folded into one paragraph when they look hard-wrapped (all but the last at most 100
+/// chars and mostly not ending a sentence); otherwise every line is a paragraph of its
+/// own, as in text copied from a web page where headings sit on their own line.
 ///
 /// ```
 /// use factwire_core::text::normalize_text;
-/// assert_eq!(normalize_text("  a\tb \n\n\n c\nd "), "a b\n\nc d");
+/// assert_eq!(normalize_text("  a\tb \n\n\n c\nd "), "a b\n\nc\n\nd");
 /// assert_eq!(normalize_text("Title\nBody  one.\n"), "Title\n\nBody one.");
 /// ```
 pub fn normalize_text(input: &str) -> String {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    let lines: Vec<&str> = input.lines().collect();
-    let has_blank = {
-        let mut seen_text = false;
-        let mut blank_between = false;
-        for l in &lines {
-            if l.trim().is_empty() {
-                if seen_text {
-                    blank_between = true;
-                }
-            } else if blank_between {
-                break;
-            } else {
-                seen_text = true;
-            }
-        }
-        blank_between && lines.iter().filter(|l| !l.trim().is_empty()).count() > 1
-    };
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in lines {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
+    let mut block: Vec<&str> = Vec::new();
+    for line in input.lines().chain(std::iter::once("")) {
+        if !line.trim().is_empty() {
+            block.push(line);
             continue;
         }
-        if !has_blank && !current.is_empty() {
-            paragraphs.push(std::mem::take(&mut current));
+        if block.is_empty() {
+            continue;
         }
-        if !current.is_empty() {
-            current.push(' ');
+        if is_hard_wrapped(&block) {
+            let mut p = String::new();
+            for l in &block {
+                if !p.is_empty() {
+                    p.push(' ');
+                }
+                push_folded(&mut p, l);
+            }
+            paragraphs.push(p);
+        } else {
+            for l in &block {
+                paragraphs.push(fold_whitespace(l));
+            }
         }
-        push_folded(&mut current, line);
+        block.clear();
     }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
+    paragraphs.retain(|p| !p.is_empty());
     paragraphs.join("\n\n")
+}
+
+/// Longest line (in chars) that still looks like hard wrapping rather than a
+/// paragraph of its own.
+const WRAP_WIDTH: usize = 100;
+
+/// Whether a block of consecutive non-blank lines is one paragraph wrapped at a fixed
+/// width (every line but the last short) rather than one paragraph per line (headings
+/// and long single-line paragraphs, as text copied from a web page has).
+fn is_hard_wrapped(block: &[&str]) -> bool {
+    if block.len() < 2 {
+        return false;
+    }
+    let body = &block[..block.len() - 1];
+    let lens: Vec<usize> = body.iter().map(|l| l.trim().chars().count()).collect();
+    let max = lens.iter().copied().max().unwrap_or(0);
+    // Wrapped lines are short but not tiny, and most do not end a sentence.
+    let open_ended = body
+        .iter()
+        .filter(|l| !l.trim_end().ends_with(['.', '!', '?', ':', '"', '”']))
+        .count();
+    max <= WRAP_WIDTH && lens.iter().filter(|&&n| n >= 30).count() * 2 >= lens.len()
+        && open_ended * 2 >= body.len()
 }
 
 /// Appends `s` to `out` with every run of whitespace folded to one space and the
@@ -481,6 +496,18 @@ mod tests {
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn hard_wrapped_blocks_fold_and_long_lines_stand_alone() {
+        let wrapped = "Amazon said on Thursday that revenue at its cloud unit\nrose 24% in the fourth quarter, the fastest pace in\nthirteen quarters.\n\nNext.";
+        assert_eq!(
+            normalize_text(wrapped),
+            "Amazon said on Thursday that revenue at its cloud unit rose 24% in the fourth quarter, the fastest pace in thirteen quarters.\n\nNext."
+        );
+        let long = "x ".repeat(80);
+        let web = format!("A Heading Here\n{long}\nAnother Heading\n{long}\n\nLeave a Reply");
+        assert_eq!(normalize_text(&web).split("\n\n").count(), 5);
     }
 
     #[test]

@@ -23,7 +23,9 @@ use std::time::Instant;
 use chrono::{DateTime, SecondsFormat, Utc};
 use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
 use factwire_extractor::Gazetteer;
-use factwire_fetcher::{FetchRequest, FetchSettings, Fetcher, Outcome, RequestKind, feeds};
+use factwire_fetcher::{
+    FetchRequest, FetchSettings, Fetcher, Outcome, RequestKind, SkipReason, feeds,
+};
 use factwire_index::{Index, IndexDoc, OpenState};
 use factwire_store::{FeedState, NewArticle, PutStatus, StoredArticle, Store};
 
@@ -134,8 +136,7 @@ pub fn open_index(
 }
 
 fn mark_all_unindexed(store: &mut Store) -> Result<()> {
-    let ids: Vec<(i64, i64)> = store.all_article_ids()?.into_iter().map(|id| (id, 0)).collect();
-    store.mark_indexed(&ids)?;
+    store.reset_indexed()?;
     Ok(())
 }
 
@@ -200,6 +201,18 @@ fn failure(url: &str, reason: &str, detail: impl ToString) -> ItemFailure {
         url: url.to_string(),
         reason: reason.to_string(),
         detail: detail.to_string(),
+    }
+}
+
+fn skip_detail(reason: &SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Robots => "robots.txt disallows this path for our user agent",
+        SkipReason::PrivateAddress => {
+            "resolves to a private or local address (set [fetch] allow_private_networks)"
+        }
+        SkipReason::LocalFile => "a local file linked from a source that is not local",
+        SkipReason::Backoff => "the host asked us to wait, or kept failing this run",
+        _ => "skipped",
     }
 }
 
@@ -305,7 +318,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 report.failures.push(failure(&spec.url, e.class(), &e));
             }
             Outcome::Skipped { reason } => {
-                report.skips.push(failure(&spec.url, "skipped", format!("{reason:?}")));
+                report.skips.push(failure(&spec.url, reason.class(), skip_detail(&reason)));
             }
         }
         store.save_feed_state(&state)?;
@@ -442,7 +455,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             }
             Outcome::Skipped { reason } => {
                 report.skipped += 1;
-                report.skips.push(failure(&c.url, "skipped", format!("{reason:?}")));
+                report.skips.push(failure(&c.url, reason.class(), skip_detail(&reason)));
             }
         }
         if pending.len() >= INDEX_BATCH

@@ -52,7 +52,9 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
         synonyms: gazetteer.alias_groups(),
     };
     let hits = index.search(&query).map_err(|e| match e {
-        factwire_index::Error::Query { .. } => Fail::Input(anyhow::Error::new(e)),
+        factwire_index::Error::Query { .. } | factwire_index::Error::InvalidDate { .. } => {
+            Fail::Input(anyhow::Error::new(e))
+        }
         other => Fail::Work(anyhow::Error::new(other).context("search")),
     })?;
     let out = match a.format {

@@ -17,6 +17,11 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     let st = store
         .stats()
         .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
+    // The index is derived; report how many documents it holds so a user (or a test)
+    // can see it is in step with the store.
+    let indexed = factwire_index::Index::open(&dd.index_dir())
+        .ok()
+        .and_then(|(ix, _)| ix.doc_count().ok());
     let last = st.last_run.as_ref().map(|r| {
         serde_json::json!({
             "started_at": r.started_at,
@@ -29,13 +34,18 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         "articles": st.articles,
         "facts": st.facts,
         "entities": st.entities,
+        "indexed": indexed,
         "last_run": last,
     });
     let out = match a.format {
         Format::Table => {
             let mut s = format!(
-                "feeds      {}\narticles   {}\nfacts      {}\nentities   {}\n",
-                st.feeds, st.articles, st.facts, st.entities
+                "feeds      {}\narticles   {}\nfacts      {}\nentities   {}\nindexed    {}\n",
+                st.feeds,
+                st.articles,
+                st.facts,
+                st.entities,
+                indexed.map_or_else(|| "unknown".to_string(), |n| n.to_string())
             );
             match &st.last_run {
                 Some(r) => {

@@ -1,0 +1,159 @@
+//! `factwire ingest` over real HTTP: the testkit server on 127.0.0.1 serving the demo
+//! site, with fault routes.
+
+use factwire_testkit::{Route, TestServer};
+
+use crate::util::{Dir, fixture};
+
+fn rss(items: &[&str]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Faults</title><link>http://x/</link><description>d</description>",
+    );
+    for (i, link) in items.iter().enumerate() {
+        s.push_str(&format!("<item><title>Item {i}</title><link>{link}</link></item>"));
+    }
+    s.push_str("</channel></rss>");
+    s
+}
+
+#[test]
+fn feed_over_http_then_search_facts_and_a_conditional_rerun() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    let d = Dir::new();
+    let feed = server.url("/feeds/rss.xml");
+    let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    assert_eq!(report["failed"], 0, "{report}");
+    let new = report["new"].as_u64().unwrap();
+    assert!(new >= 10, "{report}");
+
+    let hits = d.json(&["search", "layoffs", "--format", "json", "--limit", "20"]);
+    let found: Vec<&str> = hits.as_array().unwrap().iter().map(|h| h["url"].as_str().unwrap()).collect();
+    assert!(found.iter().any(|u| u.contains("aws-early-2026-analysis")), "{found:?}");
+    let csv = d.ok(&["facts", "--subject", "AWS", "--format", "csv"]);
+    assert!(csv.lines().any(|l| l.contains("revenue") && l.contains("35600000000")), "{csv}");
+
+    // Nothing changed: exactly one (conditional) request for the feed, none for articles.
+    server.clear_requests();
+    let again = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    assert_eq!(again["new"], 0, "{again}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].path_only(), "/feeds/rss.xml");
+    assert_eq!(reqs[0].status, 304);
+}
+
+#[test]
+fn failing_articles_are_report_lines_not_a_failed_run() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    server.set_route("/gone.html", Route::status(404));
+    server.set_route("/broken.html", Route::status(500));
+    server.set_route(
+        "/feeds/faulty.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                "/articles/openai-aws-38-billion-deal.html",
+                "/gone.html",
+                "/broken.html",
+            ]),
+        ),
+    );
+    let d = Dir::new();
+    let report = d.json(&[
+        "ingest",
+        "--feed",
+        &server.url("/feeds/faulty.xml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["new"], 1, "{report}");
+    assert_eq!(report["failed"], 2, "{report}");
+    let reasons: Vec<&str> = report["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"not_found"), "{reasons:?}");
+    // The 500 was retried before giving up.
+    assert!(server.hits("/broken.html") >= 2);
+}
+
+#[test]
+fn robots_and_private_addresses_are_skipped_and_reported() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    server.set_route("/robots.txt", Route::robots("User-agent: *\nDisallow: /private/\n"));
+    server.set_route("/private/a.html", Route::ok("text/html", "<p>secret</p>"));
+    // A link to another host name that resolves to loopback is not trusted.
+    let elsewhere = server.localhost_url("/articles/google-anthropic-tpu-deal.html");
+    server.set_route(
+        "/feeds/mixed.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&["/private/a.html", "/articles/trainium3-reinvent-2025.html", &elsewhere]),
+        ),
+    );
+    let d = Dir::new();
+    let report = d.json(&["ingest", "--feed", &server.url("/feeds/mixed.xml"), "--format", "json"]);
+    assert_eq!(report["new"], 1, "{report}");
+    assert_eq!(report["skipped"], 2, "{report}");
+    let reasons: Vec<&str> = report["skips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"robots"), "{reasons:?}");
+    assert!(reasons.contains(&"private_address"), "{reasons:?}");
+    assert_eq!(server.hits("/private/a.html"), 0);
+}
+
+#[test]
+fn every_feed_failing_is_exit_status_one() {
+    let server = TestServer::new();
+    server.set_route("/feed.xml", Route::status(503));
+    let d = Dir::new();
+    let out = d.run(&["ingest", "--feed", &server.url("/feed.xml"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["failed"], 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_store_and_index_in_step() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    let articles = std::fs::read_dir(fixture("sites/demo/articles")).unwrap();
+    let mut links = Vec::new();
+    for entry in articles {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let path = format!("/articles/{name}");
+        let body = std::fs::read(fixture("sites/demo/articles").join(&name)).unwrap();
+        server.set_route(
+            &path,
+            Route::ok("text/html; charset=utf-8", body).with_delay(std::time::Duration::from_millis(150)),
+        );
+        links.push(path);
+    }
+    let refs: Vec<&str> = links.iter().map(String::as_str).collect();
+    server.set_route("/feeds/slow.xml", Route::ok("application/rss+xml", rss(&refs)));
+    let d = Dir::new();
+    let feed = server.url("/feeds/slow.xml");
+    let mut child = d.cmd(&["ingest", "--feed", &feed, "-q"]).spawn().unwrap();
+    // Kill -9 once some articles are in.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while server.requests().len() < 8 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The next run finishes the job; store and index agree, nothing twice.
+    let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    assert_eq!(report["failed"], 0, "{report}");
+    let stats = d.json(&["stats", "--format", "json"]);
+    assert_eq!(stats["articles"].as_u64().unwrap(), links.len() as u64, "{stats}");
+    assert_eq!(stats["indexed"], stats["articles"], "{stats}");
+}
