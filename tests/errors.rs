@@ -25,7 +25,11 @@ fn unknown_command_and_flag() {
 
 #[test]
 fn malformed_feed() {
-    for name in ["malformed_unclosed.xml", "malformed_garbage.xml", "billion_laughs.xml"] {
+    for name in [
+        "malformed_unclosed.xml",
+        "malformed_garbage.xml",
+        "billion_laughs.xml",
+    ] {
         let d = Dir::new();
         let feed = fixture(&format!("feeds/{name}"));
         assert!(feed.is_file(), "fixture missing: {}", feed.display());
@@ -62,7 +66,11 @@ fn read_commands_without_a_store() {
 #[test]
 fn bad_dates_and_kinds() {
     let d = Dir::new();
-    assert_error(&d.run(&["search", "aws", "--since", "last tuesday"]), 2, "--since");
+    assert_error(
+        &d.run(&["search", "aws", "--since", "last tuesday"]),
+        2,
+        "--since",
+    );
     assert_error(&d.run(&["facts", "--kind", "moneys"]), 2, "moneys");
 }
 

@@ -8,12 +8,30 @@ use serde_json::Value;
 use crate::util::{Dir, fixture};
 
 const RECORD_KEYS: [&str; 10] = [
-    "url", "title", "byline", "published", "site_name", "language", "text", "summary",
-    "entities", "facts",
+    "url",
+    "title",
+    "byline",
+    "published",
+    "site_name",
+    "language",
+    "text",
+    "summary",
+    "entities",
+    "facts",
 ];
 const FACT_KEYS: [&str; 12] = [
-    "kind", "text", "start", "end", "value", "value_max", "unit", "date", "subject", "metric",
-    "period", "sentence",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "value",
+    "value_max",
+    "unit",
+    "date",
+    "subject",
+    "metric",
+    "period",
+    "sentence",
 ];
 
 /// Every key present, every fact's char offsets slicing to its text.
@@ -26,7 +44,10 @@ pub fn assert_record_shape(rec: &Value) {
         for k in FACT_KEYS {
             assert!(f.get(k).is_some(), "fact lacks {k}: {f}");
         }
-        let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
         assert!(s < e && e <= text.len(), "{f}");
         let slice: String = text[s..e].iter().collect();
         assert_eq!(slice, f["text"].as_str().unwrap(), "{f}");
@@ -41,7 +62,12 @@ pub fn assert_record_shape(rec: &Value) {
 }
 
 fn find<'a>(rec: &'a Value, text: &str) -> Vec<&'a Value> {
-    rec["facts"].as_array().unwrap().iter().filter(|f| f["text"] == text).collect()
+    rec["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["text"] == text)
+        .collect()
 }
 
 #[test]
@@ -82,12 +108,22 @@ fn seed_html_page_reads_metadata_and_drops_furniture() {
     let page = fixture("sites/demo/articles/aws-early-2026-analysis.html");
     let rec = d.json(&["extract", "--html", page.to_str().unwrap()]);
     assert_record_shape(&rec);
-    assert!(rec["title"].as_str().unwrap().contains("AWS"), "{}", rec["title"]);
+    assert!(
+        rec["title"].as_str().unwrap().contains("AWS"),
+        "{}",
+        rec["title"]
+    );
     assert!(rec["published"].as_str().unwrap().starts_with("2026-02-06"));
-    assert_eq!(rec["url"], "https://cloudwire.example/2026/02/aws-early-2026-analysis");
+    assert_eq!(
+        rec["url"],
+        "https://cloudwire.example/2026/02/aws-early-2026-analysis"
+    );
     let text = rec["text"].as_str().unwrap();
     assert!(text.contains("annualized revenue run rate of $142 billion"));
-    assert!(!text.to_lowercase().contains("cookie"), "cookie banner leaked");
+    assert!(
+        !text.to_lowercase().contains("cookie"),
+        "cookie banner leaked"
+    );
     assert!(!find(&rec, "$35.6 billion").is_empty());
 }
 
@@ -104,7 +140,9 @@ fn stdin_and_sentences_option() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"Google Cloud revenue rose 48% to $17.7 billion. Analysts cheered. Shares rose.")
+        .write_all(
+            b"Google Cloud revenue rose 48% to $17.7 billion. Analysts cheered. Shares rose.",
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -118,7 +156,12 @@ fn stdin_and_sentences_option() {
 fn sniffs_html_without_a_flag_and_keeps_url() {
     let d = Dir::new();
     let page = fixture("sites/demo/articles/aws-early-2026-analysis.html");
-    let rec = d.json(&["extract", page.to_str().unwrap(), "--url", "https://other.example/x"]);
+    let rec = d.json(&[
+        "extract",
+        page.to_str().unwrap(),
+        "--url",
+        "https://other.example/x",
+    ]);
     assert!(!rec["title"].is_null());
     assert!(!rec["text"].as_str().unwrap().contains("<p>"));
 }
@@ -132,12 +175,18 @@ fn empty_and_garbage_inputs_give_a_record_not_a_panic() {
     assert_record_shape(&rec);
     assert_eq!(rec["text"], "");
     let garbage = d.path().join("garbage.bin");
-    let bytes: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(&garbage, bytes).unwrap();
     let rec = d.json(&["extract", garbage.to_str().unwrap()]);
     assert_record_shape(&rec);
     let html = d.path().join("broken.html");
-    std::fs::write(&html, "<html><body><div><p>Unclosed <b>tags $5 million<table><tr><td>").unwrap();
+    std::fs::write(
+        &html,
+        "<html><body><div><p>Unclosed <b>tags $5 million<table><tr><td>",
+    )
+    .unwrap();
     let rec = d.json(&["extract", "--html", html.to_str().unwrap()]);
     assert_record_shape(&rec);
 }
@@ -146,8 +195,62 @@ fn empty_and_garbage_inputs_give_a_record_not_a_panic() {
 fn jsonl_format_is_one_line() {
     let d = Dir::new();
     let seed = fixture("seed/aws-early-2026-analysis.txt");
-    let out = d.ok(&["extract", "--text", seed.to_str().unwrap(), "--format", "jsonl"]);
+    let out = d.ok(&[
+        "extract",
+        "--text",
+        seed.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(out.trim_end().lines().count(), 1);
     let rec: Value = serde_json::from_str(&out).unwrap();
     assert_record_shape(&rec);
+}
+
+/// Every reader fixture (`fixtures/articles/<case>/`) through the binary: metadata
+/// equal to the hand-checked `expected.json`, body snippets present or absent.
+#[test]
+fn reader_fixtures_metadata_through_the_binary() {
+    let d = Dir::new();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(fixture("articles")).unwrap() {
+        let dir = entry.unwrap().path();
+        let expected_path = dir.join("expected.json");
+        if !expected_path.is_file() {
+            continue;
+        }
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+        let case_toml = std::fs::read_to_string(dir.join("case.toml")).unwrap_or_default();
+        let url = case_toml
+            .lines()
+            .find_map(|l| l.strip_prefix("url = \""))
+            .map(|u| u.trim_end_matches('"').to_string());
+        let source = dir.join("source.html");
+        let mut args = vec!["extract", "--html", source.to_str().unwrap()];
+        if let Some(u) = &url {
+            args.extend(["--url", u.as_str()]);
+        }
+        let rec = d.json(&args);
+        assert_record_shape(&rec);
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        for key in ["title", "byline", "published", "site_name", "language"] {
+            if let Some(want) = expected.get(key) {
+                assert_eq!(&rec[key], want, "{name}: {key}");
+            }
+        }
+        let text = rec["text"].as_str().unwrap();
+        for s in expected["must_contain"].as_array().into_iter().flatten() {
+            assert!(text.contains(s.as_str().unwrap()), "{name}: missing {s}");
+        }
+        for s in expected["must_not_contain"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            assert!(!text.contains(s.as_str().unwrap()), "{name}: leaked {s}");
+        }
+        cases += 1;
+    }
+    assert!(cases >= 4, "only {cases} reader fixtures");
 }

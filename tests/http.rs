@@ -10,7 +10,9 @@ fn rss(items: &[&str]) -> String {
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Faults</title><link>http://x/</link><description>d</description>",
     );
     for (i, link) in items.iter().enumerate() {
-        s.push_str(&format!("<item><title>Item {i}</title><link>{link}</link></item>"));
+        s.push_str(&format!(
+            "<item><title>Item {i}</title><link>{link}</link></item>"
+        ));
     }
     s.push_str("</channel></rss>");
     s
@@ -27,10 +29,22 @@ fn feed_over_http_then_search_facts_and_a_conditional_rerun() {
     assert!(new >= 10, "{report}");
 
     let hits = d.json(&["search", "layoffs", "--format", "json", "--limit", "20"]);
-    let found: Vec<&str> = hits.as_array().unwrap().iter().map(|h| h["url"].as_str().unwrap()).collect();
-    assert!(found.iter().any(|u| u.contains("aws-early-2026-analysis")), "{found:?}");
+    let found: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        found.iter().any(|u| u.contains("aws-early-2026-analysis")),
+        "{found:?}"
+    );
     let csv = d.ok(&["facts", "--subject", "AWS", "--format", "csv"]);
-    assert!(csv.lines().any(|l| l.contains("revenue") && l.contains("35600000000")), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("revenue") && l.contains("35600000000")),
+        "{csv}"
+    );
 
     // Nothing changed: exactly one (conditional) request for the feed, none for articles.
     server.clear_requests();
@@ -82,7 +96,10 @@ fn failing_articles_are_report_lines_not_a_failed_run() {
 #[test]
 fn robots_and_private_addresses_are_skipped_and_reported() {
     let server = TestServer::serve_dir(fixture("sites/demo"));
-    server.set_route("/robots.txt", Route::robots("User-agent: *\nDisallow: /private/\n"));
+    server.set_route(
+        "/robots.txt",
+        Route::robots("User-agent: *\nDisallow: /private/\n"),
+    );
     server.set_route("/private/a.html", Route::ok("text/html", "<p>secret</p>"));
     // A link to another host name that resolves to loopback is not trusted.
     let elsewhere = server.localhost_url("/articles/google-anthropic-tpu-deal.html");
@@ -90,11 +107,21 @@ fn robots_and_private_addresses_are_skipped_and_reported() {
         "/feeds/mixed.xml",
         Route::ok(
             "application/rss+xml",
-            rss(&["/private/a.html", "/articles/trainium3-reinvent-2025.html", &elsewhere]),
+            rss(&[
+                "/private/a.html",
+                "/articles/trainium3-reinvent-2025.html",
+                &elsewhere,
+            ]),
         ),
     );
     let d = Dir::new();
-    let report = d.json(&["ingest", "--feed", &server.url("/feeds/mixed.xml"), "--format", "json"]);
+    let report = d.json(&[
+        "ingest",
+        "--feed",
+        &server.url("/feeds/mixed.xml"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(report["new"], 1, "{report}");
     assert_eq!(report["skipped"], 2, "{report}");
     let reasons: Vec<&str> = report["skips"]
@@ -113,8 +140,19 @@ fn every_feed_failing_is_exit_status_one() {
     let server = TestServer::new();
     server.set_route("/feed.xml", Route::status(503));
     let d = Dir::new();
-    let out = d.run(&["ingest", "--feed", &server.url("/feed.xml"), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = d.run(&[
+        "ingest",
+        "--feed",
+        &server.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["failed"], 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -133,12 +171,16 @@ fn a_run_killed_mid_way_leaves_store_and_index_in_step() {
         let body = std::fs::read(fixture("sites/demo/articles").join(&name)).unwrap();
         server.set_route(
             &path,
-            Route::ok("text/html; charset=utf-8", body).with_delay(std::time::Duration::from_millis(150)),
+            Route::ok("text/html; charset=utf-8", body)
+                .with_delay(std::time::Duration::from_millis(150)),
         );
         links.push(path);
     }
     let refs: Vec<&str> = links.iter().map(String::as_str).collect();
-    server.set_route("/feeds/slow.xml", Route::ok("application/rss+xml", rss(&refs)));
+    server.set_route(
+        "/feeds/slow.xml",
+        Route::ok("application/rss+xml", rss(&refs)),
+    );
     let d = Dir::new();
     let feed = server.url("/feeds/slow.xml");
     let mut child = d.cmd(&["ingest", "--feed", &feed, "-q"]).spawn().unwrap();
@@ -154,6 +196,10 @@ fn a_run_killed_mid_way_leaves_store_and_index_in_step() {
     let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
     assert_eq!(report["failed"], 0, "{report}");
     let stats = d.json(&["stats", "--format", "json"]);
-    assert_eq!(stats["articles"].as_u64().unwrap(), links.len() as u64, "{stats}");
+    assert_eq!(
+        stats["articles"].as_u64().unwrap(),
+        links.len() as u64,
+        "{stats}"
+    );
     assert_eq!(stats["indexed"], stats["articles"], "{stats}");
 }

@@ -15,7 +15,16 @@ pub fn ingest_demo(d: &Dir) -> Value {
 fn demo_ingest_stores_articles_and_second_run_adds_nothing() {
     let d = Dir::new();
     let first = ingest_demo(&d);
-    for k in ["feeds", "articles_seen", "new", "updated", "unchanged", "failed", "skipped", "seconds"] {
+    for k in [
+        "feeds",
+        "articles_seen",
+        "new",
+        "updated",
+        "unchanged",
+        "failed",
+        "skipped",
+        "seconds",
+    ] {
         assert!(first.get(k).is_some(), "report lacks {k}: {first}");
     }
     assert_eq!(first["feeds"], 3);
@@ -42,7 +51,10 @@ fn direct_paths_and_table_report() {
     assert!(out.contains("new 1"), "{out}");
     // The same page again is unchanged, not a duplicate.
     let out = d.ok(&["ingest", page.to_str().unwrap()]);
-    assert!(out.contains("new 0") && out.contains("unchanged 1"), "{out}");
+    assert!(
+        out.contains("new 0") && out.contains("unchanged 1"),
+        "{out}"
+    );
 }
 
 #[test]

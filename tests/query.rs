@@ -6,7 +6,11 @@ use crate::ingest::ingest_demo;
 use crate::util::{Dir, assert_error};
 
 fn urls(hits: &Value) -> Vec<String> {
-    hits.as_array().unwrap().iter().map(|h| h["url"].as_str().unwrap().to_string()).collect()
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -22,17 +26,37 @@ fn search_facts_show_reindex_on_the_demo_corpus() {
         "seed article not in {found:?}"
     );
     for h in hits.as_array().unwrap() {
-        for k in ["id", "url", "title", "source", "published", "score", "snippet"] {
+        for k in [
+            "id",
+            "url",
+            "title",
+            "source",
+            "published",
+            "score",
+            "snippet",
+        ] {
             assert!(h.get(k).is_some(), "hit lacks {k}: {h}");
         }
     }
     // filters: --source and --since/--until
-    let hits = d.json(&["search", "AWS", "--source", "cloudwire.example", "--format", "json"]);
+    let hits = d.json(&[
+        "search",
+        "AWS",
+        "--source",
+        "cloudwire.example",
+        "--format",
+        "json",
+    ]);
     assert!(!urls(&hits).is_empty());
-    assert!(urls(&hits).iter().all(|u| u.contains("cloudwire.example")), "{hits}");
+    assert!(
+        urls(&hits).iter().all(|u| u.contains("cloudwire.example")),
+        "{hits}"
+    );
     let hits = d.json(&["search", "AWS", "--since", "2030-01-01", "--format", "json"]);
     assert!(hits.as_array().unwrap().is_empty());
-    let newest = d.json(&["search", "AWS", "--sort", "newest", "--format", "json", "--limit", "50"]);
+    let newest = d.json(&[
+        "search", "AWS", "--sort", "newest", "--format", "json", "--limit", "50",
+    ]);
     let dates: Vec<&str> = newest
         .as_array()
         .unwrap()
@@ -53,11 +77,21 @@ fn search_facts_show_reindex_on_the_demo_corpus() {
     // facts: AWS (an alias) finds Amazon Web Services' revenue, with the article's columns.
     let csv = d.ok(&["facts", "--subject", "AWS", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
-    for col in ["article_id", "url", "title", "source", "published", "subject", "metric", "period"] {
+    for col in [
+        "article_id",
+        "url",
+        "title",
+        "source",
+        "published",
+        "subject",
+        "metric",
+        "period",
+    ] {
         assert!(header.split(',').any(|c| c == col), "{header}");
     }
     assert!(
-        csv.lines().any(|l| l.contains("$35.6 billion") && l.contains("revenue")),
+        csv.lines()
+            .any(|l| l.contains("$35.6 billion") && l.contains("revenue")),
         "no AWS revenue row in:\n{csv}"
     );
     let jsonl = d.ok(&["facts", "--metric", "revenue", "--format", "jsonl"]);
@@ -67,7 +101,13 @@ fn search_facts_show_reindex_on_the_demo_corpus() {
         assert_eq!(v["metric"], "revenue");
     }
     let money = d.json(&["facts", "--kind", "money", "--format", "json"]);
-    assert!(money.as_array().unwrap().iter().all(|f| f["kind"] == "money"));
+    assert!(
+        money
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] == "money")
+    );
     let out = d.path().join("facts.csv");
     d.ok(&["facts", "--out", out.to_str().unwrap(), "--format", "csv"]);
     assert!(std::fs::read_to_string(&out).unwrap().lines().count() > 100);

@@ -27,7 +27,7 @@ use factwire_fetcher::{
     FetchRequest, FetchSettings, Fetcher, Outcome, RequestKind, SkipReason, feeds,
 };
 use factwire_index::{Index, IndexDoc, OpenState};
-use factwire_store::{FeedState, NewArticle, PutStatus, StoredArticle, Store};
+use factwire_store::{FeedState, NewArticle, PutStatus, Store, StoredArticle};
 
 use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
 
@@ -241,7 +241,11 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let run_id = store.start_run()?;
     let fetcher = Fetcher::new(plan.fetch.clone())?;
     let analyzer = Analyzer::new(plan.gazetteer);
-    let stopped = || plan.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let stopped = || {
+        plan.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    };
     let mut report = RunReport {
         feeds: plan.feeds.len() as u64,
         ..RunReport::default()
@@ -318,7 +322,9 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 report.failures.push(failure(&spec.url, e.class(), &e));
             }
             Outcome::Skipped { reason } => {
-                report.skips.push(failure(&spec.url, reason.class(), skip_detail(&reason)));
+                report
+                    .skips
+                    .push(failure(&spec.url, reason.class(), skip_detail(&reason)));
             }
         }
         store.save_feed_state(&state)?;
@@ -342,7 +348,9 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 direct: true,
             });
         } else {
-            report.failures.push(failure(url, "bad_url", "not an http(s) or file URL"));
+            report
+                .failures
+                .push(failure(url, "bad_url", "not an http(s) or file URL"));
         }
     }
 
@@ -395,10 +403,9 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
 
     // Articles: store first, index second.
     let total = requests.len() as u64;
-    let mut done = 0u64;
     let mut writer = Some(index.writer()?);
     let mut pending: Vec<(i64, i64)> = Vec::new();
-    for out in fetcher.fetch_all(requests) {
+    for (done, out) in (1u64..).zip(fetcher.fetch_all(requests)) {
         let c = &wanted[out.request.tag as usize];
         match out.outcome {
             Outcome::Fetched(f) => {
@@ -420,9 +427,11 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     store.record_failure(&c.key, "empty", detail)?;
                 } else {
                     let key = identity(&store, &c.key, &rec)?;
-                    let source = rec.url.as_deref().and_then(source_of).or_else(|| {
-                        source_of(&f.final_url)
-                    });
+                    let source = rec
+                        .url
+                        .as_deref()
+                        .and_then(source_of)
+                        .or_else(|| source_of(&f.final_url));
                     let put = store.put_article(&NewArticle {
                         key: key.clone(),
                         record: rec,
@@ -455,7 +464,9 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             }
             Outcome::Skipped { reason } => {
                 report.skipped += 1;
-                report.skips.push(failure(&c.url, reason.class(), skip_detail(&reason)));
+                report
+                    .skips
+                    .push(failure(&c.url, reason.class(), skip_detail(&reason)));
             }
         }
         if pending.len() >= INDEX_BATCH
@@ -466,7 +477,6 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             pending.clear();
             writer = Some(index.writer()?);
         }
-        done += 1;
         progress(&Progress {
             stage: Stage::Articles,
             done,

@@ -1,6 +1,8 @@
 //! The pipeline's use cases over real parts: a SQLite file, a tantivy index, the
 //! testkit HTTP server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
 use factwire_core::{ArticleRecord, source_of};
 use factwire_extractor::Gazetteer;
 use factwire_fetcher::FetchSettings;

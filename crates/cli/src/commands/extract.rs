@@ -23,7 +23,9 @@ pub fn run(global: &GlobalArgs, a: ExtractArgs) -> CmdResult {
         InputHint::Sniff
     };
     if a.sentences == Some(0) {
-        return Err(Fail::Input(anyhow::anyhow!("--sentences 0: must be at least 1")));
+        return Err(Fail::Input(anyhow::anyhow!(
+            "--sentences 0: must be at least 1"
+        )));
     }
     let analyzer = Analyzer::new(settings.gazetteer()?);
     let opts = AnalyzeOptions {
@@ -61,7 +63,9 @@ fn read_input(path: &str) -> Result<Vec<u8>, Fail> {
             .with_context(|| path.to_string())
             .map_err(Fail::Input)?;
         if meta.is_dir() {
-            return Err(Fail::Input(anyhow::anyhow!("{path}: is a directory, not a document")));
+            return Err(Fail::Input(anyhow::anyhow!(
+                "{path}: is a directory, not a document"
+            )));
         }
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))

@@ -13,17 +13,28 @@ use crate::{CmdResult, Fail, write_stdout};
 
 pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     if a.query.trim().is_empty() {
-        return Err(Fail::Input(anyhow!("empty query: give words to search for")));
+        return Err(Fail::Input(anyhow!(
+            "empty query: give words to search for"
+        )));
     }
     if a.limit == 0 {
         return Err(Fail::Input(anyhow!("--limit 0: must be at least 1")));
     }
-    let since = a.since.as_deref().map(|s| parse_when("--since", s, DayEnd::Start)).transpose()?;
-    let until = a.until.as_deref().map(|s| parse_when("--until", s, DayEnd::End)).transpose()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| parse_when("--since", s, DayEnd::Start))
+        .transpose()?;
+    let until = a
+        .until
+        .as_deref()
+        .map(|s| parse_when("--until", s, DayEnd::End))
+        .transpose()?;
     let (settings, dd) = existing_data(global)?;
     let gazetteer = settings.gazetteer()?;
-    let (index, state) = Index::open(&dd.index_dir())
-        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string())))?;
+    let (index, state) = Index::open(&dd.index_dir()).map_err(|e| {
+        Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string()))
+    })?;
     let index = if state == OpenState::Opened {
         index
     } else {
@@ -34,10 +45,12 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
             .map_err(|e| Fail::Work(anyhow::Error::new(e).context("index")))?
             .0
     };
-    let entity = a
-        .entity
-        .as_deref()
-        .map(|e| gazetteer.canonical(e).map(str::to_string).unwrap_or_else(|| e.to_string()));
+    let entity = a.entity.as_deref().map(|e| {
+        gazetteer
+            .canonical(e)
+            .map(str::to_string)
+            .unwrap_or_else(|| e.to_string())
+    });
     let query = SearchQuery {
         text: a.query.clone(),
         since,
@@ -68,8 +81,16 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
 fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
-    w.write_record(["id", "url", "title", "source", "published", "score", "snippet"])
-        .map_err(err)?;
+    w.write_record([
+        "id",
+        "url",
+        "title",
+        "source",
+        "published",
+        "score",
+        "snippet",
+    ])
+    .map_err(err)?;
     for h in hits {
         w.write_record([
             h.id.to_string(),
@@ -82,7 +103,9 @@ fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
         ])
         .map_err(err)?;
     }
-    let bytes = w.into_inner().map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -93,7 +116,11 @@ fn table(hits: &[SearchHit], bold: bool) -> String {
     }
     let mut s = String::new();
     for (i, h) in hits.iter().enumerate() {
-        let date = h.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("undated");
+        let date = h
+            .published
+            .as_deref()
+            .map(|p| p.get(..10).unwrap_or(p))
+            .unwrap_or("undated");
         s.push_str(&format!(
             "{:>2}. {}  [{} · {} · #{} · {:.2}]\n",
             i + 1,

@@ -11,8 +11,9 @@ use crate::{CmdResult, Fail, write_stdout};
 pub fn run(global: &GlobalArgs, a: ShowArgs) -> CmdResult {
     no_csv(a.format, "show")?;
     let (_, dd) = existing_data(global)?;
-    let store = Store::open(&dd.store_path())
-        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string())))?;
+    let store = Store::open(&dd.store_path()).map_err(|e| {
+        Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
+    })?;
     let work = |e: factwire_store::Error| Fail::Work(anyhow::Error::new(e).context("store"));
     let found = if let Ok(id) = a.article.parse::<i64>() {
         store.article(id).map_err(work)?
@@ -27,7 +28,10 @@ pub fn run(global: &GlobalArgs, a: ShowArgs) -> CmdResult {
         }
     };
     let Some(art) = found else {
-        return Err(Fail::Input(anyhow!("{}: no such article in the store", a.article)));
+        return Err(Fail::Input(anyhow!(
+            "{}: no such article in the store",
+            a.article
+        )));
     };
     let out = match a.format {
         Format::Table => table(&art),
@@ -49,8 +53,15 @@ pub fn run(global: &GlobalArgs, a: ShowArgs) -> CmdResult {
 fn table(a: &StoredArticle) -> String {
     let r = &a.record;
     let mut s = String::new();
-    s.push_str(&format!("#{}  {}\n", a.id, r.title.as_deref().unwrap_or("(untitled)")));
-    s.push_str(&format!("url        {}\n", r.url.as_deref().unwrap_or(&a.key)));
+    s.push_str(&format!(
+        "#{}  {}\n",
+        a.id,
+        r.title.as_deref().unwrap_or("(untitled)")
+    ));
+    s.push_str(&format!(
+        "url        {}\n",
+        r.url.as_deref().unwrap_or(&a.key)
+    ));
     for (k, v) in [
         ("source", &a.source),
         ("site", &r.site_name),
@@ -62,7 +73,10 @@ fn table(a: &StoredArticle) -> String {
             s.push_str(&format!("{k:<10} {v}\n"));
         }
     }
-    s.push_str(&format!("words      {}\n\nSummary\n", r.text.split_whitespace().count()));
+    s.push_str(&format!(
+        "words      {}\n\nSummary\n",
+        r.text.split_whitespace().count()
+    ));
     for line in &r.summary {
         s.push_str(&format!("  • {line}\n"));
     }
@@ -78,9 +92,14 @@ fn table(a: &StoredArticle) -> String {
     }
     s.push_str(&t.render());
     s.push_str("\nFacts\n");
-    let mut t = Table::new(vec!["kind", "text", "value", "unit", "subject", "metric", "period"]);
+    let mut t = Table::new(vec![
+        "kind", "text", "value", "unit", "subject", "metric", "period",
+    ]);
     for f in &r.facts {
-        let value = f.date.clone().or_else(|| f.value.is_none().then(|| opt(&f.period)));
+        let value = f
+            .date
+            .clone()
+            .or_else(|| f.value.is_none().then(|| opt(&f.period)));
         t.row(vec![
             f.kind.as_str().to_string(),
             f.text.clone(),

@@ -12,8 +12,9 @@ use crate::{CmdResult, Fail, write_stdout};
 pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     no_csv(a.format, "stats")?;
     let (_, dd) = existing_data(global)?;
-    let store = Store::open(&dd.store_path())
-        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string())))?;
+    let store = Store::open(&dd.store_path()).map_err(|e| {
+        Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
+    })?;
     let st = store
         .stats()
         .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
@@ -77,7 +78,10 @@ pub fn reindex(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     let secs = started.elapsed().as_secs_f64();
     let out = match a.format {
         Format::Table => format!("reindexed {n} articles in {secs:.2}s\n"),
-        _ => json_one(&serde_json::json!({"articles": n, "seconds": secs}), a.format)?,
+        _ => json_one(
+            &serde_json::json!({"articles": n, "seconds": secs}),
+            a.format,
+        )?,
     };
     if !global.quiet || a.format != Format::Table {
         write_stdout(&out)?;
