@@ -67,6 +67,10 @@ pub enum Command {
     Reindex(FormatArgs),
     /// Counts of feeds, articles, facts, entities, and the last run.
     Stats(FormatArgs),
+    /// Group a window's stored articles into ranked stories with key figures.
+    Digest(DigestArgs),
+    /// Run `ingest` on a schedule, in the foreground, until Ctrl-C.
+    Watch(WatchArgs),
 }
 
 /// `extract` arguments.
@@ -179,6 +183,10 @@ pub struct FactsArgs {
     /// At most N rows.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// One row per figure (subject, metric, period) across articles: consensus value,
+    /// value range, article count, first seen, sources.
+    #[arg(long)]
+    pub consolidate: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -204,4 +212,56 @@ pub struct FormatArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Formats `digest` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DigestFormat {
+    /// Markdown: a heading per story, outlets with links, a key-figure table.
+    #[default]
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG charts).
+    Html,
+    /// The digest as one JSON document.
+    Json,
+}
+
+/// `digest` arguments.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// Start of the window: a date (2026-01-31), an RFC 3339 time, or a span back
+    /// from now (24h, 7d, 2w). Use an early date for everything stored.
+    #[arg(long, value_name = "WHEN", default_value = "7d")]
+    pub since: String,
+    /// End of the window (a date counts to its end) [default: now].
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only stories in which some article mentions this entity (any alias: AWS).
+    #[arg(long, value_name = "NAME")]
+    pub subject: Option<String>,
+    /// At most N stories.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DigestFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `watch` arguments.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Time between the starts of two runs: 30s, 15m, 1h, 1d. A run that takes
+    /// longer is followed at once by the next.
+    #[arg(long, value_name = "SPAN", default_value = "15m")]
+    pub every: String,
+    /// Stop after N runs [default: run until Ctrl-C].
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
+    /// What to ingest, as for `ingest`; each run prints one report line (table), one
+    /// JSON object per line (json, jsonl) or one CSV row (csv, header once).
+    #[command(flatten)]
+    pub ingest: IngestArgs,
 }

@@ -3,6 +3,7 @@
 use anyhow::{Context, anyhow};
 use factwire_core::{FactKind, FactRow};
 use factwire_store::{FactQuery, Store};
+use factwire_summarizer::digest::{Consolidated, consolidate, format_value};
 
 use super::{DayEnd, existing_data, parse_when};
 use crate::args::{FactsArgs, Format, GlobalArgs};
@@ -43,15 +44,24 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
         since,
         until,
         article_id: None,
-        limit: a.limit,
+        // With --consolidate, --limit counts figures, not fact rows.
+        limit: if a.consolidate { None } else { a.limit },
     };
     let rows = store
         .facts(&q)
         .map_err(|e| Fail::Work(anyhow::Error::new(e).context("reading facts")))?;
-    let out = match a.format {
-        Format::Json | Format::Jsonl => json_items(&rows, a.format)?,
-        Format::Csv => csv(&rows)?,
-        Format::Table => table(&rows),
+    let out = if a.consolidate {
+        let mut groups = consolidate(&rows);
+        if let Some(n) = a.limit {
+            groups.truncate(n);
+        }
+        consolidated(&groups, a.format)?
+    } else {
+        match a.format {
+            Format::Json | Format::Jsonl => json_items(&rows, a.format)?,
+            Format::Csv => csv(&rows)?,
+            Format::Table => table(&rows),
+        }
     };
     match &a.out {
         Some(path) => std::fs::write(path, out)
@@ -124,4 +134,107 @@ fn table(rows: &[FactRow]) -> String {
     let mut s = t.render();
     s.push_str(&format!("{} facts\n", rows.len()));
     s
+}
+
+/// The CSV columns of `facts --consolidate`, in order.
+pub const CONSOLIDATED_COLUMNS: [&str; 15] = [
+    "subject",
+    "metric",
+    "period",
+    "kind",
+    "unit",
+    "value",
+    "value_max",
+    "value_text",
+    "value_range",
+    "range_min",
+    "range_max",
+    "articles",
+    "agreeing",
+    "first_seen",
+    "sources",
+];
+
+/// `facts --consolidate` output: one row per figure. JSON keeps everything
+/// (variants with their article ids and outlets); CSV and the table flatten it.
+fn consolidated(groups: &[Consolidated], format: Format) -> Result<String, Fail> {
+    match format {
+        Format::Json | Format::Jsonl => json_items(groups, format),
+        Format::Csv => {
+            let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            w.write_record(CONSOLIDATED_COLUMNS).map_err(err)?;
+            for g in groups {
+                let f = &g.figure;
+                w.write_record([
+                    f.subject.clone(),
+                    f.metric.clone(),
+                    opt(&f.period),
+                    f.kind.as_str().to_string(),
+                    opt(&f.unit),
+                    num(Some(f.value)),
+                    num(f.value_max),
+                    f.text.clone(),
+                    g.range_text(),
+                    num(Some(g.range_min)),
+                    num(Some(g.range_max)),
+                    f.articles.to_string(),
+                    f.agreeing.to_string(),
+                    opt(&g.first_seen),
+                    g.sources.join(";"),
+                ])
+                .map_err(err)?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        Format::Table => {
+            let mut t = Table::new(vec![
+                "subject",
+                "metric",
+                "period",
+                "value",
+                "value range",
+                "articles",
+                "agree",
+                "first seen",
+                "sources",
+            ]);
+            for g in groups {
+                let f = &g.figure;
+                let value = match f.value_max {
+                    Some(max) => format!(
+                        "{}–{}",
+                        format_value(f.value, f.unit.as_deref()),
+                        format_value(max, f.unit.as_deref())
+                    ),
+                    None => f.text.clone(),
+                };
+                t.row(vec![
+                    f.subject.clone(),
+                    f.metric.clone(),
+                    opt(&f.period),
+                    value,
+                    g.range_text(),
+                    f.articles.to_string(),
+                    format!("{}{}", f.agreeing, if f.disagreement { " !" } else { "" }),
+                    g.first_seen
+                        .as_deref()
+                        .map(|p| p.get(..10).unwrap_or(p))
+                        .unwrap_or("")
+                        .to_string(),
+                    g.sources.join(", "),
+                ]);
+            }
+            let mut s = t.render();
+            let disputed = groups.iter().filter(|g| g.figure.disagreement).count();
+            s.push_str(&format!(
+                "{} figures, {disputed} with outlets disagreeing (!)\n",
+                groups.len()
+            ));
+            Ok(s)
+        }
+    }
 }

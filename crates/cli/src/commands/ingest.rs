@@ -1,6 +1,8 @@
 //! `factwire ingest`: fetch feeds and articles, extract, store, index; print the report.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::anyhow;
 use factwire_core::RunReport;
@@ -14,6 +16,39 @@ use crate::{CmdResult, Fail, write_stdout};
 
 pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
     let settings = Settings::resolve(global)?;
+    let plan = plan(&settings, &a, None)?;
+    let pb = progress_bar(global);
+    let result = factwire_pipeline::ingest(plan, &mut |p| show_progress(&pb, p));
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let outcome = result.map_err(|e| Fail::Work(anyhow::Error::new(e).context("ingest")))?;
+    if !global.quiet || a.format != Format::Table {
+        write_stdout(&render(&outcome.report, a.format)?)?;
+    }
+    if outcome.run_failed {
+        let r = &outcome.report;
+        // Every feed was unreadable as a feed: the input itself is bad (exit 2).
+        if !r.failures.is_empty() && r.failures.iter().all(|f| f.reason == "parse") {
+            let f = &r.failures[0];
+            return Err(Fail::Input(anyhow!("{}: malformed feed: {}", f.url, f.detail)));
+        }
+        return Err(Fail::Work(anyhow!(
+            "ingest: the run failed ({} failed, nothing stored); see the report",
+            outcome.report.failed
+        )));
+    }
+    Ok(())
+}
+
+/// The ingest plan for these arguments: the config's feeds (unless
+/// `--no-config-feeds`), `--feed`s and direct articles as fetchable URLs. Shared with
+/// `watch`, which passes a `stop` flag for Ctrl-C.
+pub(crate) fn plan(
+    settings: &Settings,
+    a: &IngestArgs,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<IngestPlan, Fail> {
     let config_dir = settings.config_path.as_deref().and_then(Path::parent);
     let mut feeds = Vec::new();
     if !a.no_config_feeds {
@@ -43,37 +78,15 @@ pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
             "nothing to ingest: {from}; give --feed URL, article URLs/paths, or --config FILE"
         )));
     }
-    let plan = IngestPlan {
+    Ok(IngestPlan {
         data_dir: DataDir::new(&settings.data_dir),
         feeds,
         articles,
         fetch: settings.file.fetch.clone(),
         sentences: settings.file.summary.sentences,
         gazetteer: settings.gazetteer()?,
-        stop: None,
-    };
-    let pb = progress_bar(global);
-    let result = factwire_pipeline::ingest(plan, &mut |p| show_progress(&pb, p));
-    if let Some(pb) = &pb {
-        pb.finish_and_clear();
-    }
-    let outcome = result.map_err(|e| Fail::Work(anyhow::Error::new(e).context("ingest")))?;
-    if !global.quiet || a.format != Format::Table {
-        write_stdout(&render(&outcome.report, a.format)?)?;
-    }
-    if outcome.run_failed {
-        let r = &outcome.report;
-        // Every feed was unreadable as a feed: the input itself is bad (exit 2).
-        if !r.failures.is_empty() && r.failures.iter().all(|f| f.reason == "parse") {
-            let f = &r.failures[0];
-            return Err(Fail::Input(anyhow!("{}: malformed feed: {}", f.url, f.detail)));
-        }
-        return Err(Fail::Work(anyhow!(
-            "ingest: the run failed ({} failed, nothing stored); see the report",
-            outcome.report.failed
-        )));
-    }
-    Ok(())
+        stop,
+    })
 }
 
 /// The run report in a format.

@@ -1,11 +1,13 @@
 //! One module per command; [`dispatch`] picks one.
 
+mod digest;
 mod extract;
 mod facts;
 mod ingest;
 mod search;
 mod show;
 mod stats;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ pub fn dispatch(cli: Cli) -> CmdResult {
         Command::Show(a) => show::run(&global, a),
         Command::Reindex(a) => stats::reindex(&global, a),
         Command::Stats(a) => stats::run(&global, a),
+        Command::Digest(a) => digest::run(&global, a),
+        Command::Watch(a) => watch::run(&global, a),
     }
 }
 

@@ -1,0 +1,390 @@
+//! `factwire digest` and `factwire facts --consolidate` through the binary, over the
+//! demo corpus (dated 2025-10 to 2026-03, hence the explicit `--since`).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::ingest::ingest_demo;
+use crate::util::{Dir, assert_error};
+
+/// The story whose outlets include the AWS Q4 2025 wire report.
+fn aws_q4_story(digest: &Value) -> &Value {
+    digest["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["outlets"].as_array().unwrap().iter().any(|o| {
+                o["url"]
+                    .as_str()
+                    .unwrap()
+                    .contains("aws-q4-2025-results-wire")
+            })
+        })
+        .unwrap_or_else(|| panic!("no story carries the AWS Q4 wire report: {digest}"))
+}
+
+#[test]
+fn json_digest_groups_the_aws_quarter_and_flags_the_disagreement() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let digest = d.json(&["digest", "--since", "2025-01-01", "--format", "json"]);
+    assert!(digest["articles"].as_u64().unwrap() >= 25, "{digest}");
+    let stories = digest["stories"].as_array().unwrap();
+    assert!(stories.len() >= 5, "{digest}");
+    let ranks: Vec<u64> = stories
+        .iter()
+        .map(|s| s["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, (1..=stories.len() as u64).collect::<Vec<_>>());
+
+    let aws = aws_q4_story(&digest);
+    assert_eq!(aws["rank"], 1, "the most covered story leads: {aws}");
+    assert!(aws["outlet_count"].as_u64().unwrap() >= 4, "{aws}");
+    // Coverage of the quarter, told by different outlets, is one story.
+    let urls: Vec<&str> = aws["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["url"].as_str().unwrap())
+        .collect();
+    for part in [
+        "aws-q4-2025-stack-takeaways",
+        "amazon-q4-2025-by-the-numbers",
+    ] {
+        assert!(
+            urls.iter().any(|u| u.contains(part)),
+            "{part} missing from {urls:?}"
+        );
+    }
+    // The syndicated copy is listed, marked as a copy.
+    let copy = aws["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["url"].as_str().unwrap().contains("syndicated"))
+        .unwrap_or_else(|| panic!("no syndicated copy in {urls:?}"));
+    assert!(copy["copy_of"].is_i64(), "{copy}");
+
+    let revenue = aws["key_figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["subject"] == "Amazon Web Services"
+                && f["metric"] == "revenue"
+                && f["period"] == "2025-Q4"
+        })
+        .unwrap_or_else(|| panic!("no AWS Q4 revenue figure: {aws}"));
+    assert_eq!(revenue["text"], "$35.6 billion", "{revenue}");
+    assert_eq!(revenue["disagreement"], true, "{revenue}");
+    assert!(revenue["articles"].as_u64().unwrap() >= 3, "{revenue}");
+    let flagged: Vec<&str> = revenue["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["flagged"] == true)
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["$35.5 billion"], "{revenue}");
+}
+
+#[test]
+fn window_subject_and_limit_narrow_the_digest() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let all = d.json(&["digest", "--since", "2025-01-01", "--format", "json"]);
+    let n_all = all["stories"].as_array().unwrap().len();
+
+    // An alias finds the canonical entity; every story kept names it somewhere.
+    let aws = d.json(&[
+        "digest",
+        "--since",
+        "2025-01-01",
+        "--subject",
+        "aws",
+        "--format",
+        "json",
+    ]);
+    let kept = aws["stories"].as_array().unwrap();
+    assert!(
+        !kept.is_empty() && kept.len() < n_all,
+        "{} of {n_all}",
+        kept.len()
+    );
+    assert_eq!(aws["title"], "News digest: Amazon Web Services");
+    aws_q4_story(&aws);
+
+    let two = d.json(&[
+        "digest",
+        "--since",
+        "2025-01-01",
+        "--limit",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(two["stories"].as_array().unwrap().len(), 2);
+    assert_eq!(two["stories"][0]["headline"], all["stories"][0]["headline"]);
+
+    // A window before the corpus holds nothing; the default window (7d) neither.
+    for args in [
+        &[
+            "digest",
+            "--since",
+            "2020-01-01",
+            "--until",
+            "2020-12-31",
+            "--format",
+            "json",
+        ][..],
+        &["digest", "--format", "json"][..],
+    ] {
+        let empty = d.json(args);
+        assert_eq!(empty["articles"], 0, "{args:?}: {empty}");
+        assert!(empty["stories"].as_array().unwrap().is_empty());
+    }
+    let md = d.ok(&["digest", "--since", "2020-01-01", "--until", "2020-12-31"]);
+    assert!(md.contains("No stories in this window."), "{md}");
+
+    assert_error(&d.run(&["digest", "--since", "yesterday"]), 2, "--since");
+    assert_error(
+        &d.run(&["digest", "--since", "2025-01-01", "--limit", "0"]),
+        2,
+        "--limit",
+    );
+}
+
+#[test]
+fn a_digest_needs_a_store() {
+    let d = Dir::new();
+    assert_error(
+        &d.run(&["digest", "--since", "2025-01-01"]),
+        2,
+        "no factwire store",
+    );
+}
+
+#[test]
+fn markdown_and_html_digests() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let md = d.ok(&["digest", "--since", "2025-01-01", "--limit", "3"]);
+    assert!(md.starts_with("# News digest\n"), "{md}");
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("## ")).count(),
+        3,
+        "{md}"
+    );
+    assert!(
+        md.contains("](https://cloudwire.example/"),
+        "links to outlets: {md}"
+    );
+    assert!(
+        md.contains("$35.6 billion") && md.contains("$35.5 billion"),
+        "{md}"
+    );
+
+    let html_path = d.path().join("digest.html");
+    let stdout = d.ok(&[
+        "digest",
+        "--since",
+        "2025-01-01",
+        "--format",
+        "html",
+        "--out",
+        html_path.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout.is_empty(),
+        "--out writes nothing to stdout: {stdout}"
+    );
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<style>") && html.contains("<meta charset=\"utf-8\">"));
+    // Self-contained: no stylesheet, script or image fetched from elsewhere.
+    for outside in ["<link", "<script", "src=\"http", "@import"] {
+        assert!(!html.contains(outside), "the page loads {outside}");
+    }
+    assert!(html.contains("$35.5 billion"), "the flagged value is shown");
+    screenshot_if_chromium(&html_path, d.path());
+}
+
+/// Renders the page headless when chromium is installed, as a check that a browser
+/// lays it out; without chromium this part is skipped.
+fn screenshot_if_chromium(html: &Path, tmp: &Path) {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("chromium not installed: skipping the screenshot");
+        return;
+    }
+    let png = tmp.join("digest.png");
+    let profile = tmp.join("chromium-profile");
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=1200,1600")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
+    // A blank 1200x1600 page compresses to a few KB; a laid-out digest is far more.
+    assert!(
+        bytes.len() > 20_000,
+        "suspiciously small screenshot: {} bytes",
+        bytes.len()
+    );
+}
+
+#[test]
+fn facts_consolidate_groups_rows_in_every_format() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let groups = d.json(&[
+        "facts",
+        "--consolidate",
+        "--subject",
+        "AWS",
+        "--format",
+        "json",
+    ]);
+    let groups = groups.as_array().unwrap();
+    assert!(!groups.is_empty());
+    assert!(groups.iter().all(|g| g["subject"] == "Amazon Web Services"));
+    let revenue = groups
+        .iter()
+        .find(|g| g["metric"] == "revenue" && g["period"] == "2025-Q4")
+        .unwrap_or_else(|| panic!("no AWS 2025-Q4 revenue row: {groups:?}"));
+    assert!(revenue["articles"].as_u64().unwrap() > 1, "{revenue}");
+    assert_eq!(revenue["disagreement"], true, "{revenue}");
+    assert_eq!(revenue["text"], "$35.6 billion", "{revenue}");
+    assert!(
+        revenue["range_min"].as_f64().unwrap() <= 35.5e9,
+        "{revenue}"
+    );
+    assert_eq!(revenue["range_max"].as_f64(), Some(35.6e9), "{revenue}");
+    let flagged = revenue["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["flagged"] == true);
+    assert!(
+        flagged.map(|v| &v["text"]).any(|t| t == "$35.5 billion"),
+        "{revenue}"
+    );
+    assert!(
+        revenue["sources"].as_array().unwrap().len() >= 3,
+        "{revenue}"
+    );
+    assert!(
+        revenue["first_seen"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-02-0")
+    );
+
+    // Fewer groups than fact rows: grouping happened.
+    let rows = d.json(&["facts", "--subject", "AWS", "--format", "json"]);
+    assert!(groups.len() < rows.as_array().unwrap().len());
+
+    let csv = d.ok(&["facts", "--consolidate", "--format", "csv"]);
+    let mut records = csv.lines().map(csv_fields);
+    let header = records.next().unwrap();
+    for col in [
+        "subject",
+        "metric",
+        "period",
+        "value_range",
+        "articles",
+        "first_seen",
+        "sources",
+    ] {
+        assert!(header.iter().any(|h| h == col), "{col} missing: {header:?}");
+    }
+    let articles_col = header.iter().position(|c| c == "articles").unwrap();
+    let records: Vec<Vec<String>> = records.collect();
+    assert!(records.len() > 10);
+    assert!(records.iter().all(|r| r.len() == header.len()), "{csv}");
+    let multi = records
+        .iter()
+        .filter(|r| r[articles_col].parse::<u64>().unwrap() > 1)
+        .count();
+    assert!(
+        multi >= 5,
+        "{multi} figures reported by more than one article"
+    );
+    assert!(
+        records.iter().any(|r| r[0] == "Amazon Web Services"
+            && r[1] == "revenue"
+            && r[2] == "2025-Q4"
+            && r.iter().any(|c| c == "$35.6 billion")
+            && r[articles_col].parse::<u64>().unwrap() > 1),
+        "{csv}"
+    );
+
+    let jsonl = d.ok(&[
+        "facts",
+        "--consolidate",
+        "--format",
+        "jsonl",
+        "--limit",
+        "4",
+    ]);
+    assert_eq!(jsonl.lines().count(), 4, "--limit counts figures: {jsonl}");
+    for l in jsonl.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert!(v["variants"].is_array(), "{v}");
+    }
+
+    let table = d.ok(&[
+        "facts",
+        "--consolidate",
+        "--subject",
+        "AWS",
+        "--metric",
+        "revenue",
+    ]);
+    assert!(table.starts_with("SUBJECT"), "{table}");
+    assert!(table.contains("to $35.6 billion"), "{table}");
+    assert!(
+        table.trim_end().ends_with("with outlets disagreeing (!)"),
+        "{table}"
+    );
+}
+
+/// One CSV line's fields (quoted fields may hold commas and doubled quotes).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
