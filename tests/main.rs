@@ -3,9 +3,12 @@
 //! One test binary (ripgrep's pattern): each module covers one command, `util` holds
 //! the temp data dirs and the command runner.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
 mod digest;
 mod errors;
 mod extract;
+mod http;
 mod ingest;
 mod query;
 mod relevance;

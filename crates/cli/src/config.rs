@@ -148,7 +148,11 @@ pub fn parse(text: &str) -> Result<FileConfig> {
         let msg = e.message().to_string();
         match e.span() {
             Some(span) => {
-                let line = text[..span.start.min(text.len())].lines().count().max(1);
+                let line = text.as_bytes()[..span.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 anyhow::anyhow!("line {line}: {msg}")
             }
             None => anyhow::anyhow!("{msg}"),

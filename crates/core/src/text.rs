@@ -72,7 +72,8 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
         .iter()
         .filter(|l| !l.trim_end().ends_with(['.', '!', '?', ':', '"', '”']))
         .count();
-    max <= WRAP_WIDTH && lens.iter().filter(|&&n| n >= 30).count() * 2 >= lens.len()
+    max <= WRAP_WIDTH
+        && lens.iter().filter(|&&n| n >= 30).count() * 2 >= lens.len()
         && open_ended * 2 >= body.len()
 }
 

@@ -31,5 +31,6 @@ pub use analyze::{AnalyzeOptions, Analyzer, InputHint};
 pub use datadir::{DataDir, RunLock};
 pub use error::{Error, Result};
 pub use ingest::{
-    FeedSpec, IngestPlan, Progress, RunOutcome, Stage, index_doc, ingest, open_index, reindex, sync_index,
+    FeedSpec, IngestPlan, Progress, RunOutcome, Stage, index_doc, ingest, open_index, reindex,
+    sync_index,
 };

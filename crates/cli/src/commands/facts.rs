@@ -12,8 +12,23 @@ use crate::{CmdResult, Fail, write_stdout};
 
 /// The CSV and table columns, in order.
 pub const COLUMNS: [&str; 17] = [
-    "article_id", "url", "title", "source", "published", "kind", "text", "start", "end",
-    "value", "value_max", "unit", "date", "subject", "metric", "period", "sentence",
+    "article_id",
+    "url",
+    "title",
+    "source",
+    "published",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "value",
+    "value_max",
+    "unit",
+    "date",
+    "subject",
+    "metric",
+    "period",
+    "sentence",
 ];
 
 pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
@@ -25,18 +40,31 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
             ))
         })?),
     };
-    let since = a.since.as_deref().map(|s| parse_when("--since", s, DayEnd::Start)).transpose()?;
-    let until = a.until.as_deref().map(|s| parse_when("--until", s, DayEnd::End)).transpose()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| parse_when("--since", s, DayEnd::Start))
+        .transpose()?;
+    let until = a
+        .until
+        .as_deref()
+        .map(|s| parse_when("--until", s, DayEnd::End))
+        .transpose()?;
     let (settings, dd) = existing_data(global)?;
     let subject = match &a.subject {
         Some(s) => {
             let g = settings.gazetteer()?;
-            Some(g.canonical(s).map(str::to_string).unwrap_or_else(|| s.clone()))
+            Some(
+                g.canonical(s)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| s.clone()),
+            )
         }
         None => None,
     };
-    let store = Store::open(&dd.store_path())
-        .map_err(|e| Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string())))?;
+    let store = Store::open(&dd.store_path()).map_err(|e| {
+        Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
+    })?;
     let q = FactQuery {
         subject,
         metric: a.metric.clone(),
@@ -101,13 +129,23 @@ fn csv(rows: &[FactRow]) -> Result<String, Fail> {
     for r in rows {
         w.write_record(cells(r)).map_err(err)?;
     }
-    let bytes = w.into_inner().map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn table(rows: &[FactRow]) -> String {
     let mut t = Table::new(vec![
-        "id", "published", "kind", "text", "value", "unit", "subject", "metric", "period",
+        "id",
+        "published",
+        "kind",
+        "text",
+        "value",
+        "unit",
+        "subject",
+        "metric",
+        "period",
     ]);
     for r in rows {
         let f = &r.fact;
@@ -121,7 +159,11 @@ fn table(rows: &[FactRow]) -> String {
         };
         t.row(vec![
             r.article_id.to_string(),
-            r.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("").to_string(),
+            r.published
+                .as_deref()
+                .map(|p| p.get(..10).unwrap_or(p))
+                .unwrap_or("")
+                .to_string(),
             f.kind.as_str().to_string(),
             f.text.clone(),
             value,

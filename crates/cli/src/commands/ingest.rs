@@ -31,7 +31,11 @@ pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
         // Every feed was unreadable as a feed: the input itself is bad (exit 2).
         if !r.failures.is_empty() && r.failures.iter().all(|f| f.reason == "parse") {
             let f = &r.failures[0];
-            return Err(Fail::Input(anyhow!("{}: malformed feed: {}", f.url, f.detail)));
+            return Err(Fail::Input(anyhow!(
+                "{}: malformed feed: {}",
+                f.url,
+                f.detail
+            )));
         }
         return Err(Fail::Work(anyhow!(
             "ingest: the run failed ({} failed, nothing stored); see the report",
@@ -94,25 +98,50 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
     match format {
         Format::Json | Format::Jsonl => json_one(r, format),
         Format::Csv => {
-            let mut s = String::from("feeds,articles_seen,new,updated,unchanged,failed,skipped,seconds\n");
+            let mut s =
+                String::from("feeds,articles_seen,new,updated,unchanged,failed,skipped,seconds\n");
             s.push_str(&format!(
                 "{},{},{},{},{},{},{},{:.3}\n",
-                r.feeds, r.articles_seen, r.new, r.updated, r.unchanged, r.failed, r.skipped, r.seconds
+                r.feeds,
+                r.articles_seen,
+                r.new,
+                r.updated,
+                r.unchanged,
+                r.failed,
+                r.skipped,
+                r.seconds
             ));
             Ok(s)
         }
         Format::Table => {
             let mut s = format!(
                 "feeds {}  seen {}  new {}  updated {}  unchanged {}  failed {}  skipped {}  in {:.2}s\n",
-                r.feeds, r.articles_seen, r.new, r.updated, r.unchanged, r.failed, r.skipped, r.seconds
+                r.feeds,
+                r.articles_seen,
+                r.new,
+                r.updated,
+                r.unchanged,
+                r.failed,
+                r.skipped,
+                r.seconds
             );
             if !r.failures.is_empty() || !r.skips.is_empty() {
                 let mut t = Table::new(vec!["status", "reason", "url", "detail"]);
                 for f in &r.failures {
-                    t.row(vec!["failed".into(), f.reason.clone(), f.url.clone(), f.detail.clone()]);
+                    t.row(vec![
+                        "failed".into(),
+                        f.reason.clone(),
+                        f.url.clone(),
+                        f.detail.clone(),
+                    ]);
                 }
                 for f in &r.skips {
-                    t.row(vec!["skipped".into(), f.reason.clone(), f.url.clone(), f.detail.clone()]);
+                    t.row(vec![
+                        "skipped".into(),
+                        f.reason.clone(),
+                        f.url.clone(),
+                        f.detail.clone(),
+                    ]);
                 }
                 s.push_str(&t.render());
             }

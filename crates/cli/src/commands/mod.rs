@@ -126,11 +126,10 @@ pub(crate) fn progress_bar(global: &GlobalArgs) -> Option<ProgressBar> {
         return None;
     }
     let pb = ProgressBar::new(0);
-    let style = ProgressStyle::with_template(
-        "{spinner} {prefix:>9} [{bar:30}] {pos}/{len} {wide_msg}",
-    )
-    .map(|s| s.progress_chars("=> "))
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style =
+        ProgressStyle::with_template("{spinner} {prefix:>9} [{bar:30}] {pos}/{len} {wide_msg}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     Some(pb)
 }
