@@ -19,7 +19,7 @@ use factwire_summarizer::digest::{
     Digest, DigestArticle, DigestOptions, build_digest, render_html, render_markdown,
 };
 
-use super::{DayEnd, existing_data, parse_when};
+use super::{DayEnd, canonical_name, existing_data, parse_when};
 use crate::args::{DigestArgs, DigestFormat, Format, GlobalArgs};
 use crate::output::json_one;
 use crate::{CmdResult, Fail, write_stdout};
@@ -35,17 +35,7 @@ pub fn run(global: &GlobalArgs, a: DigestArgs) -> CmdResult {
         None => Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
     };
     let (settings, dd) = existing_data(global)?;
-    let subject = match &a.subject {
-        Some(s) => {
-            let g = settings.gazetteer()?;
-            Some(
-                g.canonical(s)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| s.trim().to_string()),
-            )
-        }
-        None => None,
-    };
+    let subject = canonical_name(&settings, a.subject.as_deref())?;
     let store = Store::open(&dd.store_path()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
     })?;

@@ -5,7 +5,7 @@ use factwire_core::{FactKind, FactRow};
 use factwire_store::{FactQuery, Store};
 use factwire_summarizer::digest::{Consolidated, consolidate, format_value};
 
-use super::{DayEnd, existing_data, parse_when};
+use super::{canonical_name, existing_data, parse_window};
 use crate::args::{FactsArgs, Format, GlobalArgs};
 use crate::output::{Table, json_items, num, opt};
 use crate::{CmdResult, Fail, write_stdout};
@@ -40,28 +40,9 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
             ))
         })?),
     };
-    let since = a
-        .since
-        .as_deref()
-        .map(|s| parse_when("--since", s, DayEnd::Start))
-        .transpose()?;
-    let until = a
-        .until
-        .as_deref()
-        .map(|s| parse_when("--until", s, DayEnd::End))
-        .transpose()?;
+    let (since, until) = parse_window(a.since.as_deref(), a.until.as_deref())?;
     let (settings, dd) = existing_data(global)?;
-    let subject = match &a.subject {
-        Some(s) => {
-            let g = settings.gazetteer()?;
-            Some(
-                g.canonical(s)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| s.clone()),
-            )
-        }
-        None => None,
-    };
+    let subject = canonical_name(&settings, a.subject.as_deref())?;
     let store = Store::open(&dd.store_path()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
     })?;

@@ -92,6 +92,43 @@ pub(crate) fn parse_when(flag: &str, s: &str, end: DayEnd) -> Result<String, Fai
     Ok((Utc::now() - span).to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
+/// Parses an optional `--since`/`--until` pair (see [`parse_when`]).
+pub(crate) fn parse_window(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<String>, Option<String>), Fail> {
+    let since = since
+        .map(|s| parse_when("--since", s, DayEnd::Start))
+        .transpose()?;
+    let until = until
+        .map(|s| parse_when("--until", s, DayEnd::End))
+        .transpose()?;
+    Ok((since, until))
+}
+
+/// The gazetteer's canonical name for `name` (an alias such as `AWS`), or `name` itself.
+/// Loads the gazetteer only when a name is given.
+pub(crate) fn canonical_name(
+    settings: &Settings,
+    name: Option<&str>,
+) -> Result<Option<String>, Fail> {
+    match name {
+        Some(_) => Ok(canonical_in(&settings.gazetteer()?, name)),
+        None => Ok(None),
+    }
+}
+
+/// [`canonical_name`] with a gazetteer already loaded.
+pub(crate) fn canonical_in(
+    g: &factwire_extractor::Gazetteer,
+    name: Option<&str>,
+) -> Option<String> {
+    name.map(|n| {
+        g.canonical(n)
+            .map_or_else(|| n.trim().to_string(), str::to_string)
+    })
+}
+
 /// Turns a command-line or config location into a URL the fetcher takes: http(s) and
 /// file URLs as they are, local paths (checked to exist) as `file://` URLs.
 pub(crate) fn location_to_url(s: &str, base: Option<&Path>) -> Result<String, Fail> {

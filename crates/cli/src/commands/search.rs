@@ -6,7 +6,7 @@ use anyhow::anyhow;
 use factwire_core::SearchHit;
 use factwire_index::{Index, OpenState, SearchQuery, Sort};
 
-use super::{DayEnd, existing_data, parse_when};
+use super::{canonical_in, existing_data, parse_window};
 use crate::args::{Format, GlobalArgs, SearchArgs, SortArg};
 use crate::output::{json_items, opt};
 use crate::{CmdResult, Fail, write_stdout};
@@ -20,16 +20,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     if a.limit == 0 {
         return Err(Fail::Input(anyhow!("--limit 0: must be at least 1")));
     }
-    let since = a
-        .since
-        .as_deref()
-        .map(|s| parse_when("--since", s, DayEnd::Start))
-        .transpose()?;
-    let until = a
-        .until
-        .as_deref()
-        .map(|s| parse_when("--until", s, DayEnd::End))
-        .transpose()?;
+    let (since, until) = parse_window(a.since.as_deref(), a.until.as_deref())?;
     let (settings, dd) = existing_data(global)?;
     let gazetteer = settings.gazetteer()?;
     let (index, state) = Index::open(&dd.index_dir()).map_err(|e| {
@@ -45,12 +36,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
             .map_err(|e| Fail::Work(anyhow::Error::new(e).context("index")))?
             .0
     };
-    let entity = a.entity.as_deref().map(|e| {
-        gazetteer
-            .canonical(e)
-            .map(str::to_string)
-            .unwrap_or_else(|| e.to_string())
-    });
+    let entity = canonical_in(&gazetteer, a.entity.as_deref());
     let query = SearchQuery {
         text: a.query.clone(),
         since,
