@@ -85,3 +85,25 @@ fn unsupported_scheme() {
     let d = Dir::new();
     assert_error(&d.run(&["ingest", "ftp://example.com/a"]), 2, "ftp");
 }
+
+#[test]
+fn help_states_the_exit_statuses_the_readme_gives() {
+    let d = Dir::new();
+    let help = d.ok(&["--help"]);
+    assert!(help.contains("cloud-industry news"), "{help}");
+    let readme = std::fs::read_to_string(crate::util::root().join("README.md")).unwrap();
+    for (code, words) in [
+        ("0", "success"),
+        ("1", "the work failed"),
+        ("2", "bad usage or bad input"),
+    ] {
+        assert!(
+            help.contains(&format!("{code} {words}")),
+            "--help lacks {code} {words}"
+        );
+        assert!(
+            readme.contains(&format!("**{code}** {words}")),
+            "README lacks {code} {words}"
+        );
+    }
+}

@@ -4,12 +4,23 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The exit-status section of `factwire --help`; the README's section says the same.
+pub const EXIT_STATUS: &str = "Exit status: 0 success, 1 the work failed (partly or wholly), \
+2 bad usage or bad input. Errors are one line on stderr starting with `error:`.";
+
 /// factwire turns cloud-industry news into searchable, citable facts.
 ///
 /// Exit status: 0 success, 1 the work failed (partly or wholly), 2 bad usage or bad
 /// input. Errors are one line on stderr starting with `error:`.
 #[derive(Debug, Parser)]
-#[command(name = "factwire", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "factwire",
+    version,
+    about = "factwire turns cloud-industry news into searchable, citable facts.",
+    long_about = None,
+    after_help = EXIT_STATUS,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Options for every command.
     #[command(flatten)]
