@@ -252,6 +252,10 @@ pub struct SearchHit {
     /// Char offsets `[start, end)` of the matched terms inside `snippet`.
     #[serde(default)]
     pub highlights: Vec<(usize, usize)>,
+    /// URLs of near-duplicate copies (syndicated reprints) folded into this hit; its
+    /// length is the count of copies. Empty when the article has none in the results.
+    #[serde(default)]
+    pub duplicates: Vec<String>,
 }
 
 /// One row of `factwire facts`: a fact plus its article's identity.

@@ -129,6 +129,7 @@ fn article(rng: &mut Rng, id: i64) -> IndexDoc {
             rng.pick(&["revenue", "growth", "capex", "backlog"])
                 .to_string(),
         ],
+        duplicate_of: None,
     }
 }
 

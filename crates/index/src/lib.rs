@@ -146,6 +146,9 @@ pub struct IndexDoc {
     pub entities: Vec<String>,
     /// Metric names of the article's facts.
     pub metrics: Vec<String>,
+    /// The store id of the original this article is a near-duplicate copy of (a
+    /// syndicated reprint), if any. Search folds copies of one original into one hit.
+    pub duplicate_of: Option<i64>,
 }
 
 /// How [`Index::open`] found the directory.
@@ -383,6 +386,7 @@ impl Index {
             score,
             snippet,
             highlights,
+            duplicates: Vec::new(),
         }
     }
 }

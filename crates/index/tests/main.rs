@@ -18,6 +18,7 @@ fn doc(id: i64, title: &str, text: &str, source: &str, published: &str) -> Index
         published: Some(published.to_string()),
         entities: Vec::new(),
         metrics: Vec::new(),
+        duplicate_of: None,
     }
 }
 

@@ -117,6 +117,7 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
         published: rec.published.clone(),
         entities,
         metrics,
+        duplicate_of: a.duplicate_of,
     }
 }
 
