@@ -16,6 +16,7 @@
 //! assert!(json["subject"].is_null());
 //! ```
 
+pub mod fingerprint;
 mod model;
 pub mod text;
 

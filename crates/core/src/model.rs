@@ -222,6 +222,10 @@ pub struct RunReport {
     pub failed: u64,
     /// Items skipped on purpose (robots, private address, retry backoff).
     pub skipped: u64,
+    /// Stored articles found to be near-duplicate copies (syndicated reprints) of
+    /// another stored article, and linked to it.
+    #[serde(default)]
+    pub near_duplicates: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// One entry per failed item.

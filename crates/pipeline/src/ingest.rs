@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use factwire_core::fingerprint::simhash;
 use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
 use factwire_extractor::Gazetteer;
 use factwire_fetcher::{
@@ -29,6 +30,7 @@ use factwire_fetcher::{
 use factwire_index::{Index, IndexDoc, OpenState};
 use factwire_store::{FeedState, NewArticle, PutStatus, Store, StoredArticle};
 
+use crate::dedup::{Link, NearDuplicates};
 use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
 
 /// How many articles go into one index commit.
@@ -239,6 +241,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let _lock = plan.data_dir.lock()?;
     let mut store = Store::open(&plan.data_dir.store_path())?;
     let index = open_index(&plan.data_dir, &mut store, progress)?;
+    let mut near = NearDuplicates::load(&store)?;
     let run_id = store.start_run()?;
     let fetcher = Fetcher::new(plan.fetch.clone())?;
     let analyzer = Analyzer::new(plan.gazetteer);
@@ -428,6 +431,11 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     store.record_failure(&c.key, "empty", detail)?;
                 } else {
                     let key = identity(&store, &c.key, &rec)?;
+                    let fingerprint = simhash(&rec.text);
+                    let link = fingerprint.map_or(Link::None, |f| {
+                        near.original_for(None, f, rec.published.as_deref())
+                    });
+                    let published = rec.published.clone();
                     let source = rec
                         .url
                         .as_deref()
@@ -441,8 +449,22 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         etag: f.etag,
                         last_modified: f.last_modified,
                         fetched_at: now_rfc3339(),
+                        fingerprint,
+                        duplicate_of: match link {
+                            Link::CopyOf(original) => Some(original),
+                            _ => None,
+                        },
                     })?;
                     store.clear_failure(&c.key)?;
+                    if put.status != PutStatus::Unchanged {
+                        if let Link::Replaces(old) = link {
+                            store.reroot_duplicates(old, put.id)?;
+                        }
+                        if link != Link::None {
+                            report.near_duplicates += 1;
+                        }
+                        near.stored(put.id, fingerprint, published, link);
+                    }
                     match put.status {
                         PutStatus::New => report.new += 1,
                         PutStatus::Updated => report.updated += 1,
@@ -492,6 +514,9 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         w.commit()?;
         store.mark_indexed(&pending)?;
     }
+    // Articles whose near-duplicate group changed this run need their index entry
+    // redone; they were marked unindexed when the group changed.
+    sync_index(&mut store, &index, &mut |_| {})?;
     report.failed += feeds_failed;
     report.seconds = started.elapsed().as_secs_f64();
     let stored = report.new + report.updated + report.unchanged;

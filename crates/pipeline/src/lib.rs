@@ -24,6 +24,7 @@
 
 mod analyze;
 mod datadir;
+mod dedup;
 mod error;
 mod ingest;
 

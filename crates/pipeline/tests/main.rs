@@ -58,6 +58,8 @@ fn a_run_killed_between_store_and_index_is_repaired_by_the_next() {
                 etag: None,
                 last_modified: None,
                 fetched_at: "2026-02-01T00:00:00Z".into(),
+                fingerprint: None,
+                duplicate_of: None,
             })
             .unwrap();
     }

@@ -8,14 +8,49 @@
 //! - All pending steps run inside ONE exclusive transaction: a crash mid-way leaves
 //!   the database exactly as it was, and two processes cannot migrate at once.
 //! - A database newer than this build knows is refused rather than guessed at.
+//! - A step may carry a Rust function that runs after its SQL in the same
+//!   transaction, for data SQL cannot compute (0002 fills in the SimHash fingerprint
+//!   of every article already stored).
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::{Error, Result};
 
+/// One migration step: a name, its SQL, and an optional data step run after the SQL.
+pub(crate) struct Migration {
+    pub(crate) name: &'static str,
+    sql: &'static str,
+    data: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
 /// The migration steps, in order. `MIGRATIONS.len()` is the current schema version.
-pub(crate) const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init",
+        sql: include_str!("../migrations/0001_init.sql"),
+        data: None,
+    },
+    Migration {
+        name: "0002_fingerprints",
+        sql: include_str!("../migrations/0002_fingerprints.sql"),
+        data: Some(fill_fingerprints),
+    },
+];
+
+/// 0002's data step: the SimHash of every stored article's text.
+fn fill_fingerprints(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT id, text FROM articles WHERE simhash IS NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE articles SET simhash = ?2 WHERE id = ?1")?;
+    for (id, text) in rows {
+        if let Some(f) = factwire_core::fingerprint::simhash(&text) {
+            update.execute((id, f.cast_signed()))?;
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -30,11 +65,15 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (step, (name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.execute_batch(sql).map_err(|source| Error::Migration {
-            name: (*name).to_string(),
+    for (step, m) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let failed = |source| Error::Migration {
+            name: m.name.to_string(),
             source,
-        })?;
+        };
+        tx.execute_batch(m.sql).map_err(failed)?;
+        if let Some(data) = m.data {
+            data(&tx).map_err(failed)?;
+        }
         tx.pragma_update(None, "user_version", step as u32 + 1)?;
     }
     tx.commit()?;

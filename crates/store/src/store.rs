@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
 use crate::{
-    Error, FactQuery, FeedState, NewArticle, PutOutcome, PutStatus, Result, RunInfo, Stats,
-    StoredArticle, content_hash,
+    Error, FactQuery, FeedState, FingerprintRow, NewArticle, PutOutcome, PutStatus, Result,
+    RunInfo, Stats, StoredArticle, content_hash,
 };
 
 /// First retry delay after a fetch failure, in seconds (15 minutes).
@@ -102,6 +102,7 @@ impl Store {
         let r = &a.record;
         let hash = content_hash(r.title.as_deref(), &r.text);
         let summary = to_json(&r.summary)?;
+        let fingerprint = a.fingerprint.map(u64::cast_signed);
         let now = now_rfc3339();
         let tx = self
             .conn
@@ -118,9 +119,10 @@ impl Store {
                 tx.execute(
                     "INSERT INTO articles (url, canonical_url, source, feed_url, title, byline, \
                      published, site_name, language, text, summary, content_hash, version, \
-                     indexed_version, etag, last_modified, fetched_at, first_seen, updated_at) \
+                     indexed_version, etag, last_modified, fetched_at, first_seen, updated_at, \
+                     simhash, duplicate_of) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 0, ?13, ?14, \
-                     ?15, ?16, ?16)",
+                     ?15, ?16, ?16, ?17, ?18)",
                     params![
                         a.key,
                         r.url,
@@ -137,7 +139,9 @@ impl Store {
                         a.etag,
                         a.last_modified,
                         a.fetched_at,
-                        now
+                        now,
+                        fingerprint,
+                        a.duplicate_of
                     ],
                 )?;
                 let id = tx.last_insert_rowid();
@@ -176,7 +180,8 @@ impl Store {
                      feed_url = coalesce(?4, feed_url), title = ?5, byline = ?6, published = ?7, \
                      site_name = ?8, language = ?9, text = ?10, summary = ?11, \
                      content_hash = ?12, version = ?13, etag = ?14, last_modified = ?15, \
-                     fetched_at = ?16, updated_at = ?17 WHERE id = ?1",
+                     fetched_at = ?16, updated_at = ?17, simhash = ?18, duplicate_of = ?19 \
+                     WHERE id = ?1",
                     params![
                         id,
                         r.url,
@@ -194,7 +199,9 @@ impl Store {
                         a.etag,
                         a.last_modified,
                         a.fetched_at,
-                        now
+                        now,
+                        fingerprint,
+                        a.duplicate_of.filter(|&of| of != id)
                     ],
                 )?;
                 tx.execute("DELETE FROM facts WHERE article_id = ?1", [id])?;
@@ -293,13 +300,55 @@ impl Store {
         self.many_articles(&sql, params![since, until])
     }
 
-    /// Marks `id` as a duplicate of `of` (or clears the mark with `None`).
+    /// Marks `id` as a duplicate of `of` (or clears the mark with `None`). The index
+    /// groups copies under their original, so a change bumps the article's version:
+    /// the index no longer has its current version and re-indexes it.
     pub fn set_duplicate_of(&mut self, id: i64, of: Option<i64>) -> Result<()> {
         self.conn.execute(
-            "UPDATE articles SET duplicate_of = ?2 WHERE id = ?1",
-            params![id, of],
+            "UPDATE articles SET duplicate_of = ?2, version = version + 1 \
+             WHERE id = ?1 AND duplicate_of IS NOT ?2",
+            params![id, of.filter(|&of| of != id)],
         )?;
         Ok(())
+    }
+
+    /// Makes `new_original` the original of `old_original` and of every copy of it;
+    /// their versions are bumped so they are re-indexed. Returns how many moved.
+    pub fn reroot_duplicates(&mut self, old_original: i64, new_original: i64) -> Result<usize> {
+        if old_original == new_original {
+            return Ok(0);
+        }
+        let n = self.conn.execute(
+            "UPDATE articles SET duplicate_of = ?2, version = version + 1 \
+             WHERE (id = ?1 OR duplicate_of = ?1) AND id <> ?2",
+            params![old_original, new_original],
+        )?;
+        self.conn.execute(
+            "UPDATE articles SET duplicate_of = NULL, version = version + 1 \
+             WHERE id = ?1 AND duplicate_of IS NOT NULL",
+            [new_original],
+        )?;
+        Ok(n)
+    }
+
+    /// Every stored fingerprint, in id order: what near-duplicate detection compares
+    /// a new article against (8 bytes an article, so a run holds them all in memory).
+    pub fn fingerprints(&self) -> Result<Vec<FingerprintRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, simhash, duplicate_of, published FROM articles \
+             WHERE simhash IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(FingerprintRow {
+                    id: r.get(0)?,
+                    fingerprint: r.get::<_, i64>(1)?.cast_unsigned(),
+                    duplicate_of: r.get(2)?,
+                    published: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Deletes an article with its facts and entities; `false` if it did not exist.

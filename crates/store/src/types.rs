@@ -19,17 +19,24 @@ pub struct NewArticle {
     pub last_modified: Option<String>,
     /// When it was fetched, RFC 3339.
     pub fetched_at: String,
+    /// The SimHash of `record.text` ([`factwire_core::fingerprint::simhash`]); `None`
+    /// when the text is too short to fingerprint.
+    pub fingerprint: Option<u64>,
+    /// The id of the stored original this article is a near-duplicate copy of.
+    pub duplicate_of: Option<i64>,
 }
 
 impl NewArticle {
     /// An article with only key, record and fetch time; `source` is derived from the
-    /// key (see [`factwire_core::source_of`]), everything else is `None`.
+    /// key (see [`factwire_core::source_of`]) and `fingerprint` from the text,
+    /// everything else is `None`.
     pub fn new(
         key: impl Into<String>,
         record: ArticleRecord,
         fetched_at: impl Into<String>,
     ) -> Self {
         let key = key.into();
+        let record_text = record.text.clone();
         NewArticle {
             source: factwire_core::source_of(&key),
             key,
@@ -38,6 +45,8 @@ impl NewArticle {
             etag: None,
             last_modified: None,
             fetched_at: fetched_at.into(),
+            fingerprint: factwire_core::fingerprint::simhash(&record_text),
+            duplicate_of: None,
         }
     }
 }
@@ -160,4 +169,18 @@ pub struct Stats {
     pub unindexed: u64,
     /// The most recent finished run.
     pub last_run: Option<RunInfo>,
+}
+
+/// One stored article's near-duplicate fingerprint, for
+/// [`Store::fingerprints`](crate::Store::fingerprints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FingerprintRow {
+    /// The article's id.
+    pub id: i64,
+    /// Its SimHash.
+    pub fingerprint: u64,
+    /// The original it is a copy of, if any.
+    pub duplicate_of: Option<i64>,
+    /// Its publication time, RFC 3339.
+    pub published: Option<String>,
 }

@@ -481,3 +481,104 @@ fn delete_cascades_to_facts_and_entities() {
     assert_eq!((st.articles, st.facts, st.entities), (0, 0, 0));
     assert!(!s.delete_article(id).unwrap());
 }
+
+fn long_text(extra: &str) -> String {
+    let mut t = String::from(extra);
+    for i in 0..12 {
+        t.push_str(&format!(
+            " Sentence {i} says the cloud provider added capacity in region {i} for \
+             customers training large models this quarter."
+        ));
+    }
+    t
+}
+
+#[test]
+fn fingerprints_links_and_regrouping() {
+    let mut s = Store::open_in_memory().unwrap();
+    let text = long_text("Original.");
+    let a = NewArticle::new(
+        "https://a.example/1",
+        record("A", &text, None),
+        "2026-01-01T00:00:00Z",
+    );
+    assert!(
+        a.fingerprint.is_some(),
+        "NewArticle::new fingerprints the text"
+    );
+    let a_id = s.put_article(&a).unwrap().id;
+    let mut copy = NewArticle::new(
+        "https://b.example/1",
+        record("A (reprint)", &long_text("Reprinted."), None),
+        "2026-01-01T00:00:00Z",
+    );
+    copy.duplicate_of = Some(a_id);
+    let copy_id = s.put_article(&copy).unwrap().id;
+    let short = NewArticle::new("https://c.example/1", record("C", "Too short.", None), "x");
+    assert_eq!(short.fingerprint, None);
+    let c_id = s.put_article(&short).unwrap().id;
+
+    let fps = s.fingerprints().unwrap();
+    assert_eq!(
+        fps.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [a_id, copy_id]
+    );
+    assert_eq!(fps[1].duplicate_of, Some(a_id));
+    assert_eq!(
+        fps[0].fingerprint,
+        a.fingerprint.unwrap(),
+        "all 64 bits survive SQLite"
+    );
+
+    // Regrouping under a new original re-points every member and marks them for the
+    // index (their versions move past what the index holds).
+    let marks: Vec<(i64, i64)> = s
+        .unindexed(10)
+        .unwrap()
+        .iter()
+        .map(|x| (x.id, x.version))
+        .collect();
+    s.mark_indexed(&marks).unwrap();
+    assert_eq!(s.reroot_duplicates(a_id, c_id).unwrap(), 2);
+    let dup_of = |s: &Store, id| s.article(id).unwrap().unwrap().duplicate_of;
+    assert_eq!(
+        (dup_of(&s, a_id), dup_of(&s, copy_id), dup_of(&s, c_id)),
+        (Some(c_id), Some(c_id), None)
+    );
+    let mut again: Vec<i64> = s.unindexed(10).unwrap().iter().map(|x| x.id).collect();
+    again.sort_unstable();
+    assert_eq!(again, [a_id, copy_id]);
+    // Clearing a link is a change too; setting the same link again is not.
+    s.set_duplicate_of(copy_id, None).unwrap();
+    assert_eq!(dup_of(&s, copy_id), None);
+    let v = s.article(a_id).unwrap().unwrap().version;
+    s.set_duplicate_of(a_id, Some(c_id)).unwrap();
+    assert_eq!(s.article(a_id).unwrap().unwrap().version, v);
+}
+
+#[test]
+fn migrating_v1_fills_in_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    std::fs::copy(fixture("v1.sqlite"), &path).unwrap();
+    // The fixture's texts are one-line briefs, too short to fingerprint; give one a
+    // real body, as a version-1 database in the field would have.
+    let body = long_text("A body written under version 1.");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("UPDATE articles SET text = ?1 WHERE id = 1", [&body])
+            .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let fps = s.fingerprints().unwrap();
+    assert_eq!(
+        fps.len(),
+        1,
+        "the brief stays without a fingerprint: {fps:?}"
+    );
+    assert_eq!(fps[0].id, 1);
+    assert_eq!(
+        Some(fps[0].fingerprint),
+        factwire_core::fingerprint::simhash(&body)
+    );
+}

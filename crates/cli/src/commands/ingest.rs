@@ -93,38 +93,41 @@ pub(crate) fn plan(
     })
 }
 
+/// The report's counters as (CSV column, table label, value), in one order for both.
+fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 9] {
+    [
+        ("feeds", "feeds", r.feeds.to_string()),
+        ("articles_seen", "seen", r.articles_seen.to_string()),
+        ("new", "new", r.new.to_string()),
+        ("updated", "updated", r.updated.to_string()),
+        ("unchanged", "unchanged", r.unchanged.to_string()),
+        ("failed", "failed", r.failed.to_string()),
+        ("skipped", "skipped", r.skipped.to_string()),
+        ("near_duplicates", "copies", r.near_duplicates.to_string()),
+        ("seconds", "in", format!("{:.3}", r.seconds)),
+    ]
+}
+
 /// The run report in a format.
 pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
     match format {
         Format::Json | Format::Jsonl => json_one(r, format),
         Format::Csv => {
-            let mut s =
-                String::from("feeds,articles_seen,new,updated,unchanged,failed,skipped,seconds\n");
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{},{:.3}\n",
-                r.feeds,
-                r.articles_seen,
-                r.new,
-                r.updated,
-                r.unchanged,
-                r.failed,
-                r.skipped,
-                r.seconds
-            ));
-            Ok(s)
+            let c = counters(r);
+            let names: Vec<&str> = c.iter().map(|(name, _, _)| *name).collect();
+            let values: Vec<&str> = c.iter().map(|(_, _, v)| v.as_str()).collect();
+            Ok(format!("{}\n{}\n", names.join(","), values.join(",")))
         }
         Format::Table => {
-            let mut s = format!(
-                "feeds {}  seen {}  new {}  updated {}  unchanged {}  failed {}  skipped {}  in {:.2}s\n",
-                r.feeds,
-                r.articles_seen,
-                r.new,
-                r.updated,
-                r.unchanged,
-                r.failed,
-                r.skipped,
-                r.seconds
-            );
+            let line: Vec<String> = counters(r)
+                .iter()
+                .map(|(_, label, v)| match *label {
+                    "in" => format!("in {:.2}s", r.seconds),
+                    _ => format!("{label} {v}"),
+                })
+                .collect();
+            let mut s = line.join("  ");
+            s.push('\n');
             if !r.failures.is_empty() || !r.skips.is_empty() {
                 let mut t = Table::new(vec!["status", "reason", "url", "detail"]);
                 for f in &r.failures {
