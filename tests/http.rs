@@ -203,3 +203,49 @@ fn a_run_killed_mid_way_leaves_store_and_index_in_step() {
     );
     assert_eq!(stats["indexed"], stats["articles"], "{stats}");
 }
+
+#[test]
+fn a_host_that_asked_us_to_wait_is_left_alone_by_the_next_run() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    server.set_route(
+        "/robots.txt",
+        Route::robots("User-agent: *\nCrawl-delay: 1\n"),
+    );
+    // An hour is beyond the retry cap: the run gives up on the host at once.
+    server.set_route("/slow-down.html", Route::too_many_requests("3600"));
+    server.set_route(
+        "/feeds/polite.xml",
+        Route::ok("application/rss+xml", rss(&["/slow-down.html"])),
+    );
+    let d = Dir::new();
+    let feed = server.url("/feeds/polite.xml");
+    let first = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    assert_eq!(first["failed"], 1, "{first}");
+    assert_eq!(server.hits("/slow-down.html"), 1, "no retry inside the run");
+
+    // The store remembers both what Retry-After and robots.txt asked.
+    let stats = d.json(&["stats", "--format", "json"]);
+    let hosts = stats["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 1, "{stats}");
+    assert_eq!(hosts[0]["host"], server.addr().to_string(), "{stats}");
+    assert_eq!(hosts[0]["crawl_delay_ms"], 1000, "{stats}");
+    let until = hosts[0]["retry_after_until"].as_str().unwrap();
+    let until = chrono::DateTime::parse_from_rfc3339(until).unwrap();
+    let left = until.timestamp() - chrono::Utc::now().timestamp();
+    assert!((3500..=3600).contains(&left), "{left} s left: {stats}");
+
+    // The next cron run sends nothing to that host, not even the feed request, and
+    // says why; skipping is not a failed run.
+    server.clear_requests();
+    let out = d.run(&["ingest", "--feed", &feed, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let second: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    let skips = second["skips"].as_array().unwrap();
+    assert!(
+        skips
+            .iter()
+            .any(|s| s["url"] == feed.as_str() && s["reason"] == "backoff"),
+        "{second}"
+    );
+}

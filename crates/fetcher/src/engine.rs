@@ -17,7 +17,8 @@ use url::Url;
 use crate::guard::{AccessPolicy, GuardedResolver, PrivateAddressRefused};
 use crate::robots::Robots;
 use crate::{
-    Error, FetchRequest, FetchSettings, Fetched, Outcome, RequestKind, Result, SkipReason,
+    Error, FetchRequest, FetchSettings, Fetched, HostPoliteness, Outcome, RequestKind, Result,
+    SkipReason,
 };
 
 /// Longest exponential backoff between two attempts, whatever the settings say.
@@ -74,6 +75,11 @@ struct Host {
     last_start: Mutex<Option<Instant>>,
     delay: Mutex<Duration>,
     backoff_until: Mutex<Option<Instant>>,
+    /// The latest time a `Retry-After` asked us to stay away until (wall clock, so it
+    /// can be remembered across runs).
+    asked_until: Mutex<Option<SystemTime>>,
+    /// The `Crawl-delay` robots.txt (or a previous run) gave, before capping.
+    crawl_delay: Mutex<Option<Duration>>,
     failures: AtomicU32,
 }
 
@@ -84,6 +90,8 @@ impl Host {
             last_start: Mutex::new(None),
             delay: Mutex::new(settings.per_host_delay()),
             backoff_until: Mutex::new(None),
+            asked_until: Mutex::new(None),
+            crawl_delay: Mutex::new(None),
             failures: AtomicU32::new(0),
         }
     }
@@ -120,6 +128,18 @@ impl Host {
 
     fn back_off_for(&self, how_long: Duration) {
         *lock(&self.backoff_until) = Instant::now().checked_add(how_long);
+    }
+
+    /// Remembers that the host asked us to wait `how_long` from now.
+    fn asked_to_wait(&self, how_long: Duration) {
+        let until = SystemTime::now().checked_add(how_long);
+        let mut asked = lock(&self.asked_until);
+        *asked = (*asked).max(until);
+    }
+
+    fn set_crawl_delay(&self, delay: Duration, cap: Duration) {
+        *lock(&self.crawl_delay) = Some(delay);
+        self.raise_delay(delay.min(cap));
     }
 }
 
@@ -283,6 +303,9 @@ impl Engine {
                 Ok(outcome) => return outcome,
                 Err(retryable) => retryable,
             };
+            if let Some(wait) = retry_after {
+                host.asked_to_wait(wait);
+            }
             if let Some(wait) = retry_after
                 && wait > self.settings.max_retry_after()
             {
@@ -310,6 +333,45 @@ impl Engine {
         hasher.write_u64(self.jitter_counter.fetch_add(1, Ordering::Relaxed));
         let jitter = hasher.finish() % (base / 2 + 1);
         Duration::from_millis(base.saturating_add(jitter)).min(MAX_BACKOFF)
+    }
+
+    /// What each host asked of us this run (and what was remembered from earlier
+    /// runs): hosts with neither a pending `Retry-After` nor a `Crawl-delay` are left out.
+    pub(crate) fn politeness(&self) -> Vec<HostPoliteness> {
+        let now = SystemTime::now();
+        let mut out: Vec<HostPoliteness> = lock(&self.hosts)
+            .iter()
+            .filter_map(|(key, h)| {
+                let wait_until = (*lock(&h.asked_until)).filter(|t| *t > now);
+                let crawl_delay = *lock(&h.crawl_delay);
+                (wait_until.is_some() || crawl_delay.is_some()).then(|| HostPoliteness {
+                    host: key.clone(),
+                    wait_until,
+                    crawl_delay,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.host.cmp(&b.host));
+        out
+    }
+
+    /// Applies what earlier runs learnt: a host still inside its `Retry-After` window is
+    /// skipped ([`SkipReason::Backoff`]) until it ends, and a remembered crawl delay
+    /// spaces requests from the first one (robots.txt may raise it again).
+    pub(crate) fn remember(&self, hosts: &[HostPoliteness]) {
+        let now = SystemTime::now();
+        for p in hosts {
+            let host = self.host(&p.host.to_ascii_lowercase());
+            if let Some(until) = p.wait_until
+                && let Ok(left) = until.duration_since(now)
+            {
+                *lock(&host.asked_until) = Some(until);
+                host.back_off_for(left);
+            }
+            if let Some(delay) = p.crawl_delay {
+                host.set_crawl_delay(delay, self.settings.max_crawl_delay());
+            }
+        }
     }
 
     fn host(&self, key: &str) -> Arc<Host> {
@@ -348,7 +410,7 @@ impl Engine {
             .get_or_init(|| async {
                 let robots = self.fetch_robots(&origin, host).await;
                 if let Some(delay) = robots.crawl_delay() {
-                    host.raise_delay(delay.min(self.settings.max_crawl_delay()));
+                    host.set_crawl_delay(delay, self.settings.max_crawl_delay());
                 }
                 Arc::new(robots)
             })

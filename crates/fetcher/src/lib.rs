@@ -172,8 +172,8 @@ pub enum SkipReason {
     PrivateAddress,
     /// A `file://` URL without a trusted local request before it.
     LocalFile,
-    /// The host asked us to back off (a `Retry-After` beyond the cap) or failed
-    /// `host_failure_limit` times in a row this run.
+    /// The host asked us to back off (a `Retry-After` beyond the cap, this run or one
+    /// remembered from an earlier run) or failed `host_failure_limit` times in a row.
     Backoff,
 }
 
@@ -215,6 +215,18 @@ impl Outcome {
             Outcome::Skipped { reason } => reason.class(),
         }
     }
+}
+
+/// What one host asked of us, in a form a caller can keep between runs (the store's
+/// `hosts` table) and give back to the next run's [`Fetcher::remember`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPoliteness {
+    /// `host:port`, lower-case (`example.com:443`).
+    pub host: String,
+    /// Until when a `Retry-After` asked us not to come back.
+    pub wait_until: Option<std::time::SystemTime>,
+    /// The host's robots.txt `Crawl-delay` (before the `max_crawl_delay` cap).
+    pub crawl_delay: Option<std::time::Duration>,
 }
 
 /// A request and what became of it.
@@ -295,6 +307,19 @@ impl Fetcher {
         }
         drop(tx);
         Outcomes { rx, _fetcher: self }
+    }
+
+    /// Carries politeness over from earlier runs: hosts whose `Retry-After` has not
+    /// expired are skipped as [`SkipReason::Backoff`] without a request, and remembered
+    /// crawl delays apply from the first request. Call before fetching.
+    pub fn remember(&self, hosts: &[HostPoliteness]) {
+        self.engine.remember(hosts);
+    }
+
+    /// What hosts asked of us so far (pending `Retry-After`s, crawl delays), to keep
+    /// for the next run. Hosts that asked nothing are left out.
+    pub fn politeness(&self) -> Vec<HostPoliteness> {
+        self.engine.politeness()
     }
 
     /// Fetches one request and waits for its outcome.

@@ -18,17 +18,17 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use factwire_core::fingerprint::simhash;
 use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
 use factwire_extractor::Gazetteer;
 use factwire_fetcher::{
-    FetchRequest, FetchSettings, Fetcher, Outcome, RequestKind, SkipReason, feeds,
+    FetchRequest, FetchSettings, Fetcher, HostPoliteness, Outcome, RequestKind, SkipReason, feeds,
 };
 use factwire_index::{Index, IndexDoc, OpenState};
-use factwire_store::{FeedState, NewArticle, PutStatus, Store, StoredArticle};
+use factwire_store::{FeedState, HostState, NewArticle, PutStatus, Store, StoredArticle};
 
 use crate::dedup::{Link, NearDuplicates};
 use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
@@ -214,7 +214,9 @@ fn skip_detail(reason: &SkipReason) -> &'static str {
             "resolves to a private or local address (set [fetch] allow_private_networks)"
         }
         SkipReason::LocalFile => "a local file linked from a source that is not local",
-        SkipReason::Backoff => "the host asked us to wait, or kept failing this run",
+        SkipReason::Backoff => {
+            "the host asked us to wait (Retry-After, remembered across runs) or kept failing"
+        }
         _ => "skipped",
     }
 }
@@ -244,6 +246,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let mut near = NearDuplicates::load(&store)?;
     let run_id = store.start_run()?;
     let fetcher = Fetcher::new(plan.fetch.clone())?;
+    fetcher.remember(&remembered_hosts(&store)?);
     let analyzer = Analyzer::new(plan.gazetteer);
     let stopped = || {
         plan.stop
@@ -326,6 +329,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 report.failures.push(failure(&spec.url, e.class(), &e));
             }
             Outcome::Skipped { reason } => {
+                report.skipped += 1;
                 report
                     .skips
                     .push(failure(&spec.url, reason.class(), skip_detail(&reason)));
@@ -514,6 +518,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         w.commit()?;
         store.mark_indexed(&pending)?;
     }
+    save_hosts(&mut store, &fetcher)?;
     // Articles whose near-duplicate group changed this run need their index entry
     // redone; they were marked unindexed when the group changed.
     sync_index(&mut store, &index, &mut |_| {})?;
@@ -524,6 +529,40 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         || (report.feeds == 0 && report.failed > 0 && stored == 0);
     store.finish_run(run_id, &report, !run_failed)?;
     Ok(RunOutcome { report, run_failed })
+}
+
+/// The politeness earlier runs stored (`Retry-After` windows, crawl delays).
+fn remembered_hosts(store: &Store) -> Result<Vec<HostPoliteness>> {
+    let at =
+        |secs: i64| UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
+    Ok(store
+        .host_states()?
+        .into_iter()
+        .map(|h| HostPoliteness {
+            host: h.host,
+            wait_until: h.retry_after_until.and_then(at),
+            crawl_delay: h.crawl_delay_ms.map(|ms| Duration::from_millis(ms.into())),
+        })
+        .collect())
+}
+
+/// Keeps what hosts asked of us this run for the next one.
+fn save_hosts(store: &mut Store, fetcher: &Fetcher) -> Result<()> {
+    for p in fetcher.politeness() {
+        let secs = |t: SystemTime| {
+            t.duration_since(UNIX_EPOCH)
+                .ok()
+                .and_then(|d| i64::try_from(d.as_secs()).ok())
+        };
+        store.save_host_state(&HostState {
+            host: p.host,
+            retry_after_until: p.wait_until.and_then(secs),
+            crawl_delay_ms: p
+                .crawl_delay
+                .map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX)),
+        })?;
+    }
+    Ok(())
 }
 
 /// The store key of a fetched article: its link's key, unless its canonical URL is

@@ -644,16 +644,21 @@ impl Store {
             .query_row(
                 "SELECT host, retry_after_until, crawl_delay_ms FROM hosts WHERE host = ?1",
                 [host],
-                |r| {
-                    Ok(HostState {
-                        host: r.get(0)?,
-                        retry_after_until: r.get(1)?,
-                        crawl_delay_ms: r.get(2)?,
-                    })
-                },
+                host_row,
             )
             .optional()?;
         Ok(h)
+    }
+
+    /// Every remembered host, by name: what a run hands the fetcher before it starts.
+    pub fn host_states(&self) -> Result<Vec<HostState>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT host, retry_after_until, crawl_delay_ms FROM hosts ORDER BY host")?;
+        let rows = stmt
+            .query_map([], host_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Inserts or replaces the politeness state of a host.
@@ -738,6 +743,14 @@ impl Store {
 }
 
 /// The retry delay after `attempts` failures in a row.
+fn host_row(r: &Row<'_>) -> rusqlite::Result<HostState> {
+    Ok(HostState {
+        host: r.get(0)?,
+        retry_after_until: r.get(1)?,
+        crawl_delay_ms: r.get(2)?,
+    })
+}
+
 fn backoff_delay(attempts: u32) -> i64 {
     let doublings = attempts.saturating_sub(1).min(30);
     BACKOFF_BASE_SECS

@@ -23,6 +23,26 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     let indexed = factwire_index::Index::open(&dd.index_dir())
         .ok()
         .and_then(|(ix, _)| ix.doc_count().ok());
+    // Hosts that asked us to slow down or stay away: what the next run will respect.
+    let now = chrono::Utc::now().timestamp();
+    let hosts: Vec<serde_json::Value> = store
+        .host_states()
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?
+        .into_iter()
+        .map(|h| {
+            let until = h
+                .retry_after_until
+                .filter(|t| *t > now)
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            serde_json::json!({
+                "host": h.host,
+                "retry_after_until": until,
+                "crawl_delay_ms": h.crawl_delay_ms,
+            })
+        })
+        .filter(|h| !h["retry_after_until"].is_null() || !h["crawl_delay_ms"].is_null())
+        .collect();
     let last = st.last_run.as_ref().map(|r| {
         serde_json::json!({
             "started_at": r.started_at,
@@ -37,6 +57,7 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         "entities": st.entities,
         "indexed": indexed,
         "last_run": last,
+        "hosts": hosts,
     });
     let out = match a.format {
         Format::Table => {
@@ -57,6 +78,20 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
                     ));
                 }
                 None => s.push_str("last run   never\n"),
+            }
+            for h in &hosts {
+                let mut asks = Vec::new();
+                if let Some(t) = h["retry_after_until"].as_str() {
+                    asks.push(format!("wait until {t}"));
+                }
+                if let Some(ms) = h["crawl_delay_ms"].as_u64() {
+                    asks.push(format!("crawl delay {ms} ms"));
+                }
+                s.push_str(&format!(
+                    "host       {} ({})\n",
+                    h["host"].as_str().unwrap_or_default(),
+                    asks.join(", ")
+                ));
             }
             s
         }
