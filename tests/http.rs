@@ -249,3 +249,48 @@ fn a_host_that_asked_us_to_wait_is_left_alone_by_the_next_run() {
         "{second}"
     );
 }
+
+#[test]
+fn a_site_url_is_read_through_the_feed_it_announces() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    server.set_route(
+        "/",
+        Route::ok(
+            "text/html; charset=utf-8",
+            "<!doctype html><html><head><title>Cloud news</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" \
+             href=\"/feeds/rss.xml\"></head><body><h1>Cloud news</h1></body></html>",
+        ),
+    );
+    let d = Dir::new();
+    let site = server.url("/");
+    let report = d.json(&["ingest", "--feed", &site, "--format", "json"]);
+    assert_eq!(report["failed"], 0, "{report}");
+    assert!(report["new"].as_u64().unwrap() >= 10, "{report}");
+    assert_eq!(server.hits("/feeds/rss.xml"), 1);
+
+    // The next run asks the discovered feed directly, conditionally: one request.
+    server.clear_requests();
+    let again = d.json(&["ingest", "--feed", &site, "--format", "json"]);
+    assert_eq!(again["new"], 0, "{again}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].path_only(), "/feeds/rss.xml");
+    assert_eq!(reqs[0].status, 304);
+
+    // A page that announces no feed is a clear failure of that feed.
+    server.set_route(
+        "/about",
+        Route::ok("text/html", "<html><body>About</body></html>"),
+    );
+    let out = d.run(&[
+        "ingest",
+        "--feed",
+        &server.url("/about"),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let detail = report["failures"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("where a feed was expected"), "{report}");
+}

@@ -262,8 +262,13 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let mut feed_reqs = Vec::new();
     for (i, f) in plan.feeds.iter().enumerate() {
         let state = store.feed_state(&f.url)?;
+        // A page whose feed an earlier run discovered: go straight to the feed.
+        let url = state
+            .as_ref()
+            .and_then(|s| s.discovered_url.clone())
+            .unwrap_or_else(|| f.url.clone());
         feed_reqs.push(FetchRequest {
-            url: f.url.clone(),
+            url,
             kind: RequestKind::Feed,
             etag: state.as_ref().and_then(|s| s.etag.clone()),
             last_modified: state.as_ref().and_then(|s| s.last_modified.clone()),
@@ -284,13 +289,40 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             last_fetched: None,
             last_status: None,
             consecutive_failures: 0,
+            discovered_url: None,
         });
         state.name = spec.name.clone().or(state.name);
         state.last_fetched = Some(now_rfc3339());
-        match out.outcome {
+        let mut outcome = out.outcome;
+        if let Outcome::Failed(factwire_fetcher::Error::NotAFeed { page }) = &outcome
+            && let Some(found) = discover_feed(page)
+        {
+            // The configured URL is a web page: read the feed it announces, and
+            // remember it so later runs ask the feed directly (conditionally).
+            tracing::info!(page = %spec.url, feed = %found, "feed discovered");
+            let trusted = host_of(&found) == host_of(&page.final_url);
+            outcome = fetcher
+                .fetch_one(FetchRequest {
+                    url: found.clone(),
+                    kind: RequestKind::Feed,
+                    etag: None,
+                    last_modified: None,
+                    trusted,
+                    tag: out.request.tag,
+                })
+                .outcome;
+            state.discovered_url = Some(found);
+        } else if !matches!(outcome, Outcome::Fetched(_) | Outcome::NotModified)
+            && state.discovered_url.take().is_some()
+        {
+            // The discovered feed stopped working: start from the page next time.
+            state.etag = None;
+            state.last_modified = None;
+        }
+        match outcome {
             Outcome::Fetched(f) => match feeds::parse(&f.body, &f.final_url) {
                 Ok(entries) => {
-                    let feed_host = host_of(&spec.url);
+                    let feed_host = host_of(state.discovered_url.as_deref().unwrap_or(&spec.url));
                     for e in entries {
                         let Some(key) = factwire_fetcher::normalize_url(&e.url) else {
                             continue;
@@ -529,6 +561,12 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         || (report.feeds == 0 && report.failed > 0 && stored == 0);
     store.finish_run(run_id, &report, !run_failed)?;
     Ok(RunOutcome { report, run_failed })
+}
+
+/// The first feed a web page announces with `<link rel="alternate">`.
+fn discover_feed(page: &factwire_fetcher::Fetched) -> Option<String> {
+    let html = String::from_utf8_lossy(&page.body);
+    feeds::discover(&html, &page.final_url).into_iter().next()
 }
 
 /// The politeness earlier runs stored (`Retry-After` windows, crawl delays).

@@ -520,7 +520,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT url, name, etag, last_modified, last_fetched, last_status, \
-                 consecutive_failures FROM feeds WHERE url = ?1",
+                 consecutive_failures, discovered_url FROM feeds WHERE url = ?1",
                 [url],
                 |r| {
                     Ok(FeedState {
@@ -531,6 +531,7 @@ impl Store {
                         last_fetched: r.get(4)?,
                         last_status: r.get(5)?,
                         consecutive_failures: r.get(6)?,
+                        discovered_url: r.get(7)?,
                     })
                 },
             )
@@ -542,11 +543,12 @@ impl Store {
     pub fn save_feed_state(&mut self, s: &FeedState) -> Result<()> {
         self.conn.execute(
             "INSERT INTO feeds (url, name, etag, last_modified, last_fetched, last_status, \
-             consecutive_failures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             consecutive_failures, discovered_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
              ON CONFLICT(url) DO UPDATE SET name = excluded.name, etag = excluded.etag, \
              last_modified = excluded.last_modified, last_fetched = excluded.last_fetched, \
              last_status = excluded.last_status, \
-             consecutive_failures = excluded.consecutive_failures",
+             consecutive_failures = excluded.consecutive_failures, \
+             discovered_url = excluded.discovered_url",
             params![
                 s.url,
                 s.name,
@@ -554,7 +556,8 @@ impl Store {
                 s.last_modified,
                 s.last_fetched,
                 s.last_status,
-                s.consecutive_failures
+                s.consecutive_failures,
+                s.discovered_url
             ],
         )?;
         Ok(())

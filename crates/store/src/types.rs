@@ -118,6 +118,9 @@ pub struct FeedState {
     pub last_status: Option<String>,
     /// Failures in a row since the last success.
     pub consecutive_failures: u32,
+    /// When `url` is a web page rather than a feed: the feed it announces
+    /// (`<link rel="alternate">`), fetched directly on later runs.
+    pub discovered_url: Option<String>,
 }
 
 /// Filters for [`Store::facts`](crate::Store::facts); all `None` means every fact.

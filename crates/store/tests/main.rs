@@ -396,6 +396,7 @@ fn feed_state_round_trips_and_updates() {
         last_fetched: Some("2026-02-01T00:00:00Z".into()),
         last_status: Some("200".into()),
         consecutive_failures: 0,
+        discovered_url: Some("https://f.example/feed.atom".into()),
     };
     s.save_feed_state(&st).unwrap();
     assert_eq!(s.feed_state(&st.url).unwrap().unwrap(), st);
