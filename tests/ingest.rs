@@ -75,3 +75,115 @@ fn a_second_run_while_one_holds_the_lock_exits_at_once() {
     drop(lock);
     d.ok(&["ingest", page.to_str().unwrap()]);
 }
+
+/// Search hits for `q` as (url, urls of the copies folded into the hit).
+fn folded_hits(d: &Dir, q: &str) -> Vec<(String, Vec<String>)> {
+    let hits = d.json(&["search", q, "--format", "json", "--limit", "50"]);
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let copies = h["duplicates"]
+                .as_array()
+                .unwrap_or_else(|| panic!("hit without duplicates: {h}"))
+                .iter()
+                .map(|u| u.as_str().unwrap().to_string())
+                .collect();
+            (h["url"].as_str().unwrap().to_string(), copies)
+        })
+        .collect()
+}
+
+#[test]
+fn a_syndicated_copy_is_linked_to_its_original_whichever_comes_first() {
+    let wire = fixture("sites/demo/articles/aws-q4-2025-results-wire.html");
+    let copy = fixture("sites/demo/articles/aws-q4-2025-results-syndicated.html");
+    let other = fixture("sites/demo/articles/aws-early-2026-analysis.html");
+    for order in [[&wire, &copy], [&copy, &wire]] {
+        let d = Dir::new();
+        let first = d.json(&["ingest", order[0].to_str().unwrap(), "--format", "json"]);
+        assert_eq!(first["near_duplicates"], 0, "{first}");
+        let second = d.json(&[
+            "ingest",
+            order[1].to_str().unwrap(),
+            other.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        // Stored (nothing is lost), and linked: the other article is not a copy.
+        assert_eq!(second["new"], 2, "{second}");
+        assert_eq!(second["near_duplicates"], 1, "{second}");
+        // The original is the earlier-published wire story, even when the copy came
+        // first: one hit, with the copy folded into it.
+        let hits = folded_hits(&d, "AWS fourth quarter revenue");
+        let aws: Vec<_> = hits
+            .iter()
+            .filter(|(u, _)| u.contains("aws-q4-2025"))
+            .collect();
+        assert_eq!(aws.len(), 1, "{hits:?}");
+        assert!(aws[0].0.contains("results-wire"), "{hits:?}");
+        assert_eq!(aws[0].1.len(), 1, "{hits:?}");
+        assert!(aws[0].1[0].contains("syndicated"), "{hits:?}");
+        assert!(
+            hits.iter()
+                .any(|(u, c)| u.contains("aws-early-2026-analysis") && c.is_empty()),
+            "{hits:?}"
+        );
+        // The index agrees with the store after the regrouping: nothing left unindexed.
+        let stats = d.json(&["stats", "--format", "json"]);
+        assert_eq!(stats["indexed"], stats["articles"], "{stats}");
+    }
+}
+
+#[test]
+fn logs_are_structured_on_stderr_at_v_and_absent_without() {
+    let page = fixture("sites/demo/articles/aws-early-2026-analysis.html");
+    let page = page.to_str().unwrap();
+    let d = Dir::new();
+    // Cron: nothing on stderr when all is well.
+    let quiet = d.run(&["ingest", page]);
+    assert!(quiet.status.success(), "{quiet:?}");
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+
+    let d = Dir::new();
+    let text = d.run(&["-v", "ingest", page]);
+    let err = String::from_utf8_lossy(&text.stderr);
+    assert!(
+        err.lines().any(|l| l.contains("INFO")
+            && l.contains(" article ")
+            && l.contains("outcome=\"new\"")
+            && l.contains("facts=")),
+        "{err}"
+    );
+    assert!(err.contains("run finished"), "{err}");
+
+    let d = Dir::new();
+    let json = d.run(&["ingest", page, "-vv", "--log-format", "json"]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let article = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "article")
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(article["level"], "INFO");
+    assert_eq!(article["fields"]["outcome"], "new");
+    assert!(
+        article["fields"]["facts"].as_u64().unwrap() > 0,
+        "{article}"
+    );
+    // -vv adds one line per request, from the fetcher.
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"] == "request"
+            && l["target"]
+                .as_str()
+                .unwrap()
+                .starts_with("factwire_fetcher")),
+        "{lines:?}"
+    );
+}

@@ -42,9 +42,24 @@ pub struct GlobalArgs {
     /// Print nothing but results and errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Log more to stderr (-v info, -vv debug, -vvv trace).
+    /// Log more to stderr (-v info: one line per feed and article; -vv debug: every
+    /// request; -vvv trace). `FACTWIRE_LOG` takes a full filter instead.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// How log lines look: `text` (key=value fields) or `json` (one object per line,
+    /// for log collectors).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// Log line formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    /// `2026-02-06T10:00:00Z  INFO factwire_pipeline::ingest: article url=... outcome=new`.
+    #[default]
+    Text,
+    /// `{"timestamp":...,"level":"INFO","fields":{"message":"article","url":...}}`.
+    Json,
 }
 
 /// Output formats.

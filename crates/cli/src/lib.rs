@@ -13,6 +13,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod aliases;
 pub mod args;
 mod commands;
 pub mod config;
@@ -129,13 +130,27 @@ fn init_logging(global: &args::GlobalArgs) {
         (false, 2) => "debug",
         _ => "trace",
     };
+    // factwire's own crates at the chosen level; dependencies (hyper, reqwest, tantivy)
+    // only at warn, or -v would drown in connection-pool chatter.
+    let ours = [
+        "factwire",
+        "factwire_cli",
+        "factwire_pipeline",
+        "factwire_fetcher",
+    ]
+    .map(|c| format!("{c}={level}"))
+    .join(",");
     let filter = tracing_subscriber::EnvFilter::try_from_env("FACTWIRE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,{ours}")));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match global.log_format {
+        args::LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        args::LogFormat::Json => builder.json().with_ansi(false).try_init(),
+    };
 }
 
 /// Writes to stdout, turning a closed pipe into a quiet success upstream.

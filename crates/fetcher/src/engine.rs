@@ -222,8 +222,25 @@ impl Engine {
     }
 
     /// Fetches one request through every rule; never panics, never returns early
-    /// without an outcome.
+    /// without an outcome. Logs one `request` event at debug level.
     pub(crate) async fn fetch(&self, req: &FetchRequest) -> Outcome {
+        let started = Instant::now();
+        let outcome = self.fetch_inner(req).await;
+        tracing::debug!(
+            url = %req.url,
+            kind = ?req.kind,
+            outcome = outcome.class(),
+            bytes = match &outcome {
+                Outcome::Fetched(f) => f.body.len(),
+                _ => 0,
+            },
+            ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "request"
+        );
+        outcome
+    }
+
+    async fn fetch_inner(&self, req: &FetchRequest) -> Outcome {
         let url = match Url::parse(req.url.trim()) {
             Ok(url) => url,
             Err(e) => {

@@ -293,6 +293,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         });
         state.name = spec.name.clone().or(state.name);
         state.last_fetched = Some(now_rfc3339());
+        let links_before = candidates.len();
         let mut outcome = out.outcome;
         if let Outcome::Failed(factwire_fetcher::Error::NotAFeed { page }) = &outcome
             && let Some(found) = discover_feed(page)
@@ -367,6 +368,12 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     .push(failure(&spec.url, reason.class(), skip_detail(&reason)));
             }
         }
+        tracing::info!(
+            feed = %spec.url,
+            status = state.last_status.as_deref().unwrap_or("skipped"),
+            links = candidates.len() - links_before,
+            "feed"
+        );
         store.save_feed_state(&state)?;
         feeds_done += 1;
         progress(&Progress {
@@ -463,6 +470,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 if rec.text.trim().is_empty() {
                     report.failed += 1;
                     let detail = "no article text found in the page";
+                    tracing::info!(url = %c.url, outcome = "failed", reason = "empty", "article");
                     report.failures.push(failure(&c.url, "empty", detail));
                     store.record_failure(&c.key, "empty", detail)?;
                 } else {
@@ -472,6 +480,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         near.original_for(None, f, rec.published.as_deref())
                     });
                     let published = rec.published.clone();
+                    let (facts, entities) = (rec.facts.len(), rec.entities.len());
                     let source = rec
                         .url
                         .as_deref()
@@ -501,11 +510,32 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         }
                         near.stored(put.id, fingerprint, published, link);
                     }
-                    match put.status {
-                        PutStatus::New => report.new += 1,
-                        PutStatus::Updated => report.updated += 1,
-                        PutStatus::Unchanged => report.unchanged += 1,
-                    }
+                    let outcome = match put.status {
+                        PutStatus::New => {
+                            report.new += 1;
+                            "new"
+                        }
+                        PutStatus::Updated => {
+                            report.updated += 1;
+                            "updated"
+                        }
+                        PutStatus::Unchanged => {
+                            report.unchanged += 1;
+                            "unchanged"
+                        }
+                    };
+                    tracing::info!(
+                        url = %c.url,
+                        id = put.id,
+                        outcome,
+                        facts,
+                        entities,
+                        copy_of = match link {
+                            Link::CopyOf(original) => Some(original),
+                            _ => None,
+                        },
+                        "article"
+                    );
                     if put.status != PutStatus::Unchanged
                         && let Some(a) = store.article(put.id)?
                         && let Some(w) = writer.as_mut()
@@ -515,14 +545,19 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     }
                 }
             }
-            Outcome::NotModified => report.unchanged += 1,
+            Outcome::NotModified => {
+                report.unchanged += 1;
+                tracing::info!(url = %c.url, outcome = "not_modified", "article");
+            }
             Outcome::Failed(e) => {
                 report.failed += 1;
+                tracing::info!(url = %c.url, outcome = "failed", reason = e.class(), detail = %e, "article");
                 store.record_failure(&c.key, e.class(), &e.to_string())?;
                 report.failures.push(failure(&c.url, e.class(), &e));
             }
             Outcome::Skipped { reason } => {
                 report.skipped += 1;
+                tracing::info!(url = %c.url, outcome = "skipped", reason = reason.class(), "article");
                 report
                     .skips
                     .push(failure(&c.url, reason.class(), skip_detail(&reason)));
@@ -559,6 +594,17 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let stored = report.new + report.updated + report.unchanged;
     let run_failed = (report.feeds > 0 && feeds_failed == report.feeds && stored == 0)
         || (report.feeds == 0 && report.failed > 0 && stored == 0);
+    tracing::info!(
+        new = report.new,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        failed = report.failed,
+        skipped = report.skipped,
+        near_duplicates = report.near_duplicates,
+        seconds = report.seconds,
+        run_failed,
+        "run finished"
+    );
     store.finish_run(run_id, &report, !run_failed)?;
     Ok(RunOutcome { report, run_failed })
 }
