@@ -294,3 +294,45 @@ fn a_site_url_is_read_through_the_feed_it_announces() {
     let detail = report["failures"][0]["detail"].as_str().unwrap();
     assert!(detail.contains("where a feed was expected"), "{report}");
 }
+
+#[test]
+fn feed_titles_are_decoded_and_future_dates_are_not_trusted() {
+    let server = TestServer::new();
+    // A page with a body but no title or date of its own: the feed's are the fallback.
+    let body = "Zebracloud, a small cloud provider, said on Tuesday it had signed a \
+                five-year contract to host workloads for a regional carrier. ";
+    server.set_route(
+        "/bare.html",
+        Route::ok(
+            "text/html; charset=utf-8",
+            format!(
+                "<html><body><div><p>{}</p><p>{}</p></div></body></html>",
+                body.repeat(3),
+                body
+            ),
+        ),
+    );
+    let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>\
+        <link>http://x/</link><description>d</description><item>\
+        <title>AT&amp;amp;T &amp;#8217;s &lt;b&gt;cloud&lt;/b&gt; deal</title>\
+        <link>/bare.html</link><pubDate>Fri, 01 Jan 2099 00:00:00 GMT</pubDate>\
+        </item></channel></rss>";
+    server.set_route("/feed.xml", Route::ok("application/rss+xml", feed));
+    let d = Dir::new();
+    let report = d.json(&[
+        "ingest",
+        "--feed",
+        &server.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["new"], 1, "{report}");
+    let a = d.json(&["show", "1", "--format", "json"]);
+    assert_eq!(a["title"], "AT&T \u{2019}s cloud deal", "{a}");
+    assert!(
+        a["published"].is_null(),
+        "a date in 2099 is not a publication date: {a}"
+    );
+    // The page says the same sentence four times; its summary says it once.
+    assert_eq!(a["summary"].as_array().unwrap().len(), 1, "{a}");
+}

@@ -86,7 +86,11 @@ pub(crate) fn select(
     facts: &[Fact],
     n: usize,
 ) -> Vec<Range<usize>> {
-    let ranges = factwire_core::text::sentences(text);
+    let mut ranges = factwire_core::text::sentences(text);
+    // A sentence repeated word for word (a pull quote, a page that prints its
+    // standfirst twice) appears in a summary once, even if that makes it shorter.
+    let mut seen = std::collections::HashSet::new();
+    ranges.retain(|r| seen.insert(text[r.clone()].trim()));
     if n == 0 || ranges.is_empty() {
         return Vec::new();
     }
@@ -351,6 +355,24 @@ fn fact_weights(text: &str, ranges: &[Range<usize>], facts: &[Fact]) -> Vec<f64>
 mod tests {
     use super::*;
     use factwire_core::FactKind;
+
+    #[test]
+    fn a_repeated_sentence_is_summarised_once() {
+        let text = "Zebracloud signed a five-year hosting contract. Zebracloud signed a \
+                    five-year hosting contract. The carrier did not give a value. \
+                    Zebracloud signed a five-year hosting contract.";
+        let picked: Vec<&str> = select(text, None, &[], 3)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            picked,
+            [
+                "Zebracloud signed a five-year hosting contract.",
+                "The carrier did not give a value."
+            ]
+        );
+    }
 
     #[test]
     fn dinkelbach_prefers_long_probable_sentences() {
