@@ -39,14 +39,17 @@ mod query;
 pub mod schema;
 mod snippet;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use factwire_core::SearchHit;
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::schema::{Schema, Value};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::{
-    DocAddress, Index as TantivyIndex, IndexReader, Order, ReloadPolicy, TantivyDocument,
+    DocAddress, Index as TantivyIndex, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument,
     TantivyError, Term,
 };
 
@@ -62,6 +65,9 @@ pub const WRITER_THREADS: usize = 1;
 pub const DEFAULT_LIMIT: usize = 10;
 /// The most hits one search returns, whatever the limit asked.
 pub const MAX_LIMIT: usize = 10_000;
+/// The most ranked candidates one search examines to fill its limit with hits once
+/// near-duplicates are folded.
+pub const MAX_CANDIDATES: usize = 50_000;
 /// Longest snippet, in chars.
 pub const SNIPPET_CHARS: usize = 200;
 
@@ -310,6 +316,11 @@ impl Index {
 
     /// Runs a search. Bad syntax is [`Error::Query`] with the char position; a bad
     /// date is [`Error::InvalidDate`].
+    ///
+    /// Near-duplicates are folded: of the matching documents that share a group (an
+    /// original and its syndicated copies, see [`IndexDoc::duplicate_of`]) only the
+    /// best-ranked one is a hit, in the order asked for, and the URLs of the other
+    /// matching members are its [`SearchHit::duplicates`]. The limit counts folded hits.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         let compiled = query::compile(&self.index, &self.fields, q)?;
         self.reader.reload()?;
@@ -318,45 +329,100 @@ impl Index {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let newest = q.sort == Sort::Newest || compiled.match_all;
-        let name = schema::sort_time_name(&self.schema, &self.fields);
-        let run = |query: &dyn tantivy::query::Query, n: usize| -> Result<Vec<(f32, DocAddress)>> {
-            if !newest {
-                return Ok(searcher.search(query, &TopDocs::with_limit(n).order_by_score())?);
+        let ranker = Ranker {
+            searcher: &searcher,
+            newest: q.sort == Sort::Newest || compiled.match_all,
+            sort_time: schema::sort_time_name(&self.schema, &self.fields),
+        };
+        let groups = Groups::new(&searcher, &schema::group_name(&self.schema, &self.fields));
+
+        // Fold the ranked candidates; when copies ate into the limit, look further.
+        let mut want = limit;
+        let mut top = loop {
+            let ranked = ranker.candidates(&compiled, want)?;
+            let exhausted = ranked.len() < want;
+            let folded = groups.fold(ranked);
+            if folded.len() >= limit || exhausted || want >= MAX_CANDIDATES {
+                break folded;
             }
-            // Newest first; ties (and the score shown) from relevance.
-            let by_date = TopDocs::with_limit(n).order_by((
-                (SortByStaticFastValue::<i64>::for_field(&name), Order::Desc),
-                (SortBySimilarityScore, Order::Desc),
-            ));
-            Ok(searcher
-                .search(query, &by_date)?
-                .into_iter()
-                .map(|((_, score), addr)| (score, addr))
-                .collect())
+            want = want.saturating_mul(2).min(MAX_CANDIDATES);
         };
-        // Documents with every word first, then (to fill the limit) any word.
-        let mut top = match &compiled.strict {
-            Some(strict) => run(&**strict, limit)?,
-            None => run(&*compiled.loose, limit)?,
-        };
-        if compiled.strict.is_some() && top.len() < limit {
-            let seen: std::collections::HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-            let more = run(&*compiled.loose, limit + top.len())?;
-            let room = limit - top.len();
-            top.extend(
-                more.into_iter()
-                    .filter(|(_, a)| !seen.contains(a))
-                    .take(room),
-            );
-        }
+        top.truncate(limit);
+        let copies = self.copies(&ranker, &groups, &compiled, &top)?;
+
         let snippets = snippet::Snippets::new(&searcher, &self.fields, &compiled.highlight)?;
         let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
+        for (score, addr, group) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, score, &snippets));
+            let mut hit = self.hit(&doc, score, &snippets);
+            if let Some(urls) = copies.get(&group) {
+                hit.duplicates = urls
+                    .iter()
+                    .filter(|(a, _)| *a != addr)
+                    .map(|(_, u)| u.clone())
+                    .collect();
+            }
+            hits.push(hit);
         }
         Ok(hits)
+    }
+
+    /// For each shown hit whose group has other members, every member matching the
+    /// query (ranked, with its URL). Groups of one member, the usual case, cost one
+    /// term lookup each and no search.
+    fn copies(
+        &self,
+        ranker: &Ranker<'_>,
+        groups: &Groups,
+        compiled: &query::Compiled,
+        top: &[(f32, DocAddress, u64)],
+    ) -> Result<HashMap<u64, Vec<(DocAddress, String)>>> {
+        let mut out: HashMap<u64, Vec<(DocAddress, String)>> = HashMap::new();
+        let mut terms = Vec::new();
+        let mut members = 0u64;
+        for &(_, _, group) in top {
+            let term = Term::from_field_u64(self.fields.group, group);
+            // Counts deleted documents too: at worst a needless search below.
+            let n = ranker.searcher.doc_freq(&term)?;
+            if n > 1 {
+                members += n;
+                terms.push(term);
+            }
+        }
+        if terms.is_empty() {
+            return Ok(out);
+        }
+        let in_groups: Vec<Box<dyn tantivy::query::Query>> = terms
+            .into_iter()
+            .map(|t| {
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic))
+                    as Box<dyn tantivy::query::Query>
+            })
+            .collect();
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, compiled.loose.box_clone()),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::union(in_groups)),
+                    0.0,
+                )),
+            ),
+        ]);
+        let n = usize::try_from(members).unwrap_or(MAX_CANDIDATES);
+        for (_, addr) in ranker.run(&query, n.min(MAX_CANDIDATES))? {
+            let Some(group) = groups.of(addr) else {
+                continue;
+            };
+            let doc: TantivyDocument = ranker.searcher.doc(addr)?;
+            let url = doc
+                .get_first(self.fields.url)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            out.entry(group).or_default().push((addr, url));
+        }
+        Ok(out)
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, snippets: &snippet::Snippets) -> SearchHit {
@@ -388,6 +454,97 @@ impl Index {
             highlights,
             duplicates: Vec::new(),
         }
+    }
+}
+
+/// Runs queries in the order asked for.
+struct Ranker<'a> {
+    searcher: &'a Searcher,
+    /// Newest first (ties by relevance) rather than best match first.
+    newest: bool,
+    sort_time: String,
+}
+
+impl Ranker<'_> {
+    /// The first `n` matches of `query`, ranked, with their scores.
+    fn run(&self, query: &dyn tantivy::query::Query, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+        if !self.newest {
+            return Ok(self
+                .searcher
+                .search(query, &TopDocs::with_limit(n).order_by_score())?);
+        }
+        // Newest first; ties (and the score shown) from relevance.
+        let by_date = TopDocs::with_limit(n).order_by((
+            (
+                SortByStaticFastValue::<i64>::for_field(&self.sort_time),
+                Order::Desc,
+            ),
+            (SortBySimilarityScore, Order::Desc),
+        ));
+        Ok(self
+            .searcher
+            .search(query, &by_date)?
+            .into_iter()
+            .map(|((_, score), addr)| (score, addr))
+            .collect())
+    }
+
+    /// Up to `n` ranked candidates: documents with every word first, then (to fill
+    /// `n`) documents with any word.
+    fn candidates(&self, compiled: &query::Compiled, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+        let Some(strict) = &compiled.strict else {
+            return self.run(&*compiled.loose, n);
+        };
+        let mut top = self.run(&**strict, n)?;
+        if top.len() < n {
+            let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+            let more = self.run(&*compiled.loose, n + top.len())?;
+            let room = n - top.len();
+            top.extend(
+                more.into_iter()
+                    .filter(|(_, a)| !seen.contains(a))
+                    .take(room),
+            );
+        }
+        Ok(top)
+    }
+}
+
+/// The near-duplicate group of each document, read from the `group` fast column.
+struct Groups {
+    /// One column per segment (by segment ordinal); `None` if it cannot be read.
+    columns: Vec<Option<Column<u64>>>,
+}
+
+impl Groups {
+    fn new(searcher: &Searcher, name: &str) -> Self {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().u64(name).ok())
+            .collect();
+        Groups { columns }
+    }
+
+    /// The group of `addr`; `None` when unknown (the document then stands alone).
+    fn of(&self, addr: DocAddress) -> Option<u64> {
+        let column = self.columns.get(addr.segment_ord as usize)?.as_ref()?;
+        column.first(addr.doc_id)
+    }
+
+    /// Keeps the first-ranked document of each group, in rank order. A document of
+    /// unknown group is its own group (keyed by an address no store id can equal).
+    fn fold(&self, ranked: Vec<(f32, DocAddress)>) -> Vec<(f32, DocAddress, u64)> {
+        let mut seen = HashSet::new();
+        ranked
+            .into_iter()
+            .filter_map(|(score, addr)| {
+                let group = self.of(addr).unwrap_or_else(|| {
+                    u64::MAX - (u64::from(addr.segment_ord) << 32 | u64::from(addr.doc_id))
+                });
+                seen.insert(group).then_some((score, addr, group))
+            })
+            .collect()
     }
 }
 
@@ -440,6 +597,11 @@ impl IndexWriter {
         for m in &doc.metrics {
             d.add_text(f.metrics, m.trim().to_lowercase());
         }
+        let group = doc
+            .duplicate_of
+            .and_then(|o| u64::try_from(o).ok())
+            .unwrap_or(id);
+        d.add_u64(f.group, group);
         self.writer.add_document(d)?;
         Ok(())
     }

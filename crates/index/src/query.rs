@@ -76,13 +76,11 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         position: Some(e.position),
         message: e.message,
     })?;
-    let mut groups_all: Vec<Vec<String>> = q.synonyms.clone();
-    groups_all.extend(
-        DOMAIN_SYNONYMS
-            .iter()
-            .map(|g| g.iter().map(|s| (*s).to_string()).collect()),
-    );
-    let syn = Synonyms::new(&groups_all);
+    let domain: Vec<Vec<String>> = DOMAIN_SYNONYMS
+        .iter()
+        .map(|g| g.iter().map(|s| (*s).to_string()).collect())
+        .collect();
+    let syn = Synonyms::new(q.synonyms.iter().chain(&domain));
     let b = Builder { index, f };
 
     let mut soft: Vec<Box<dyn Query>> = Vec::new();
@@ -388,17 +386,24 @@ impl Builder<'_> {
 /// Lower-cased, whitespace-folded synonym groups.
 struct Synonyms {
     groups: Vec<Vec<String>>,
+    /// Every member of two words or more, split into its words.
+    multiword: Vec<Vec<String>>,
 }
 
 impl Synonyms {
-    fn new(groups: &[Vec<String>]) -> Self {
-        Synonyms {
-            groups: groups
-                .iter()
-                .map(|g| g.iter().map(|s| key(s)).filter(|s| !s.is_empty()).collect())
-                .filter(|g: &Vec<String>| g.len() >= 2)
-                .collect(),
-        }
+    fn new<'a>(groups: impl IntoIterator<Item = &'a Vec<String>>) -> Self {
+        let groups: Vec<Vec<String>> = groups
+            .into_iter()
+            .map(|g| g.iter().map(|s| key(s)).filter(|s| !s.is_empty()).collect())
+            .filter(|g: &Vec<String>| g.len() >= 2)
+            .collect();
+        let multiword = groups
+            .iter()
+            .flatten()
+            .filter(|m| m.contains(' '))
+            .map(|m| m.split(' ').map(str::to_string).collect())
+            .collect();
+        Synonyms { groups, multiword }
     }
 
     /// The text itself (weight 1) plus every synonym (weight [`W_SYNONYM`]).
@@ -417,13 +422,15 @@ impl Synonyms {
 
     /// The longest multi-word member that `words` starts with, in words.
     fn multiword_prefix(&self, words: &[String]) -> Option<usize> {
-        self.groups
+        if words.len() < 2 {
+            return None;
+        }
+        let keys: Vec<String> = words.iter().map(|w| key(w)).collect();
+        self.multiword
             .iter()
-            .flatten()
-            .map(|m| m.split(' ').collect::<Vec<_>>())
-            .filter(|parts| parts.len() >= 2 && parts.len() <= words.len())
-            .filter(|parts| parts.iter().zip(words).all(|(p, w)| *p == key(w)))
-            .map(|parts| parts.len())
+            .filter(|parts| parts.len() <= keys.len())
+            .filter(|parts| parts.iter().zip(&keys).all(|(p, w)| p == w))
+            .map(Vec::len)
             .max()
     }
 }
@@ -493,6 +500,7 @@ mod tests {
     #[test]
     fn synonyms_expand_both_ways() {
         let s = Synonyms::new(&[vec!["Amazon Web Services".into(), "AWS".into()]]);
+        assert_eq!(s.multiword, [["amazon", "web", "services"]]);
         let e = s.expand("aws");
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].0, "amazon web services");

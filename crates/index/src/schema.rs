@@ -33,11 +33,17 @@
 //! | `published`   | date | indexed, fast, stored, second precision | range filters, newest-first sort |
 //! | `metrics`     | text | `raw`, indexed | `metric:revenue` |
 //! | `sort_time`   | i64  | fast | publication in Unix seconds, `i64::MIN` when unknown |
+//! | `group`       | u64  | indexed, fast | near-duplicate group: the original's store id |
 //!
 //! `sort_time` exists because a fast column is only written for segments where some
 //! document has a value: sorting newest-first on `published` would fail on a segment
 //! of undated documents. Every document gets a `sort_time`, so the column is always
 //! there, and undated documents sort last.
+//!
+//! `group` is the store id of the article itself, or of the original it is a
+//! syndicated copy of: search folds hits sharing a group into one. It is fast to read a
+//! candidate's group, and indexed so the number of members of a group is one term
+//! lookup (most groups have one member, and then there is nothing to fold).
 //!
 //! Positions are kept on every searched text field: phrase queries and the proximity
 //! bonus need them. Only what a hit displays is stored.
@@ -52,7 +58,7 @@ use tantivy::tokenizer::{
 };
 
 /// Version of the on-disk layout: bump it with any change to this module.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the file in the index directory that holds [`SCHEMA_VERSION`].
 pub const VERSION_FILE: &str = "factwire-schema-version";
@@ -61,6 +67,9 @@ pub const VERSION_FILE: &str = "factwire-schema-version";
 pub const ENGLISH: &str = "fw_en";
 /// The unstemmed analyser for exact words, phrases and names.
 pub const EXACT: &str = "fw_exact";
+
+/// Tokens longer than this many bytes are dropped by both analysers.
+pub const MAX_TOKEN_BYTES: usize = 40;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +100,8 @@ pub struct Fields {
     pub metrics: Field,
     /// Sort key for newest-first (always present).
     pub sort_time: Field,
+    /// Near-duplicate group (the original's store id; always present).
+    pub group: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -128,6 +139,7 @@ pub fn build() -> (Schema, Fields) {
         ),
         metrics: b.add_text_field("metrics", raw),
         sort_time: b.add_i64_field("sort_time", FAST),
+        group: b.add_u64_field("group", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -138,9 +150,15 @@ pub fn register_tokenizers(manager: &TokenizerManager) {
     manager.register(EXACT, exact());
 }
 
+/// The `fw_en` analyser.
+#[cfg(test)]
+pub(crate) fn english_analyzer() -> TextAnalyzer {
+    english()
+}
+
 fn english() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
@@ -149,10 +167,15 @@ fn english() -> TextAnalyzer {
 
 fn exact() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// The name of the near-duplicate group column.
+pub fn group_name(schema: &Schema, fields: &Fields) -> String {
+    schema.get_field_name(fields.group).to_string()
 }
 
 /// The name of the field to sort by for newest-first results.

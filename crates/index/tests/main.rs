@@ -462,3 +462,182 @@ fn bad_syntax_is_a_query_error_with_position() {
         index.search(&q(odd)).unwrap();
     }
 }
+
+/// An original (id 10), two syndicated copies of it (11, 12; 12 published last and
+/// with the query words in its title, so it ranks first), a copy that does not match
+/// the query (13), and two unrelated articles (20, 21).
+fn syndication() -> Vec<IndexDoc> {
+    let body = "Nimbus Grid said its orbital data center will draw 40 megawatts of solar \
+                power, a first for the cloud industry.";
+    let mut original = doc(
+        10,
+        "Nimbus Grid plans an orbital data center",
+        body,
+        "origin.example",
+        "2026-03-01T08:00:00Z",
+    );
+    original.entities = vec!["Nimbus Grid".into()];
+    let copy = |id: i64, title: &str, source: &str, published: &str| IndexDoc {
+        duplicate_of: Some(10),
+        ..doc(id, title, body, source, published)
+    };
+    let other = |id: i64, title: &str, published: &str| {
+        doc(
+            id,
+            title,
+            "A data center in Ohio will draw power from a new gas plant, its owner said.",
+            "news.example",
+            published,
+        )
+    };
+    vec![
+        original,
+        copy(
+            11,
+            "Nimbus Grid plans an orbital data center",
+            "wire.example",
+            "2026-03-01T09:00:00Z",
+        ),
+        copy(
+            12,
+            "Orbital data center: Nimbus Grid's solar power",
+            "mirror.example",
+            "2026-03-02T10:00:00Z",
+        ),
+        IndexDoc {
+            duplicate_of: Some(10),
+            ..doc(
+                13,
+                "Unrelated page",
+                "Nothing in common here.",
+                "junk.example",
+                "2026-03-03T00:00:00Z",
+            )
+        },
+        other(20, "Ohio data center power deal", "2026-02-01T00:00:00Z"),
+        other(
+            21,
+            "Gas plant to power a data center",
+            "2026-01-01T00:00:00Z",
+        ),
+    ]
+}
+
+fn build_syndication(dir: &Path) -> Index {
+    let (index, _) = Index::open(dir).unwrap();
+    let mut w = index.writer().unwrap();
+    for d in syndication() {
+        w.upsert(&d).unwrap();
+    }
+    w.commit().unwrap();
+    index
+}
+
+#[test]
+fn near_duplicates_fold_into_the_best_ranked_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_syndication(dir.path());
+    let hits = index.search(&q("orbital data center power")).unwrap();
+    let found: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    assert_eq!(
+        found.iter().filter(|id| [10, 11, 12].contains(id)).count(),
+        1,
+        "{found:?}"
+    );
+    assert_eq!(
+        found.len(),
+        3,
+        "one folded hit plus the two others: {found:?}"
+    );
+    let folded = &hits[0];
+    assert!(
+        [10, 11, 12].contains(&folded.id),
+        "the group ranks first: {found:?}"
+    );
+    let mut copies = folded.duplicates.clone();
+    copies.sort();
+    let mut want: Vec<String> = [10, 11, 12]
+        .iter()
+        .filter(|id| **id != folded.id)
+        .map(|id| syndication().into_iter().find(|d| d.id == *id).unwrap().url)
+        .collect();
+    want.sort();
+    assert_eq!(
+        copies, want,
+        "the other matching members, not the non-matching copy 13"
+    );
+    assert!(hits[1..].iter().all(|h| h.duplicates.is_empty()));
+}
+
+#[test]
+fn folding_under_newest_keeps_the_newest_member_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = build_syndication(dir.path());
+    let mut query = q("data center");
+    query.sort = Sort::Newest;
+    let hits = index.search(&query).unwrap();
+    let found: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    assert_eq!(
+        found,
+        vec![12, 20, 21],
+        "newest member stands for the group"
+    );
+    assert_eq!(hits[0].duplicates.len(), 2);
+    // The limit counts folded hits: three raw matches share the first place, yet two
+    // hits come back.
+    query.limit = 2;
+    let hits = index.search(&query).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![12, 20]);
+    query.sort = Sort::Relevance;
+    query.limit = 1;
+    let hits = index.search(&query).unwrap();
+    assert_eq!(hits.len(), 1);
+    // Copies the query does not reach are not counted.
+    assert!(
+        index
+            .search(&q("ohio gas"))
+            .unwrap()
+            .iter()
+            .all(|h| h.duplicates.is_empty())
+    );
+}
+
+#[test]
+fn limit_is_filled_past_many_copies() {
+    // 30 copies of one original outrank everything; limit 3 still yields 3 hits.
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = Index::open(dir.path()).unwrap();
+    let mut w = index.writer().unwrap();
+    let text = "Zephyr Compute raises capacity in Oslo for zephyr workloads.";
+    for id in 1..=31 {
+        let mut d = doc(
+            id,
+            "Zephyr Compute zephyr zephyr",
+            text,
+            "a.example",
+            "2026-01-01",
+        );
+        d.duplicate_of = (id > 1).then_some(1);
+        w.upsert(&d).unwrap();
+    }
+    for id in 40..45 {
+        w.upsert(&doc(
+            id,
+            "Capacity news",
+            "Zephyr is mentioned once.",
+            "b.example",
+            "2026-01-02",
+        ))
+        .unwrap();
+    }
+    w.commit().unwrap();
+    let hits = index
+        .search(&SearchQuery {
+            limit: 3,
+            ..q("zephyr")
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(hits[0].duplicates.len(), 30);
+    assert!(hits[1].id >= 40 && hits[2].id >= 40);
+}
