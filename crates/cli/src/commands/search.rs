@@ -6,7 +6,8 @@ use anyhow::anyhow;
 use factwire_core::SearchHit;
 use factwire_index::{Index, OpenState, SearchQuery, Sort};
 
-use super::{canonical_in, existing_data, parse_window};
+use super::{existing_data, parse_window};
+use crate::aliases::Aliases;
 use crate::args::{Format, GlobalArgs, SearchArgs, SortArg};
 use crate::output::{json_items, opt};
 use crate::{CmdResult, Fail, write_stdout};
@@ -22,7 +23,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     }
     let (since, until) = parse_window(a.since.as_deref(), a.until.as_deref())?;
     let (settings, dd) = existing_data(global)?;
-    let gazetteer = settings.gazetteer()?;
+    let aliases = Aliases::load(&settings)?;
     let (index, state) = Index::open(&dd.index_dir()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string()))
     })?;
@@ -36,7 +37,11 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
             .map_err(|e| Fail::Work(anyhow::Error::new(e).context("index")))?
             .0
     };
-    let entity = canonical_in(&gazetteer, a.entity.as_deref());
+    let entity = a.entity.as_deref().map(|n| {
+        aliases
+            .canonical(n)
+            .map_or_else(|| n.trim().to_string(), str::to_string)
+    });
     let query = SearchQuery {
         text: a.query.clone(),
         since,
@@ -48,7 +53,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Newest => Sort::Newest,
         },
-        synonyms: gazetteer.alias_groups(),
+        synonyms: aliases.into_groups(),
     };
     let hits = index.search(&query).map_err(|e| match e {
         factwire_index::Error::Query { .. } | factwire_index::Error::InvalidDate { .. } => {
@@ -95,7 +100,8 @@ fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Hits for people: title line, snippet with matches in bold on a terminal, URL.
+/// Hits for people: title line (with the number of near-duplicate copies folded into
+/// the hit), snippet with matches in bold on a terminal, URL.
 fn table(hits: &[SearchHit], bold: bool) -> String {
     if hits.is_empty() {
         return "no matches\n".to_string();
@@ -107,8 +113,13 @@ fn table(hits: &[SearchHit], bold: bool) -> String {
             .as_deref()
             .map(|p| p.get(..10).unwrap_or(p))
             .unwrap_or("undated");
+        let copies = match h.duplicates.len() {
+            0 => String::new(),
+            1 => "  +1 copy".to_string(),
+            n => format!("  +{n} copies"),
+        };
         s.push_str(&format!(
-            "{:>2}. {}  [{} · {} · #{} · {:.2}]\n",
+            "{:>2}. {}  [{} · {} · #{} · {:.2}]{copies}\n",
             i + 1,
             h.title.as_deref().unwrap_or("(untitled)"),
             h.source.as_deref().unwrap_or("local"),
@@ -143,4 +154,51 @@ fn highlight(snippet: &str, spans: &[(usize, usize)], bold: bool) -> String {
     }
     out.extend(&chars[pos..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(id: i64, duplicates: &[&str]) -> SearchHit {
+        SearchHit {
+            id,
+            url: format!("https://a.example/{id}"),
+            title: Some(format!("Story {id}")),
+            source: Some("a.example".into()),
+            published: Some("2026-03-01T08:00:00Z".into()),
+            score: 1.5,
+            snippet: "Revenue rose.".into(),
+            highlights: vec![(0, 7)],
+            duplicates: duplicates.iter().map(|s| (*s).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn table_counts_folded_copies() {
+        let out = table(
+            &[
+                hit(1, &["https://b.example/1", "https://c.example/1"]),
+                hit(2, &["https://b.example/2"]),
+                hit(3, &[]),
+            ],
+            false,
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with(" 1. Story 1") && lines[0].ends_with("+2 copies"));
+        assert!(lines[3].ends_with("+1 copy"), "{}", lines[3]);
+        assert!(lines[6].ends_with("1.50]"), "{}", lines[6]);
+    }
+
+    #[test]
+    fn bold_highlights_only_on_terminals() {
+        assert_eq!(
+            highlight("Revenue rose.", &[(0, 7)], false),
+            "Revenue rose."
+        );
+        assert_eq!(
+            highlight("Revenue rose.", &[(0, 7)], true),
+            "\x1b[1mRevenue\x1b[0m rose."
+        );
+    }
 }
