@@ -12,5 +12,6 @@ mod http;
 mod ingest;
 mod query;
 mod relevance;
+mod tls;
 mod util;
 mod watch;

@@ -47,6 +47,12 @@ pub struct FeedConfig {
     pub url: String,
     /// Display name.
     pub name: Option<String>,
+    /// Accept this feed's TLS certificate (and those of article links on the feed's own
+    /// host) even when it is expired, self-signed or for another host name. Dangerous:
+    /// anyone between factwire and the site can then read and change what comes back.
+    /// Prefer `[fetch] ca_file` for a private CA. Default false.
+    #[serde(default)]
+    pub accept_invalid_certs: bool,
 }
 
 /// `[extract]`.
@@ -92,11 +98,15 @@ impl Settings {
             }
         };
         let data_dir = merge_data_dir(global.data_dir.as_deref(), file.data.dir.as_deref());
-        Ok(Settings {
+        let mut settings = Settings {
             file,
             config_path,
             data_dir,
-        })
+        };
+        if let Some(ca_file) = settings.file.fetch.ca_file.take() {
+            settings.file.fetch.ca_file = Some(settings.relative_to_config(&ca_file));
+        }
+        Ok(settings)
     }
 
     /// The gazetteer: built in, plus the config's extra file.
@@ -192,5 +202,46 @@ mod tests {
         let cfg = parse("[[feeds]]\nurl = \"https://a.example/feed\"\nname = \"A\"\n").unwrap();
         assert_eq!(cfg.feeds.len(), 1);
         assert_eq!(cfg.feeds[0].name.as_deref(), Some("A"));
+        assert!(!cfg.feeds[0].accept_invalid_certs);
+    }
+
+    /// The shipped config parses as is, and so does its `[fetch]` table with every
+    /// commented-out `key = value` line uncommented (each key it documents exists).
+    #[test]
+    fn the_default_config_parses_with_its_fetch_examples_uncommented() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/factwire.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!parse(&text).unwrap().feeds.is_empty());
+        let fetch = text
+            .split("\n[fetch]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap();
+        let uncommented: Vec<&str> = fetch
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.contains(" = "))
+            .collect();
+        assert!(uncommented.iter().any(|l| l.starts_with("ca_file")));
+        let cfg = parse(&format!("[fetch]\n{}\n", uncommented.join("\n"))).unwrap();
+        assert!(cfg.fetch.ca_file.is_some());
+        // The feed example in the comments, uncommented.
+        let feed: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("#   "))
+            .collect();
+        let cfg = parse(&feed.join("\n")).unwrap();
+        assert!(cfg.feeds[0].accept_invalid_certs);
+    }
+
+    #[test]
+    fn tls_keys_parse() {
+        let cfg = parse(
+            "[fetch]\nca_file = \"corp.pem\"\n\n[[feeds]]\nurl = \"https://intranet/feed\"\naccept_invalid_certs = true\n",
+        )
+        .unwrap();
+        assert!(cfg.feeds[0].accept_invalid_certs);
+        assert_eq!(cfg.fetch.ca_file, Some(PathBuf::from("corp.pem")));
+        assert!(parse("[[feeds]]\nurl = \"u\"\naccept_invalid_cert = true\n").is_err());
     }
 }

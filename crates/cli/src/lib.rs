@@ -140,8 +140,11 @@ fn init_logging(global: &args::GlobalArgs) {
     ]
     .map(|c| format!("{c}={level}"))
     .join(",");
-    let filter = tracing_subscriber::EnvFilter::try_from_env("FACTWIRE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,{ours}")));
+    // rustls-platform-verifier logs every refused certificate at error level; the
+    // fetcher already reports it as a `tls` failure with the reason, so it stays quiet.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FACTWIRE_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("warn,rustls_platform_verifier=off,{ours}"))
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

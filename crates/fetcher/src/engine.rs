@@ -1,4 +1,5 @@
-//! The async engine behind [`crate::Fetcher`]: limits, robots.txt, retries, body reading.
+//! The async engine behind [`crate::Fetcher`]: limits, robots.txt, retries, body reading,
+//! and the two HTTP clients (certificates verified, or not for requests that opted out).
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -18,7 +19,7 @@ use crate::guard::{AccessPolicy, GuardedResolver, PrivateAddressRefused};
 use crate::robots::Robots;
 use crate::{
     Error, FetchRequest, FetchSettings, Fetched, HostPoliteness, Outcome, RequestKind, Result,
-    SkipReason,
+    SkipReason, TlsProblem,
 };
 
 /// Longest exponential backoff between two attempts, whatever the settings say.
@@ -149,10 +150,90 @@ struct Permits {
     _global: Option<OwnedSemaphorePermit>,
 }
 
+/// Reads `ca_file`: one or more PEM certificates.
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>> {
+    let setup = |what: String| Error::Setup {
+        reason: format!("ca_file {}: {what}", path.display()),
+    };
+    let pem = std::fs::read(path).map_err(|e| setup(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| setup(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(setup("no PEM certificate in the file".into()));
+    }
+    Ok(certs)
+}
+
+/// One HTTP client. Both of the engine's clients are built here, so that they share
+/// the address guard, the redirect policy, timeouts and headers; they differ only in
+/// certificate checking.
+fn build_client(
+    settings: &FetchSettings,
+    policy: &Arc<AccessPolicy>,
+    extra_roots: &[reqwest::Certificate],
+    accept_invalid_certs: bool,
+) -> Result<reqwest::Client> {
+    let redirect_policy = {
+        let policy = Arc::clone(policy);
+        let max = settings.max_redirects;
+        reqwest::redirect::Policy::custom(move |attempt| {
+            let next = attempt.url();
+            let refusal: Option<Box<dyn std::error::Error + Send + Sync>> =
+                if attempt.previous().len() > max {
+                    Some(Box::new(RedirectRefused(format!(
+                        "more than {max} redirects"
+                    ))))
+                } else if attempt.previous().iter().any(|u| u == next) {
+                    Some(Box::new(RedirectRefused(format!(
+                        "redirect loop back to {next}"
+                    ))))
+                } else if !matches!(next.scheme(), "http" | "https") {
+                    Some(Box::new(RedirectRefused(format!(
+                        "redirect to a {} URL",
+                        next.scheme()
+                    ))))
+                } else if let Some(host) = next.host()
+                    && policy.refuses_literal(&host)
+                {
+                    Some(Box::new(PrivateAddressRefused {
+                        host: host.to_string(),
+                    }))
+                } else {
+                    None
+                };
+            match refusal {
+                Some(e) => attempt.error(e),
+                None => attempt.follow(),
+            }
+        })
+    };
+    let mut builder = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .timeout(Duration::from_secs(settings.timeout_secs.max(1)))
+        .connect_timeout(Duration::from_secs(settings.connect_timeout_secs.max(1)))
+        .redirect(redirect_policy)
+        .dns_resolver(Arc::new(GuardedResolver {
+            policy: Arc::clone(policy),
+        }))
+        .no_proxy()
+        .pool_max_idle_per_host(settings.per_host_concurrency.max(1));
+    if !extra_roots.is_empty() {
+        builder = builder.tls_certs_merge(extra_roots.iter().cloned());
+    }
+    if accept_invalid_certs {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| Error::Setup {
+        reason: format!("HTTP client: {e}"),
+    })
+}
+
 pub(crate) struct Engine {
     pub(crate) settings: FetchSettings,
     pub(crate) policy: Arc<AccessPolicy>,
+    /// Verifies certificates: every request but those flagged `accept_invalid_certs`.
     client: reqwest::Client,
+    /// Accepts any certificate; used only for requests flagged `accept_invalid_certs`.
+    insecure: reqwest::Client,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
@@ -162,59 +243,18 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(settings: FetchSettings) -> Result<Engine> {
         let policy = Arc::new(AccessPolicy::new(settings.allow_private_networks));
-        let redirect_policy = {
-            let policy = Arc::clone(&policy);
-            let max = settings.max_redirects;
-            reqwest::redirect::Policy::custom(move |attempt| {
-                let next = attempt.url();
-                let refusal: Option<Box<dyn std::error::Error + Send + Sync>> =
-                    if attempt.previous().len() > max {
-                        Some(Box::new(RedirectRefused(format!(
-                            "more than {max} redirects"
-                        ))))
-                    } else if attempt.previous().iter().any(|u| u == next) {
-                        Some(Box::new(RedirectRefused(format!(
-                            "redirect loop back to {next}"
-                        ))))
-                    } else if !matches!(next.scheme(), "http" | "https") {
-                        Some(Box::new(RedirectRefused(format!(
-                            "redirect to a {} URL",
-                            next.scheme()
-                        ))))
-                    } else if let Some(host) = next.host()
-                        && policy.refuses_literal(&host)
-                    {
-                        Some(Box::new(PrivateAddressRefused {
-                            host: host.to_string(),
-                        }))
-                    } else {
-                        None
-                    };
-                match refusal {
-                    Some(e) => attempt.error(e),
-                    None => attempt.follow(),
-                }
-            })
+        let extra_roots = match &settings.ca_file {
+            Some(path) => read_ca_file(path)?,
+            None => Vec::new(),
         };
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(Duration::from_secs(settings.timeout_secs.max(1)))
-            .connect_timeout(Duration::from_secs(settings.connect_timeout_secs.max(1)))
-            .redirect(redirect_policy)
-            .dns_resolver(Arc::new(GuardedResolver {
-                policy: Arc::clone(&policy),
-            }))
-            .no_proxy()
-            .pool_max_idle_per_host(settings.per_host_concurrency.max(1))
-            .build()
-            .map_err(|e| Error::Setup {
-                reason: format!("HTTP client: {e}"),
-            })?;
+        let client = build_client(&settings, &policy, &extra_roots, false)?;
+        let insecure = build_client(&settings, &policy, &[], true)?;
         Ok(Engine {
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             settings,
             policy,
             client,
+            insecure,
             hosts: Mutex::default(),
             robots: Mutex::default(),
             jitter_counter: AtomicU64::new(0),
@@ -283,7 +323,9 @@ impl Engine {
             };
         }
         if req.kind == RequestKind::Article && self.settings.obey_robots {
-            let robots = self.robots_for(&url, &host_state).await;
+            let robots = self
+                .robots_for(&url, &host_state, req.accept_invalid_certs)
+                .await;
             let mut path = url.path().to_owned();
             if let Some(q) = url.query() {
                 path.push('?');
@@ -420,12 +462,14 @@ impl Engine {
         }
     }
 
-    async fn robots_for(&self, url: &Url, host: &Host) -> Arc<Robots> {
+    /// robots.txt for `url`'s origin, fetched once per run; `accept_invalid_certs`
+    /// comes from the article request that needed it first.
+    async fn robots_for(&self, url: &Url, host: &Host, accept_invalid_certs: bool) -> Arc<Robots> {
         let origin = url.origin().ascii_serialization();
         let cell = Arc::clone(lock(&self.robots).entry(origin.clone()).or_default());
         let robots = cell
             .get_or_init(|| async {
-                let robots = self.fetch_robots(&origin, host).await;
+                let robots = self.fetch_robots(&origin, host, accept_invalid_certs).await;
                 if let Some(delay) = robots.crawl_delay() {
                     host.set_crawl_delay(delay, self.settings.max_crawl_delay());
                 }
@@ -438,11 +482,12 @@ impl Engine {
     /// robots.txt per RFC 9309: 2xx is read; 5xx and 429 mean "disallow everything";
     /// anything else (4xx, no connection, refused address) means "allow everything",
     /// and the article request then reports its own failure.
-    async fn fetch_robots(&self, origin: &str, host: &Host) -> Robots {
+    async fn fetch_robots(&self, origin: &str, host: &Host, accept_invalid_certs: bool) -> Robots {
         let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
             return Robots::allow_all();
         };
-        let req = FetchRequest::new(url.as_str(), RequestKind::Robots);
+        let mut req = FetchRequest::new(url.as_str(), RequestKind::Robots);
+        req.accept_invalid_certs = accept_invalid_certs;
         let permits = self.acquire(host).await;
         let result = self.attempt(&url, &req).await;
         drop(permits);
@@ -465,10 +510,12 @@ impl Engine {
         url: &Url,
         req: &FetchRequest,
     ) -> std::result::Result<Outcome, Retryable> {
-        let mut builder = self
-            .client
-            .get(url.clone())
-            .header(ACCEPT, accept_for(req.kind));
+        let client = if req.accept_invalid_certs {
+            &self.insecure
+        } else {
+            &self.client
+        };
+        let mut builder = client.get(url.clone()).header(ACCEPT, accept_for(req.kind));
         if let Some(value) = req
             .etag
             .as_deref()
@@ -607,6 +654,8 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
     let url = url.to_owned();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     let mut text = String::new();
+    let mut cause = String::new();
+    let problem = tls_problem_in(&e);
     while let Some(err) = source {
         if err.downcast_ref::<PrivateAddressRefused>().is_some() {
             return Ok(Outcome::Skipped {
@@ -619,7 +668,8 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
                 reason: refused.0.clone(),
             }));
         }
-        text.push_str(&err.to_string().to_ascii_lowercase());
+        cause = err.to_string();
+        text.push_str(&cause.to_ascii_lowercase());
         text.push(' ');
         source = err.source();
     }
@@ -636,13 +686,85 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
         "corrupt message",
         "invalidcontenttype",
     ];
-    if tls_words.iter().any(|w| text.contains(w)) {
-        return Ok(Outcome::Failed(Error::Tls { url, source: e }));
+    if problem.is_some() || tls_words.iter().any(|w| text.contains(w)) {
+        return Ok(Outcome::Failed(Error::Tls {
+            url,
+            problem: problem.unwrap_or_else(|| tls_problem_from_text(&text)),
+            cause,
+            source: e,
+        }));
     }
     if e.is_connect() {
         return Ok(Outcome::Failed(Error::Connect { url, source: e }));
     }
     Ok(Outcome::Failed(Error::Transport { url, source: e }))
+}
+
+/// The certificate problem a rustls error somewhere in `err`'s chain reports.
+fn tls_problem_in(err: &(dyn std::error::Error + 'static)) -> Option<TlsProblem> {
+    let mut source = Some(err);
+    while let Some(err) = source {
+        if let Some(tls) = as_rustls(err) {
+            return Some(tls_problem(tls));
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// The rustls error in one link of an error chain, either the link itself or the
+/// error an `io::Error` wraps: tokio-rustls reports handshake failures that way, and an
+/// `io::Error`'s `source()` skips the error it wraps, so a plain walk would miss it.
+fn as_rustls<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    err.downcast_ref::<rustls::Error>().or_else(|| {
+        err.downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    })
+}
+
+/// Which certificate check a rustls error reports.
+fn tls_problem(err: &rustls::Error) -> TlsProblem {
+    use rustls::CertificateError as C;
+    match err {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
+            C::NotValidYet | C::NotValidYetContext { .. } => TlsProblem::NotYetValid,
+            C::UnknownIssuer => TlsProblem::UnknownIssuer,
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongHost,
+            C::Revoked => TlsProblem::Revoked,
+            _ => TlsProblem::BadCertificate,
+        },
+        _ => TlsProblem::Other,
+    }
+}
+
+/// The same from the (lower-cased) text of an error chain, for errors that do not carry
+/// a rustls value (another TLS stack, or a wrapper that turned it into text).
+fn tls_problem_from_text(text: &str) -> TlsProblem {
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if has(&[
+        "certificate expired",
+        "expired certificate",
+        "certificate has expired",
+    ]) {
+        TlsProblem::Expired
+    } else if has(&["notvalidyet", "not valid yet", "not yet valid"]) {
+        TlsProblem::NotYetValid
+    } else if has(&[
+        "unknownissuer",
+        "unknown issuer",
+        "self-signed",
+        "self signed",
+    ]) {
+        TlsProblem::UnknownIssuer
+    } else if has(&["notvalidforname", "not valid for name", "hostname mismatch"]) {
+        TlsProblem::WrongHost
+    } else if has(&["revoked"]) {
+        TlsProblem::Revoked
+    } else {
+        TlsProblem::Other
+    }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date.
@@ -723,6 +845,100 @@ mod tests {
         assert_eq!(
             check_content(RequestKind::Robots, page("User-agent: *", None)).class(),
             "fetched"
+        );
+    }
+
+    /// An error with a source, like hyper's and reqwest's wrappers.
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Wrapper(#[source] Box<dyn std::error::Error + Send + Sync>);
+
+    #[test]
+    fn certificate_errors_map_to_problems_through_the_chain() {
+        use rustls::CertificateError as C;
+        let cases = [
+            (C::Expired, TlsProblem::Expired),
+            (C::NotValidYet, TlsProblem::NotYetValid),
+            (C::UnknownIssuer, TlsProblem::UnknownIssuer),
+            (C::NotValidForName, TlsProblem::WrongHost),
+            (C::Revoked, TlsProblem::Revoked),
+            (C::BadSignature, TlsProblem::BadCertificate),
+            (C::BadEncoding, TlsProblem::BadCertificate),
+        ];
+        for (cert_error, want) in cases {
+            let rustls_error = rustls::Error::InvalidCertificate(cert_error);
+            assert_eq!(tls_problem(&rustls_error), want);
+            // As the transport delivers it: wrapped in an io::Error, wrapped again.
+            let io = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls_error);
+            let chain = Wrapper(Box::new(Wrapper(Box::new(io))));
+            assert_eq!(tls_problem_in(&chain), Some(want), "{want:?}");
+        }
+        let protocol = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        assert_eq!(tls_problem(&protocol), TlsProblem::Other);
+        let plain = Wrapper(Box::new(std::io::Error::other("connection reset")));
+        assert_eq!(tls_problem_in(&plain), None);
+    }
+
+    #[test]
+    fn certificate_problems_are_read_from_text_when_no_rustls_error_is_found() {
+        let cases = [
+            (
+                "invalid peer certificate: certificate expired: verification time",
+                TlsProblem::Expired,
+            ),
+            (
+                "invalid peer certificate: unknownissuer",
+                TlsProblem::UnknownIssuer,
+            ),
+            (
+                "self-signed certificate in certificate chain",
+                TlsProblem::UnknownIssuer,
+            ),
+            (
+                "invalid peer certificate: notvalidforname",
+                TlsProblem::WrongHost,
+            ),
+            ("certificate revoked", TlsProblem::Revoked),
+            (
+                "received corrupt message of type invalidcontenttype",
+                TlsProblem::Other,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(tls_problem_from_text(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn tls_errors_say_which_check_failed() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // A real reqwest error to carry (a URL that does not parse: no network).
+        let source = rt.block_on(async {
+            reqwest::Client::new()
+                .get("not a url")
+                .send()
+                .await
+                .unwrap_err()
+        });
+        let err = Error::Tls {
+            url: "https://h/".into(),
+            problem: TlsProblem::Expired,
+            cause: "certificate expired: verification time 1".into(),
+            source,
+        };
+        assert_eq!(err.class(), "tls");
+        assert_eq!(
+            err.to_string(),
+            "TLS failure for https://h/: certificate expired"
+        );
+        assert!(
+            TlsProblem::UnknownIssuer
+                .to_string()
+                .contains("unknown issuer")
+                && TlsProblem::WrongHost.to_string().contains("host name")
         );
     }
 

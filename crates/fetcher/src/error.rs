@@ -92,11 +92,16 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The TLS handshake or certificate check failed.
-    #[error("TLS failure for {url}: {source}")]
+    /// The TLS handshake or certificate check failed. The class stays `tls` whatever
+    /// went wrong; [`TlsProblem`] says what, for people and for tests.
+    #[error("TLS failure for {url}: {problem}{}", other_cause(*.problem, .cause))]
     Tls {
         /// The URL requested.
         url: String,
+        /// Which check failed.
+        problem: TlsProblem,
+        /// The innermost error message of the chain (rustls's own words).
+        cause: String,
         /// The transport error.
         #[source]
         source: reqwest::Error,
@@ -180,6 +185,73 @@ impl Error {
             },
             Error::Setup { .. } => "config",
         }
+    }
+}
+
+/// What went wrong in a TLS handshake, as far as it can be told: the certificate checks
+/// are told apart so that a user sees whether the site's certificate expired, comes from
+/// a CA nobody trusts (self-signed, a corporate CA: see `[fetch] ca_file`), or names
+/// another host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TlsProblem {
+    /// The certificate's validity period has ended.
+    Expired,
+    /// The certificate's validity period has not begun (or the local clock is wrong).
+    NotYetValid,
+    /// No trusted root vouches for the certificate: self-signed, or signed by a CA that
+    /// is neither a system root nor in `ca_file`.
+    UnknownIssuer,
+    /// The certificate is valid, but for other host names than the one in the URL.
+    WrongHost,
+    /// The certificate was revoked by its issuer.
+    Revoked,
+    /// The certificate is unusable for another reason (bad signature, encoding, purpose).
+    BadCertificate,
+    /// Anything else: protocol mismatch, the server is not speaking TLS, a reset
+    /// handshake.
+    Other,
+}
+
+impl TlsProblem {
+    /// A short stable word: `expired`, `not_yet_valid`, `unknown_issuer`, `wrong_host`,
+    /// `revoked`, `bad_certificate` or `other`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TlsProblem::Expired => "expired",
+            TlsProblem::NotYetValid => "not_yet_valid",
+            TlsProblem::UnknownIssuer => "unknown_issuer",
+            TlsProblem::WrongHost => "wrong_host",
+            TlsProblem::Revoked => "revoked",
+            TlsProblem::BadCertificate => "bad_certificate",
+            TlsProblem::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for TlsProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TlsProblem::Expired => "certificate expired",
+            TlsProblem::NotYetValid => "certificate not valid yet (check the clock)",
+            TlsProblem::UnknownIssuer => {
+                "certificate from an unknown issuer (self-signed or an untrusted CA)"
+            }
+            TlsProblem::WrongHost => "certificate not valid for this host name",
+            TlsProblem::Revoked => "certificate revoked",
+            TlsProblem::BadCertificate => "invalid certificate",
+            TlsProblem::Other => "handshake failed",
+        })
+    }
+}
+
+/// The cause, shown after the problem when the problem alone says too little.
+fn other_cause(problem: TlsProblem, cause: &str) -> String {
+    match problem {
+        TlsProblem::Other | TlsProblem::BadCertificate if !cause.is_empty() => {
+            format!(" ({cause})")
+        }
+        _ => String::new(),
     }
 }
 

@@ -24,7 +24,12 @@
 //! 4. **The request.** Conditional (`If-None-Match`, `If-Modified-Since`); a 304 is
 //!    [`Outcome::NotModified`]. Timeouts, 5xx and 429 are retried with exponential
 //!    backoff and jitter, honouring `Retry-After` up to a cap; other 4xx are not.
-//! 5. **The body.** Read as a stream and cut at `max_body_bytes` *after*
+//! 5. **TLS.** Certificates are verified against the system's roots (plus `ca_file`);
+//!    a failure is [`Error::Tls`] with a [`TlsProblem`] saying whether the certificate
+//!    expired, has an unknown issuer or names another host. A request flagged
+//!    [`FetchRequest::accept_invalid_certs`] goes through a second client that skips
+//!    the check; both clients share the address guard and redirect policy.
+//! 6. **The body.** Read as a stream and cut at `max_body_bytes` *after*
 //!    decompression, so gzip and brotli bombs stop at the cap. An HTML page where a feed
 //!    was expected is [`Error::NotAFeed`] (the page is kept for [`feeds::discover`]);
 //!    bot walls are [`Error::Blocked`].
@@ -64,7 +69,7 @@ mod urls;
 use std::fmt;
 use std::sync::Arc;
 
-pub use error::{ERROR_CLASSES, Error, Result};
+pub use error::{ERROR_CLASSES, Error, Result, TlsProblem};
 pub use settings::*;
 pub use urls::{local_path_to_url, normalize_url};
 
@@ -94,6 +99,11 @@ pub struct FetchRequest {
     /// A user-listed feed (or a link to its host): its host is trusted and may be a
     /// private address.
     pub trusted: bool,
+    /// Skip certificate verification for this request (and the robots.txt fetched on
+    /// its behalf): expired, self-signed and wrong-host certificates are accepted.
+    /// Dangerous (anyone on the path can read and change what comes back); meant for a
+    /// feed the user explicitly opted out, and links to that feed's own host.
+    pub accept_invalid_certs: bool,
     /// The caller's cookie, handed back untouched in the outcome.
     pub tag: u64,
 }
@@ -107,6 +117,7 @@ impl FetchRequest {
             etag: None,
             last_modified: None,
             trusted: false,
+            accept_invalid_certs: false,
             tag: 0,
         }
     }
@@ -114,6 +125,13 @@ impl FetchRequest {
     /// Marks the request trusted (see [`FetchRequest::trusted`]).
     pub fn trusted(mut self) -> Self {
         self.trusted = true;
+        self
+    }
+
+    /// Accepts invalid certificates for this request (see
+    /// [`FetchRequest::accept_invalid_certs`]).
+    pub fn accepting_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
         self
     }
 

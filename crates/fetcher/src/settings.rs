@@ -4,6 +4,7 @@
 //! optional (missing keys take the `DEFAULT_*` constant named in its doc) and unknown keys
 //! are an error, so a typo is reported rather than silently ignored.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -96,6 +97,12 @@ pub struct FetchSettings {
     /// (after their retries), the host's remaining requests are skipped with
     /// `SkipReason::Backoff` ([`DEFAULT_HOST_FAILURE_LIMIT`]; 0 disables).
     pub host_failure_limit: u32,
+    /// A PEM file of extra CA certificates to trust for https, besides the system's
+    /// roots (a corporate or private CA). Default: none. A file that cannot be read or
+    /// holds no certificate makes [`crate::Fetcher::new`] fail with class `config`.
+    /// A relative path is taken as is (from the current directory); the CLI resolves
+    /// it against the config file first.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for FetchSettings {
@@ -116,6 +123,7 @@ impl Default for FetchSettings {
             max_retry_after_secs: DEFAULT_MAX_RETRY_AFTER_SECS,
             max_crawl_delay_secs: DEFAULT_MAX_CRAWL_DELAY_SECS,
             host_failure_limit: DEFAULT_HOST_FAILURE_LIMIT,
+            ca_file: None,
         }
     }
 }
@@ -166,11 +174,13 @@ mod tests {
             max_retry_after_secs = 1
             max_crawl_delay_secs = 1
             host_failure_limit = 0
+            ca_file = "certs/corp.pem"
         "#;
         let s: FetchSettings = toml::from_str(text).unwrap();
         assert_eq!(s.concurrency, 3);
         assert!(s.allow_private_networks);
         assert_eq!(s.robots_token(), "bot");
+        assert_eq!(s.ca_file, Some(PathBuf::from("certs/corp.pem")));
         assert!(toml::from_str::<FetchSettings>("concurency = 3").is_err());
     }
 

@@ -7,6 +7,7 @@ mod feeds;
 mod files;
 mod garbage;
 mod http;
+mod tls;
 
 use factwire_fetcher::{FetchSettings, Fetcher};
 

@@ -323,6 +323,7 @@ fn main() {
         .map(|f| FeedSpec {
             url: format!("{}/feeds/{f}.xml", server.base),
             name: None,
+            accept_invalid_certs: false,
         })
         .collect();
     let plan = |specs: Vec<FeedSpec>| IngestPlan {

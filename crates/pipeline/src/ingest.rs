@@ -43,6 +43,9 @@ pub struct FeedSpec {
     pub url: String,
     /// A display name.
     pub name: Option<String>,
+    /// Skip TLS certificate checks for this feed and for article links on its own host
+    /// (the config's `accept_invalid_certs`). Dangerous; off by default.
+    pub accept_invalid_certs: bool,
 }
 
 /// Everything one ingest run needs.
@@ -196,6 +199,7 @@ struct Candidate {
     published: Option<String>,
     feed_url: Option<String>,
     trusted: bool,
+    accept_invalid_certs: bool,
     direct: bool,
 }
 
@@ -273,6 +277,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             etag: state.as_ref().and_then(|s| s.etag.clone()),
             last_modified: state.as_ref().and_then(|s| s.last_modified.clone()),
             trusted: true,
+            accept_invalid_certs: f.accept_invalid_certs,
             tag: i as u64,
         });
     }
@@ -309,6 +314,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     etag: None,
                     last_modified: None,
                     trusted,
+                    accept_invalid_certs: trusted && spec.accept_invalid_certs,
                     tag: out.request.tag,
                 })
                 .outcome;
@@ -336,6 +342,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                             published: e.published,
                             feed_url: Some(spec.url.clone()),
                             trusted,
+                            accept_invalid_certs: trusted && spec.accept_invalid_certs,
                             direct: false,
                         });
                     }
@@ -392,6 +399,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 published: None,
                 feed_url: None,
                 trusted: true,
+                accept_invalid_certs: false,
                 direct: true,
             });
         } else {
@@ -443,6 +451,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             etag,
             last_modified,
             trusted: c.trusted,
+            accept_invalid_certs: c.accept_invalid_certs,
             tag: wanted.len() as u64,
         });
         wanted.push(c);

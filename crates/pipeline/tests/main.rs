@@ -82,6 +82,7 @@ fn ingest_over_http_is_incremental_and_locked() {
     let feeds = vec![FeedSpec {
         url: server.url("/feeds/atom.xml"),
         name: Some("atom".into()),
+        accept_invalid_certs: false,
     }];
     let first = ingest(plan(&dd, feeds.clone()), &mut |_| {}).unwrap();
     assert!(!first.run_failed);

@@ -1,10 +1,11 @@
 //! Test helpers for factwire: fixture paths, temporary data directories and a small
-//! local HTTP server with fault modes.
+//! local HTTP(S) server with fault modes.
 //!
 //! This crate is a dev-dependency only (`publish = false`). Nothing here touches the
 //! internet: [`TestServer`] binds `127.0.0.1:0`, serves a directory and/or scripted
-//! [`Route`]s from plain std threads, records every request for server-side assertions,
-//! and stops when dropped.
+//! [`Route`]s from plain std threads (over TLS too, with the test certificates of
+//! [`TlsFixture`]), records every request for server-side assertions, and stops when
+//! dropped.
 //!
 //! ```
 //! use factwire_testkit::{Route, TestServer};
@@ -20,7 +21,7 @@ mod server;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use server::{RecordedRequest, Route, TestServer};
+pub use server::{RecordedRequest, Route, TestServer, TlsFixture};
 
 /// Slack allowed when asserting on timings seen by the server (request gaps, delays):
 /// thread wake-ups and loopback scheduling jitter on a busy 2-core machine.

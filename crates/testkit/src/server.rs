@@ -1,4 +1,5 @@
-//! [`TestServer`]: a small HTTP/1.1 server on 127.0.0.1 for tests, with scripted routes.
+//! [`TestServer`]: a small HTTP/1.1 server on 127.0.0.1 for tests, with scripted routes,
+//! over plain TCP or over TLS.
 //!
 //! Every connection gets one request and one response (`Connection: close`), which keeps
 //! the server tiny and makes each request visible on its own. Routes are looked up by
@@ -8,6 +9,12 @@
 //! Any 200 response carrying an `ETag` or `Last-Modified` header (files always do)
 //! answers conditional requests: a matching `If-None-Match`, or an `If-Modified-Since`
 //! not older than `Last-Modified`, gets `304 Not Modified`.
+//!
+//! [`TestServer::https`] and [`TestServer::serve_dir_https`] speak the same HTTP over
+//! TLS (rustls's blocking server API) with the certificate chain and key given as PEM;
+//! `fixtures/tls/` holds a test CA and leaf certificates made for this (see
+//! [`TlsFixture`]). A client that rejects the certificate simply ends the handshake: the
+//! server records nothing for that connection.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -18,6 +25,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// Largest request head read; longer ones get 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -230,9 +240,84 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A certificate and key pair from `fixtures/tls/` (made by `fixtures/tls/make.py`),
+/// for [`TestServer::https`]. Clients trust the leaves signed by the test CA only when
+/// given `fixtures/tls/ca.pem` ([`TlsFixture::ca_path`]) as an extra root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsFixture {
+    /// Valid for `localhost` and `127.0.0.1`, signed by the test CA, valid until 2123.
+    Localhost,
+    /// For `localhost` and `127.0.0.1`, signed by the test CA, expired at the end of 2000.
+    Expired,
+    /// For `other.example` only, signed by the test CA, valid until 2123.
+    WrongHost,
+    /// For `localhost` and `127.0.0.1`, signed by its own key (no CA knows it).
+    SelfSigned,
+}
+
+impl TlsFixture {
+    fn stem(self) -> &'static str {
+        match self {
+            TlsFixture::Localhost => "localhost",
+            TlsFixture::Expired => "expired",
+            TlsFixture::WrongHost => "wrong-host",
+            TlsFixture::SelfSigned => "self-signed",
+        }
+    }
+
+    /// The certificate's PEM file.
+    pub fn cert_path(self) -> PathBuf {
+        crate::fixtures_dir()
+            .join("tls")
+            .join(format!("{}.pem", self.stem()))
+    }
+
+    /// The private key's PEM file.
+    pub fn key_path(self) -> PathBuf {
+        crate::fixtures_dir()
+            .join("tls")
+            .join(format!("{}.key", self.stem()))
+    }
+
+    /// The test CA's certificate (PEM), the root that signed every fixture but
+    /// [`TlsFixture::SelfSigned`].
+    pub fn ca_path() -> PathBuf {
+        crate::fixtures_dir().join("tls").join("ca.pem")
+    }
+
+    /// `(certificate PEM, key PEM)`, ready for [`TestServer::https`].
+    ///
+    /// # Panics
+    /// If the fixture files are missing (a broken checkout).
+    pub fn pem(self) -> (Vec<u8>, Vec<u8>) {
+        let read = |p: PathBuf| match std::fs::read(&p) {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("testkit: cannot read {}: {e}", p.display()),
+        };
+        (read(self.cert_path()), read(self.key_path()))
+    }
+}
+
+/// Builds a rustls server config from PEM text.
+fn tls_config(cert_pem: &[u8], key_pem: &[u8]) -> Arc<rustls::ServerConfig> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("testkit: bad certificate PEM: {e}"));
+    assert!(!certs.is_empty(), "testkit: no certificate in the PEM text");
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .unwrap_or_else(|e| panic!("testkit: bad private key PEM: {e}"));
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key))
+        .unwrap_or_else(|e| panic!("testkit: cannot build the TLS server config: {e}"));
+    Arc::new(config)
+}
+
 /// A local HTTP/1.1 server for tests. See the module docs for its rules.
 pub struct TestServer {
     addr: SocketAddr,
+    tls: bool,
     state: Arc<State>,
     stop: Arc<AtomicBool>,
     acceptor: Option<JoinHandle<()>>,
@@ -256,15 +341,42 @@ impl Default for TestServer {
 impl TestServer {
     /// A server with no directory: only routes answer, anything else is 404.
     pub fn new() -> TestServer {
-        TestServer::start(None)
+        TestServer::start(None, None)
     }
 
     /// A server for the files under `root` (plus any routes set later).
     pub fn serve_dir(root: impl AsRef<Path>) -> TestServer {
-        TestServer::start(Some(root.as_ref().to_path_buf()))
+        TestServer::start(Some(root.as_ref().to_path_buf()), None)
     }
 
-    fn start(root: Option<PathBuf>) -> TestServer {
+    /// Like [`TestServer::new`], over TLS with this certificate chain (leaf first) and
+    /// private key, both PEM. [`TestServer::url`] then starts `https://`.
+    ///
+    /// ```
+    /// use factwire_testkit::{TestServer, TlsFixture};
+    /// let (cert, key) = TlsFixture::Localhost.pem();
+    /// let server = TestServer::https(&cert, &key);
+    /// assert!(server.url("/").starts_with("https://127.0.0.1:"));
+    /// ```
+    ///
+    /// # Panics
+    /// If the PEM text holds no certificate or no usable key.
+    pub fn https(cert_pem: &[u8], key_pem: &[u8]) -> TestServer {
+        TestServer::start(None, Some(tls_config(cert_pem, key_pem)))
+    }
+
+    /// Like [`TestServer::serve_dir`], over TLS (see [`TestServer::https`]).
+    ///
+    /// # Panics
+    /// If the PEM text holds no certificate or no usable key.
+    pub fn serve_dir_https(root: impl AsRef<Path>, cert_pem: &[u8], key_pem: &[u8]) -> TestServer {
+        TestServer::start(
+            Some(root.as_ref().to_path_buf()),
+            Some(tls_config(cert_pem, key_pem)),
+        )
+    }
+
+    fn start(root: Option<PathBuf>, tls: Option<Arc<rustls::ServerConfig>>) -> TestServer {
         let listener = match TcpListener::bind("127.0.0.1:0") {
             Ok(l) => l,
             Err(e) => panic!("testkit: cannot bind 127.0.0.1:0: {e}"),
@@ -278,6 +390,7 @@ impl TestServer {
             ..State::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
+        let is_tls = tls.is_some();
         let acceptor = {
             let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
             std::thread::spawn(move || {
@@ -287,12 +400,25 @@ impl TestServer {
                     }
                     let Ok(stream) = conn else { continue };
                     let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
-                    std::thread::spawn(move || handle(stream, &state, &stop));
+                    let tls = tls.clone();
+                    std::thread::spawn(move || {
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                        match tls {
+                            None => handle(stream, &state, &stop),
+                            Some(config) => {
+                                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                                    return;
+                                };
+                                handle(rustls::StreamOwned::new(conn, stream), &state, &stop);
+                            }
+                        }
+                    });
                 }
             })
         };
         TestServer {
             addr,
+            tls: is_tls,
             state,
             stop,
             acceptor: Some(acceptor),
@@ -304,15 +430,20 @@ impl TestServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>` followed by `path` (which should start with `/`).
+    /// `http://127.0.0.1:<port>` (`https://` for a TLS server) followed by `path`
+    /// (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}://{}{path}", self.scheme(), self.addr)
     }
 
     /// The same URL spelt with the host name `localhost`, which resolves to loopback:
     /// useful to test name-based address checks.
     pub fn localhost_url(&self, path: &str) -> String {
-        format!("http://localhost:{}{path}", self.addr.port())
+        format!("{}://localhost:{}{path}", self.scheme(), self.addr.port())
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.tls { "https" } else { "http" }
     }
 
     /// Answers `path` (with or without a query) with `route` from now on.
@@ -373,8 +504,27 @@ struct Request {
     headers: Vec<(String, String)>,
 }
 
-fn read_request(stream: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?.take(MAX_HEAD_BYTES as u64));
+/// One accepted connection: plain TCP or TLS over it.
+trait Connection: Read + Write {
+    /// Ends the exchange cleanly (TLS sends its `close_notify`).
+    fn finish(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+impl Connection for TcpStream {}
+
+impl Connection for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn finish(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.flush();
+    }
+}
+
+/// Reads the request head. Requests carry no body (GET and HEAD), so whatever the
+/// buffered reader reads past the head is of no interest.
+fn read_request(stream: &mut impl Read) -> Option<Request> {
+    let mut reader = BufReader::new(stream.take(MAX_HEAD_BYTES as u64));
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -401,9 +551,8 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
     })
 }
 
-fn handle(mut stream: TcpStream, state: &State, stop: &AtomicBool) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(req) = read_request(&stream) else {
+fn handle(mut stream: impl Connection, state: &State, stop: &AtomicBool) {
+    let Some(req) = read_request(&mut stream) else {
         return;
     };
     let at = Instant::now();
@@ -426,7 +575,7 @@ fn handle(mut stream: TcpStream, state: &State, stop: &AtomicBool) {
         );
     }
     let _ = write_response(&mut stream, &route, req.method == "HEAD");
-    let _ = stream.flush();
+    stream.finish();
 }
 
 fn pick_route(state: &State, req: &Request) -> Route {
@@ -588,7 +737,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_response(stream: &mut TcpStream, route: &Route, head_only: bool) -> std::io::Result<()> {
+fn write_response(stream: &mut impl Write, route: &Route, head_only: bool) -> std::io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nConnection: close\r\n",
         route.status,

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use factwire_testkit::{Route, TIMING_TOLERANCE, TestServer, fixtures_dir, min_gap};
+use factwire_testkit::{Route, TIMING_TOLERANCE, TestServer, TlsFixture, fixtures_dir, min_gap};
 
 struct Reply {
     status: u16,
@@ -216,4 +216,82 @@ fn dropping_the_server_frees_its_port_promptly() {
     drop(server);
     client.join().unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+/// A bare rustls client trusting only the test CA: `Ok(body)` or the handshake error.
+fn https_get(server: &TestServer, path: &str) -> Result<Vec<u8>, std::io::Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use std::sync::Arc;
+
+    let mut roots = rustls::RootCertStore::empty();
+    let ca = std::fs::read(TlsFixture::ca_path()).unwrap();
+    for cert in CertificateDer::pem_slice_iter(&ca) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from("localhost").unwrap();
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let tcp = TcpStream::connect(server.addr()).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())?;
+    let mut raw = Vec::new();
+    tls.read_to_end(&mut raw)?;
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    assert!(raw.starts_with(b"HTTP/1.1 200 "), "{raw:?}");
+    Ok(raw[end + 4..].to_vec())
+}
+
+/// The certificate check that failed, from the rustls error inside the I/O error.
+fn cert_problem(err: &std::io::Error) -> &'static str {
+    use rustls::CertificateError as C;
+    match err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        Some(rustls::Error::InvalidCertificate(c)) => match c {
+            C::UnknownIssuer => "unknown issuer",
+            C::Expired | C::ExpiredContext { .. } => "expired",
+            C::NotValidForName | C::NotValidForNameContext { .. } => "wrong host",
+            _ => "other certificate problem",
+        },
+        _ => "not a certificate problem",
+    }
+}
+
+#[test]
+fn https_serves_routes_and_files_with_the_fixture_certificates() {
+    let (cert, key) = TlsFixture::Localhost.pem();
+    let server = TestServer::serve_dir_https(fixtures_dir().join("sites/demo"), &cert, &key);
+    assert!(server.url("/a").starts_with("https://127.0.0.1:"));
+    assert!(server.localhost_url("/a").starts_with("https://localhost:"));
+    server.set_route("/hello", Route::ok("text/plain", "hi over tls"));
+    assert_eq!(https_get(&server, "/hello").unwrap(), b"hi over tls");
+    let feed = https_get(&server, "/feeds/rss.xml").unwrap();
+    assert!(String::from_utf8_lossy(&feed).contains("<rss"));
+    assert_eq!(server.hits("/hello"), 1);
+
+    // A certificate the client does not trust: the handshake fails, nothing is served.
+    let (cert, key) = TlsFixture::SelfSigned.pem();
+    let untrusted = TestServer::https(&cert, &key);
+    untrusted.set_route("/hello", Route::ok("text/plain", "hi"));
+    let err = https_get(&untrusted, "/hello").unwrap_err();
+    assert_eq!(cert_problem(&err), "unknown issuer", "{err}");
+    assert_eq!(untrusted.requests().len(), 0);
+
+    // Each fixture is what its name says.
+    for (fixture, problem) in [
+        (TlsFixture::Expired, "expired"),
+        (TlsFixture::WrongHost, "wrong host"),
+    ] {
+        let (cert, key) = fixture.pem();
+        let server = TestServer::https(&cert, &key);
+        let err = https_get(&server, "/").unwrap_err();
+        assert_eq!(cert_problem(&err), problem, "{fixture:?}: {err}");
+    }
 }

@@ -60,6 +60,7 @@ pub(crate) fn plan(
             feeds.push(FeedSpec {
                 url: location_to_url(&f.url, config_dir)?,
                 name: f.name.clone(),
+                accept_invalid_certs: f.accept_invalid_certs,
             });
         }
     }
@@ -67,6 +68,7 @@ pub(crate) fn plan(
         feeds.push(FeedSpec {
             url: location_to_url(f, None)?,
             name: None,
+            accept_invalid_certs: false,
         });
     }
     let mut articles = Vec::new();
