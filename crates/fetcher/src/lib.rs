@@ -102,7 +102,9 @@ pub struct FetchRequest {
     /// Skip certificate verification for this request (and the robots.txt fetched on
     /// its behalf): expired, self-signed and wrong-host certificates are accepted.
     /// Dangerous (anyone on the path can read and change what comes back); meant for a
-    /// feed the user explicitly opted out, and links to that feed's own host.
+    /// feed the user explicitly opted out, and links to that feed's own host. Redirects
+    /// of such a request are followed by the same unverifying client, wherever they go
+    /// (the address guard and redirect limits still apply).
     pub accept_invalid_certs: bool,
     /// The caller's cookie, handed back untouched in the outcome.
     pub tag: u64,

@@ -327,6 +327,7 @@ impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestServer")
             .field("addr", &self.addr)
+            .field("tls", &self.tls)
             .field("root", &self.state.root)
             .finish()
     }
