@@ -336,3 +336,218 @@ fn feed_titles_are_decoded_and_future_dates_are_not_trusted() {
     // The page says the same sentence four times; its summary says it once.
     assert_eq!(a["summary"].as_array().unwrap().len(), 1, "{a}");
 }
+
+/// Writes a config with a `[fetch]` table into the test's directory; returns its path.
+fn fetch_config(d: &Dir, fetch: &str) -> String {
+    let path = d.path().join("fetch.toml");
+    std::fs::write(&path, format!("[fetch]\n{fetch}\n")).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_slow_host_does_not_stall_the_others_and_each_host_is_paced() {
+    let page = |n: usize| {
+        format!(
+            "<html><head><title>Item {n}</title></head><body><article><p>Cloud item {n}: \
+             the operator added capacity in region {n} for customers training models, \
+             and said demand would outrun supply until the new campus opens.</p>\
+             </article></body></html>"
+        )
+    };
+    let slow = TestServer::new();
+    let fast = TestServer::new();
+    let mut slow_links = Vec::new();
+    for n in 0..3 {
+        let path = format!("/slow/{n}.html");
+        slow.set_route(
+            &path,
+            Route::ok("text/html", page(n)).with_delay(std::time::Duration::from_millis(700)),
+        );
+        slow_links.push(path);
+    }
+    let mut fast_links = Vec::new();
+    for n in 10..16 {
+        let path = format!("/fast/{n}.html");
+        fast.set_route(&path, Route::ok("text/html", page(n)));
+        fast_links.push(path);
+    }
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    slow.set_route(
+        "/feed.xml",
+        Route::ok("application/rss+xml", rss(&refs(&slow_links))),
+    );
+    fast.set_route(
+        "/feed.xml",
+        Route::ok("application/rss+xml", rss(&refs(&fast_links))),
+    );
+    let d = Dir::new();
+    let config = fetch_config(
+        &d,
+        "concurrency = 4\nper_host_concurrency = 1\nper_host_delay_ms = 150",
+    );
+    let report = d.json(&[
+        "ingest",
+        "--config",
+        &config,
+        "--feed",
+        &slow.url("/feed.xml"),
+        "--feed",
+        &fast.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["new"], 9, "{report}");
+
+    let articles = |s: &TestServer, prefix: &str| {
+        let mut at: Vec<std::time::Instant> = s
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .map(|r| r.at)
+            .collect();
+        at.sort();
+        at
+    };
+    let (slow_at, fast_at) = (articles(&slow, "/slow/"), articles(&fast, "/fast/"));
+    assert_eq!((slow_at.len(), fast_at.len()), (3, 6));
+    // The fast host was done before the slow host's last article was even asked for.
+    assert!(
+        fast_at.last() < slow_at.last(),
+        "the slow host held the fast one back"
+    );
+    // Each host's requests start at least per_host_delay_ms apart (150 ms, with some
+    // slack for when the server thread reads the request head).
+    for w in fast_at.windows(2) {
+        assert!(
+            w[1] - w[0] >= std::time::Duration::from_millis(120),
+            "{fast_at:?}"
+        );
+    }
+    // robots.txt once per host per run, not once per article.
+    assert_eq!((slow.hits("/robots.txt"), fast.hits("/robots.txt")), (1, 1));
+}
+
+#[test]
+fn faults_are_classified_and_recoverable_ones_retried() {
+    let server = TestServer::new();
+    let article = "<html><head><title>Recovered</title></head><body><article><p>The \
+                   cloud provider recovered after a brief outage and served customers \
+                   in every region again by the afternoon, it said.</p></article></body></html>";
+    server.set_routes(
+        "/flaky.html",
+        vec![Route::status(503), Route::ok("text/html", article)],
+    );
+    server.set_route("/gone.html", Route::status(404));
+    server.set_route("/forbidden.html", Route::status(403));
+    server.set_route(
+        "/wall.html",
+        Route::ok(
+            "text/html",
+            "<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>",
+        ),
+    );
+    server.set_route(
+        "/bomb.html",
+        Route::gzip_bomb("text/html", 64 * 1024 * 1024),
+    );
+    server.set_route(
+        "/huge.html",
+        Route::huge("text/html", 32 * 1024 * 1024, false),
+    );
+    server.set_route("/loop.html", Route::redirect(302, "/loop.html"));
+    server.set_route(
+        "/cut.html",
+        Route::truncated("text/html", "<html><body><p>only part", 10_000),
+    );
+    server.set_route("/cp1252.html", Route::windows_1252_page(false));
+    let links = [
+        "/flaky.html",
+        "/gone.html",
+        "/forbidden.html",
+        "/wall.html",
+        "/bomb.html",
+        "/huge.html",
+        "/loop.html",
+        "/cut.html",
+        "/cp1252.html",
+    ];
+    server.set_route("/feed.xml", Route::ok("application/rss+xml", rss(&links)));
+    let d = Dir::new();
+    let config = fetch_config(
+        &d,
+        "per_host_delay_ms = 0\nretry_base_ms = 10\nuser_agent = \"factwire-test/1 (+https://ops.example/factwire)\"",
+    );
+    let out = d.run(&[
+        "ingest",
+        "--config",
+        &config,
+        "--feed",
+        &server.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    // Failed articles are report lines; the run itself did its work.
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["new"], 2, "{report}");
+    let reason = |path: &str| {
+        report["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["url"].as_str().unwrap().ends_with(path))
+            .map(|f| f["reason"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        reason("/gone.html").as_deref(),
+        Some("not_found"),
+        "{report}"
+    );
+    assert_eq!(
+        reason("/forbidden.html").as_deref(),
+        Some("blocked"),
+        "{report}"
+    );
+    assert_eq!(reason("/wall.html").as_deref(), Some("blocked"), "{report}");
+    assert_eq!(
+        reason("/bomb.html").as_deref(),
+        Some("too_large"),
+        "{report}"
+    );
+    assert_eq!(
+        reason("/huge.html").as_deref(),
+        Some("too_large"),
+        "{report}"
+    );
+    assert_eq!(
+        reason("/loop.html").as_deref(),
+        Some("redirect"),
+        "{report}"
+    );
+    assert_eq!(reason("/cut.html").as_deref(), Some("io"), "{report}");
+    // 503 is retried (and then succeeds); 404 and 403 are not.
+    assert_eq!(server.hits("/flaky.html"), 2);
+    assert_eq!(server.hits("/gone.html"), 1);
+    assert_eq!(server.hits("/forbidden.html"), 1);
+    // An undeclared windows-1252 page is detected and stored as proper text.
+    let hits = d.json(&["search", "costs", "--format", "json"]);
+    let id = hits[0]["id"].as_i64().unwrap().to_string();
+    let page = d.json(&["show", &id, "--format", "json"]);
+    assert!(
+        page["text"]
+            .as_str()
+            .unwrap()
+            .contains("Caf\u{e9} \u{201c}quoted\u{201d} costs \u{20ac}5"),
+        "{page}"
+    );
+    // Every request names us, with the contact URL from the config.
+    for r in server.requests() {
+        assert_eq!(
+            r.header("user-agent"),
+            Some("factwire-test/1 (+https://ops.example/factwire)"),
+            "{r:?}"
+        );
+    }
+}
