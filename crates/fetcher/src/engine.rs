@@ -1,6 +1,7 @@
 //! The async engine behind [`crate::Fetcher`]: limits, robots.txt, retries, body reading,
 //! and the two HTTP clients (certificates verified, or not for requests that opted out).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -227,6 +228,16 @@ fn build_client(
     })
 }
 
+tokio::task_local! {
+    /// Set by `fetch_all` for each of its tasks: the task's claim on the engine's
+    /// `delivery` budget. The claim is taken when a request is about to start (after
+    /// its host is ready, so waiting on a slow host holds nothing) and travels with the
+    /// outcome until the consumer receives it. Bodies fetched faster than the caller
+    /// analyses them therefore stop the fetching instead of piling up in memory: at
+    /// most `2 × concurrency` are ever fetched and not yet consumed.
+    pub(crate) static DELIVERY: RefCell<Option<OwnedSemaphorePermit>>;
+}
+
 pub(crate) struct Engine {
     pub(crate) settings: FetchSettings,
     pub(crate) policy: Arc<AccessPolicy>,
@@ -235,6 +246,9 @@ pub(crate) struct Engine {
     /// Accepts any certificate; used only for requests flagged `accept_invalid_certs`.
     insecure: reqwest::Client,
     global: Arc<Semaphore>,
+    /// Bodies fetched for [`crate::Fetcher::fetch_all`] and not yet taken by its
+    /// consumer, plus fetches under way for it: see [`DELIVERY`].
+    pub(crate) delivery: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
     jitter_counter: AtomicU64,
@@ -251,6 +265,7 @@ impl Engine {
         let insecure = build_client(&settings, &policy, &[], true)?;
         Ok(Engine {
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+            delivery: Arc::new(Semaphore::new(settings.concurrency.max(1) * 2)),
             settings,
             policy,
             client,
@@ -362,6 +377,8 @@ impl Engine {
                 Ok(outcome) => return outcome,
                 Err(retryable) => retryable,
             };
+            // No body to deliver: give the budget back while backing off.
+            let _ = DELIVERY.try_with(|d| d.borrow_mut().take());
             if let Some(wait) = retry_after {
                 host.asked_to_wait(wait);
             }
@@ -447,6 +464,7 @@ impl Engine {
     /// others.
     async fn acquire(&self, host: &Host) -> Permits {
         let host_permit = Arc::clone(&host.permits).acquire_owned().await.ok();
+        self.claim_delivery().await;
         loop {
             let wait = host.wait_needed();
             if !wait.is_zero() {
@@ -459,6 +477,16 @@ impl Engine {
                     _global: global,
                 };
             }
+        }
+    }
+
+    /// In a `fetch_all` task without a claim on the delivery budget, waits for one.
+    async fn claim_delivery(&self) {
+        if DELIVERY.try_with(|d| d.borrow().is_none()) != Ok(true) {
+            return;
+        }
+        if let Ok(permit) = Arc::clone(&self.delivery).acquire_owned().await {
+            let _ = DELIVERY.try_with(|d| *d.borrow_mut() = Some(permit));
         }
     }
 

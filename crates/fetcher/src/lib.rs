@@ -66,6 +66,7 @@ pub mod robots;
 mod settings;
 mod urls;
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -305,7 +306,9 @@ impl Fetcher {
     /// Fetches every request concurrently (within the limits) and yields each outcome as
     /// it completes, in completion order. Outcomes travel through a bounded channel
     /// (twice `concurrency` deep) that the iterator drains with a blocking receive, so
-    /// a slow consumer holds the fetches back instead of buffering everything. Dropping
+    /// a slow consumer holds the fetches back instead of buffering everything: at most
+    /// `2 × concurrency` bodies are fetched and not yet received, whatever the number
+    /// of requests (a request waiting for its host claims nothing). Dropping
     /// the iterator early cancels the requests not yet started.
     pub fn fetch_all(
         &self,
@@ -320,9 +323,15 @@ impl Fetcher {
                 if tx.is_closed() {
                     return;
                 }
-                let outcome = engine.fetch(&request).await;
+                let (outcome, claim) = engine::DELIVERY
+                    .scope(RefCell::new(None), async {
+                        let outcome = engine.fetch(&request).await;
+                        let claim = engine::DELIVERY.with(|d| d.borrow_mut().take());
+                        (outcome, claim)
+                    })
+                    .await;
                 // The receiver is gone only if the caller stopped listening.
-                let _ = tx.send(FetchOutcome { request, outcome }).await;
+                let _ = tx.send((FetchOutcome { request, outcome }, claim)).await;
             });
         }
         drop(tx);
@@ -368,7 +377,8 @@ impl WithRequest for Outcome {
 
 /// The iterator behind [`Fetcher::fetch_all`].
 struct Outcomes<'a> {
-    rx: tokio::sync::mpsc::Receiver<FetchOutcome>,
+    /// Each outcome with its claim on the delivery budget, released on receipt.
+    rx: tokio::sync::mpsc::Receiver<(FetchOutcome, Option<tokio::sync::OwnedSemaphorePermit>)>,
     _fetcher: &'a Fetcher,
 }
 
@@ -376,6 +386,6 @@ impl Iterator for Outcomes<'_> {
     type Item = FetchOutcome;
 
     fn next(&mut self) -> Option<FetchOutcome> {
-        self.rx.blocking_recv()
+        self.rx.blocking_recv().map(|(outcome, _claim)| outcome)
     }
 }

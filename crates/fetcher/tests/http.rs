@@ -629,3 +629,34 @@ fn the_demo_site_fetches_end_to_end_and_revalidates() {
             .all(|o| matches!(o.outcome, Outcome::NotModified))
     );
 }
+
+#[test]
+fn a_slow_consumer_holds_fetching_back_instead_of_buffering_bodies() {
+    let server = TestServer::new();
+    let mut requests = Vec::new();
+    for n in 0..60 {
+        let path = format!("/a/{n}");
+        server.set_route(&path, Route::ok("text/html", format!("<p>page {n}</p>")));
+        requests.push(article(server.url(&path)));
+    }
+    let f = fetcher(|s| {
+        s.obey_robots = false;
+        s.concurrency = 4;
+        s.per_host_concurrency = 4;
+        s.per_host_delay_ms = 0;
+    });
+    let mut outcomes = f.fetch_all(requests);
+    let first = outcomes.next().unwrap();
+    assert_eq!(first.outcome.class(), "fetched");
+    // The consumer dawdles over its first body; the fetcher may run ahead by at most
+    // twice its concurrency (8), not through all 60 pages.
+    std::thread::sleep(Duration::from_millis(400));
+    let ahead = server.requests().len();
+    assert!(
+        ahead <= 1 + 8,
+        "{ahead} pages fetched while one was consumed"
+    );
+    // Receiving frees the budget: everything arrives in the end.
+    assert_eq!(outcomes.count(), 59);
+    assert_eq!(server.requests().len(), 60);
+}

@@ -193,19 +193,17 @@ fn templates() -> Vec<String> {
 /// canonical URL of its own so every page is its own article.
 fn page(templates: &[String], n: usize, f: usize, a: usize) -> String {
     let template = &templates[n % templates.len()];
-    // Inside the article element where the page has one, else at the end of the body.
-    let end = if template.contains("</article>") {
-        "</article>"
-    } else {
-        "</body>"
-    };
-    let page = template.replacen(
-        end,
-        &format!(
-            "{}<p>Bench note {n}: item {a} of feed {f} adds {n} units.</p>{end}",
-            generated(n)
-        ),
-        1,
+    // Inside the article element where the page has one; else after its middle
+    // paragraph, which is in the body whatever the template's markup.
+    let at = template.find("</article>").unwrap_or_else(|| {
+        let ends: Vec<usize> = template.match_indices("</p>").map(|(i, _)| i + 4).collect();
+        ends.get(ends.len() / 2).copied().unwrap_or(template.len())
+    });
+    let page = format!(
+        "{}{}<p>Bench note {n}: item {a} of feed {f} adds {n} units.</p>{}",
+        &template[..at],
+        generated(n),
+        &template[at..]
     );
     page.replace(
         "rel=\"canonical\" href=\"",
