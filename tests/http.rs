@@ -551,3 +551,93 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         );
     }
 }
+
+#[test]
+fn one_article_however_it_is_linked_and_updated_in_place_when_it_changes() {
+    let server = TestServer::new();
+    let page = |extra: &str| {
+        format!(
+            "<html><head><title>Zebracloud wins carrier deal</title>\
+             <link rel=\"canonical\" href=\"https://news.example/zebracloud-deal\"></head>\
+             <body><article><p>Zebracloud said on Tuesday it had signed a five-year \
+             contract worth $40 million to host workloads for a regional carrier, its \
+             largest deal so far.</p><p>{extra}</p></article></body></html>"
+        )
+    };
+    server.set_route("/a.html", Route::ok("text/html", page("Shares rose 3%.")));
+    // Another URL for the same story (its canonical link says so).
+    server.set_route(
+        "/amp/a.html",
+        Route::ok("text/html", page("Shares rose 3%.")),
+    );
+    let https_link = server.url("/a.html").replacen("http://", "https://", 1);
+    let item = |link: &str, date: Option<&str>| {
+        format!(
+            "<item><title>Deal</title><link>{link}</link>{}</item>",
+            date.map(|d| format!("<pubDate>{d}</pubDate>"))
+                .unwrap_or_default()
+        )
+    };
+    let feed = |items: &[String]| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>\
+             <link>http://x/</link><description>d</description>{}</channel></rss>",
+            items.concat()
+        )
+    };
+    server.set_route(
+        "/one.xml",
+        Route::ok(
+            "application/rss+xml",
+            feed(&[
+                item("/a.html?utm_source=rss&amp;utm_medium=feed", None),
+                item("/amp/a.html", None),
+            ]),
+        ),
+    );
+    server.set_route(
+        "/two.xml",
+        Route::ok(
+            "application/rss+xml",
+            feed(&[item("/a.html", None), item(&https_link, None)]),
+        ),
+    );
+    let d = Dir::new();
+    let (one, two) = (server.url("/one.xml"), server.url("/two.xml"));
+    let ingest = || d.json(&["ingest", "--feed", &one, "--feed", &two, "--format", "json"]);
+    let first = ingest();
+    // Tracking parameters, a second feed and https do not make new articles (and the
+    // https link is not even fetched); the canonical link folds the AMP copy in.
+    assert_eq!(first["articles_seen"], 2, "{first}");
+    assert_eq!(
+        (first["new"].as_u64(), first["unchanged"].as_u64()),
+        (Some(1), Some(1)),
+        "{first}"
+    );
+    assert_eq!(server.hits("/a.html"), 1);
+    assert_eq!(d.json(&["stats", "--format", "json"])["articles"], 1);
+
+    // The story changes and its feed entry says so: updated in place, facts replaced.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    server.set_route(
+        "/a.html",
+        Route::ok("text/html", page("Shares rose 7% by the close.")),
+    );
+    let now = chrono::Utc::now().to_rfc2822();
+    server.set_route(
+        "/one.xml",
+        Route::ok("application/rss+xml", feed(&[item("/a.html", Some(&now))])),
+    );
+    let second = ingest();
+    assert_eq!(
+        (second["new"].as_u64(), second["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{second}"
+    );
+    let stats = d.json(&["stats", "--format", "json"]);
+    assert_eq!(stats["articles"], 1, "{stats}");
+    let csv = d.ok(&["facts", "--kind", "percent", "--format", "csv"]);
+    assert!(csv.contains("7%") && !csv.contains("3%"), "{csv}");
+    let hits = d.json(&["search", "shares close", "--format", "json"]);
+    assert_eq!(hits.as_array().unwrap().len(), 1, "indexed once: {hits}");
+}

@@ -28,7 +28,9 @@ use factwire_fetcher::{
     FetchRequest, FetchSettings, Fetcher, HostPoliteness, Outcome, RequestKind, SkipReason, feeds,
 };
 use factwire_index::{Index, IndexDoc, OpenState};
-use factwire_store::{FeedState, HostState, NewArticle, PutStatus, Store, StoredArticle};
+use factwire_store::{
+    ArticleHead, FeedState, HostState, NewArticle, PutStatus, Store, StoredArticle,
+};
 
 use crate::dedup::{Link, NearDuplicates};
 use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
@@ -415,11 +417,12 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let mut requests = Vec::new();
     let now = Utc::now();
     for c in candidates {
-        if !seen.insert(c.key.clone()) {
+        // One article whether linked over http or https.
+        if !seen.insert(without_scheme(&c.key).to_string()) {
             continue;
         }
         report.articles_seen += 1;
-        let existing = store.article_by_url(&c.key)?;
+        let existing = stored_head(&store, &c.key)?;
         let (etag, last_modified) = match &existing {
             Some(a) => {
                 let newer = c
@@ -661,14 +664,34 @@ fn save_hosts(store: &mut Store, fetcher: &Fetcher) -> Result<()> {
 /// The store key of a fetched article: its link's key, unless its canonical URL is
 /// already stored under another key (the same article reached by another link).
 fn identity(store: &Store, link_key: &str, rec: &ArticleRecord) -> Result<String> {
-    if store.article_by_url(link_key)?.is_some() {
-        return Ok(link_key.to_string());
+    if let Some(existing) = stored_head(store, link_key)? {
+        return Ok(existing.key);
     }
     if let Some(canon) = rec.url.as_deref().and_then(factwire_fetcher::normalize_url)
         && canon != link_key
-        && let Some(existing) = store.article_by_url(&canon)?
+        && let Some(existing) = stored_head(store, &canon)?
     {
         return Ok(existing.key);
     }
     Ok(link_key.to_string())
+}
+
+/// The stored article under this key (or canonical URL), over http or https.
+fn stored_head(store: &Store, key: &str) -> Result<Option<ArticleHead>> {
+    if let Some(head) = store.article_head(key)? {
+        return Ok(Some(head));
+    }
+    let other = match key.split_once("://") {
+        Some(("http", rest)) => format!("https://{rest}"),
+        Some(("https", rest)) => format!("http://{rest}"),
+        _ => return Ok(None),
+    };
+    Ok(store.article_head(&other)?)
+}
+
+/// A URL key without its `http://` or `https://`.
+fn without_scheme(key: &str) -> &str {
+    key.strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key)
 }

@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
 use crate::{
-    Error, FactQuery, FeedState, FingerprintRow, NewArticle, PutOutcome, PutStatus, Result,
-    RunInfo, Stats, StoredArticle, content_hash,
+    ArticleHead, Error, FactQuery, FeedState, FingerprintRow, NewArticle, PutOutcome, PutStatus,
+    Result, RunInfo, Stats, StoredArticle, content_hash,
 };
 
 /// First retry delay after a fetch failure, in seconds (15 minutes).
@@ -231,6 +231,29 @@ impl Store {
              ORDER BY url = ?1 DESC, id LIMIT 1"
         );
         self.one_article(&sql, params![url])
+    }
+
+    /// Just the identity and fetch state of the article stored under `url` (its key or
+    /// its canonical URL), without its text, facts or entities: what deciding whether
+    /// to fetch a link needs, at a fraction of [`Store::article_by_url`]'s cost.
+    pub fn article_head(&self, url: &str) -> Result<Option<ArticleHead>> {
+        let head = self
+            .conn
+            .prepare_cached(
+                "SELECT id, url, fetched_at, etag, last_modified FROM articles \
+                 WHERE url = ?1 OR canonical_url = ?1 ORDER BY url = ?1 DESC, id LIMIT 1",
+            )?
+            .query_row([url], |r| {
+                Ok(ArticleHead {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    fetched_at: r.get(2)?,
+                    etag: r.get(3)?,
+                    last_modified: r.get(4)?,
+                })
+            })
+            .optional()?;
+        Ok(head)
     }
 
     /// Up to `limit` articles whose current version the index has not confirmed,

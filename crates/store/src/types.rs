@@ -101,6 +101,23 @@ pub struct StoredArticle {
     pub duplicate_of: Option<i64>,
 }
 
+/// The identity and fetch state of a stored article ([`Store::article_head`]).
+///
+/// [`Store::article_head`]: crate::Store::article_head
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleHead {
+    /// Store id.
+    pub id: i64,
+    /// Normalised URL key.
+    pub key: String,
+    /// Last fetch time, RFC 3339.
+    pub fetched_at: String,
+    /// Last `ETag` seen.
+    pub etag: Option<String>,
+    /// Last `Last-Modified` seen.
+    pub last_modified: Option<String>,
+}
+
 /// A feed's conditional-request state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeedState {
