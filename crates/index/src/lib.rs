@@ -39,14 +39,15 @@ mod query;
 pub mod schema;
 mod snippet;
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use factwire_core::SearchHit;
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::{
     DocAddress, Index as TantivyIndex, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument,
@@ -308,6 +309,29 @@ impl Index {
         })
     }
 
+    /// A searcher over the latest commit, by any process. Reopening the segments is
+    /// skipped when the commit on disk is the one already open (always so for a
+    /// one-query process, which has just opened the index).
+    fn searcher(&self) -> Result<Searcher> {
+        let searcher = self.reader.searcher();
+        let metas = self.index.load_metas()?;
+        let open: HashSet<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| (r.segment_id(), r.delete_opstamp()))
+            .collect();
+        let same = metas.segments.len() == open.len()
+            && metas
+                .segments
+                .iter()
+                .all(|m| open.contains(&(m.id(), m.delete_opstamp())));
+        if same {
+            return Ok(searcher);
+        }
+        self.reader.reload()?;
+        Ok(self.reader.searcher())
+    }
+
     /// How many documents the index holds.
     pub fn doc_count(&self) -> Result<u64> {
         self.reader.reload()?;
@@ -323,8 +347,7 @@ impl Index {
     /// matching members are its [`SearchHit::duplicates`]. The limit counts folded hits.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         let compiled = query::compile(&self.index, &self.fields, q)?;
-        self.reader.reload()?;
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
@@ -492,6 +515,14 @@ impl Ranker<'_> {
     /// Up to `n` ranked candidates: documents with every word first, then (to fill
     /// `n`) documents with any word.
     fn candidates(&self, compiled: &query::Compiled, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+        // Without plain words (only phrases or field prefixes) tantivy's intersection
+        // of the required parts is narrow already.
+        if !self.newest
+            && !compiled.soft_terms.is_empty()
+            && let Some(driver) = &compiled.driver
+        {
+            return self.pruned(compiled, &**driver, n);
+        }
         let Some(strict) = &compiled.strict else {
             return self.run(&*compiled.loose, n);
         };
@@ -507,6 +538,183 @@ impl Ranker<'_> {
             );
         }
         Ok(top)
+    }
+}
+
+impl Ranker<'_> {
+    /// [`Ranker::candidates`] by relevance without scoring every match: the tiers
+    /// (every word, then any word) are each drawn from a pool of documents that the
+    /// cheap driver query ranks highest (see [`pool`]), and ranked by their exact
+    /// score. Phrases, synonyms spelled out and the proximity bonus are then only
+    /// evaluated for pooled documents, not for every document holding a common word.
+    fn pruned(
+        &self,
+        compiled: &query::Compiled,
+        driver: &dyn tantivy::query::Query,
+        n: usize,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let scoring = EnableScoring::enabled_from_searcher(self.searcher);
+        let driver = driver.weight(scoring)?;
+        // A required phrase matters more to the exact score than to the driver's.
+        let factor = if compiled.phrase {
+            PHRASE_POOL_FACTOR
+        } else {
+            POOL_FACTOR
+        };
+        let size = n.max(DEFAULT_LIMIT).saturating_mul(factor);
+        let mut top = Vec::new();
+        if let (Some(strict), Some(strict_plan)) = (&compiled.strict, &compiled.strict_plan) {
+            if self.rarest_word(compiled)? <= self.searcher.num_docs() / RARE_WORD_SHARE {
+                // One word is rare: tantivy's intersection, led by that word, visits
+                // few documents, while the driver would visit every document holding
+                // any word before its pool filled.
+                top = self.run(&**strict, n)?;
+            } else {
+                let exact = query::PlanWeight::new(strict_plan, scoring)?;
+                top = pool(self.searcher, &*driver, &exact, size)?;
+                top.truncate(n);
+            }
+            if top.len() >= n {
+                return Ok(top);
+            }
+            // Fewer than `n` documents have every word: those are all of them.
+        }
+        let exact = query::PlanWeight::new(&compiled.loose_plan, scoring)?;
+        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let more = pool(self.searcher, &*driver, &exact, size + top.len())?;
+        let room = n - top.len();
+        top.extend(
+            more.into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .take(room),
+        );
+        Ok(top)
+    }
+}
+
+impl Ranker<'_> {
+    /// An upper bound on the documents holding the rarest plain word: the sum of the
+    /// document frequencies of that word's terms in every field.
+    fn rarest_word(&self, compiled: &query::Compiled) -> Result<u64> {
+        let mut rarest = u64::MAX;
+        for terms in &compiled.soft_terms {
+            let mut df = 0u64;
+            for t in terms {
+                df = df.saturating_add(self.searcher.doc_freq(t)?);
+            }
+            rarest = rarest.min(df);
+        }
+        Ok(rarest)
+    }
+}
+
+/// A word in fewer than one document in this many is rare (see [`Ranker::pruned`]).
+const RARE_WORD_SHARE: u64 = 20;
+
+/// How many more documents than asked for a pruned tier considers: the pool is
+/// ranked by the driver's score and re-ranked by the exact one, so it needs room for
+/// documents the two disagree on.
+const POOL_FACTOR: usize = 10;
+/// [`POOL_FACTOR`] for queries with a quoted phrase, whose matches the driver (which
+/// sees words, not their order) ranks less well.
+const PHRASE_POOL_FACTOR: usize = 40;
+
+/// The `size` live documents matching `exact` that `driver` scores highest, best
+/// exact score first, with their exact scores.
+///
+/// `driver` is a flat disjunction of term queries, so tantivy walks it with
+/// block-WAND and skips documents that cannot beat the pool's current worst driver
+/// score. Each document it does offer is checked against `exact` by moving that
+/// query's scorer forward to it (documents come in increasing order within a
+/// segment), which also yields the exact score. Fewer than `size` results means
+/// every matching document was seen.
+fn pool(
+    searcher: &Searcher,
+    driver: &dyn tantivy::query::Weight,
+    exact: &query::PlanWeight,
+    size: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    // Min-heap on the driver score: its top is the pool's worst entry.
+    let mut heap: BinaryHeap<Reverse<Pooled>> = BinaryHeap::with_capacity(size + 1);
+    let mut threshold = f32::MIN;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        let alive = reader.alive_bitset();
+        let mut scorer = exact.scorer(reader)?;
+        let mut last = 0;
+        let mut failed = None;
+        driver.for_each_pruning(threshold, reader, &mut |doc, driver_score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            if doc < last {
+                // Not in increasing order after all: start the exact scorer over.
+                match exact.scorer(reader) {
+                    Ok(fresh) => scorer = fresh,
+                    Err(e) => {
+                        failed = Some(e);
+                        return f32::MAX;
+                    }
+                }
+            }
+            last = doc;
+            let Some(exact_score) = scorer.score(doc) else {
+                return threshold;
+            };
+            heap.push(Reverse(Pooled {
+                driver: driver_score,
+                exact: exact_score,
+                addr: DocAddress::new(segment_ord, doc),
+            }));
+            if heap.len() > size {
+                heap.pop();
+            }
+            if heap.len() == size
+                && let Some(Reverse(worst)) = heap.peek()
+            {
+                threshold = worst.driver;
+            }
+            threshold
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    let mut out: Vec<Pooled> = heap.into_iter().map(|Reverse(p)| p).collect();
+    out.sort_by(|a, b| {
+        b.exact
+            .total_cmp(&a.exact)
+            .then_with(|| a.addr.cmp(&b.addr))
+    });
+    Ok(out.into_iter().map(|p| (p.exact, p.addr)).collect())
+}
+
+/// A pooled document: ordered by driver score (then address, for determinism).
+struct Pooled {
+    driver: f32,
+    exact: f32,
+    addr: DocAddress,
+}
+
+impl PartialEq for Pooled {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Pooled {}
+
+impl PartialOrd for Pooled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pooled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.driver
+            .total_cmp(&other.driver)
+            .then_with(|| other.addr.cmp(&self.addr))
     }
 }
 

@@ -17,7 +17,13 @@
 //!   their own. The words' proximity (in order, within a few words) in body or title
 //!   earns [`W_NEAR`];
 //! - phrases, `+word` and `field:value` are required; `-x` excludes;
-//! - filters (dates, source, entity) score nothing and only restrict.
+//! - filters (dates, source, entity) score nothing and only restrict: a document
+//!   still needs one of the words;
+//! - ranking by relevance does not score every matching document: a flat
+//!   disjunction of the words' term queries (the *driver*, which tantivy evaluates
+//!   with block-WAND) picks a pool of candidates, and only those are scored by the
+//!   full query, phrases and proximity included (see `Ranker::pruned` in the crate
+//!   root).
 
 use std::ops::Bound;
 
@@ -26,8 +32,9 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
 };
+use tantivy::query::{EnableScoring, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Index as TantivyIndex, Term};
+use tantivy::{DocId, DocSet, Index as TantivyIndex, SeekDangerResult, SegmentReader, Term};
 
 use crate::parse::{Clause, Target, parse};
 use crate::schema::Fields;
@@ -54,12 +61,26 @@ const NEAR_SLOP_PER_WORD: u32 = 3;
 pub(crate) struct Compiled {
     /// Every plain word required; `None` when there are fewer than two.
     pub strict: Option<Box<dyn Query>>,
+    /// `strict` as a plan, for scoring single documents.
+    pub strict_plan: Option<Plan>,
     /// Any plain word accepted.
     pub loose: Box<dyn Query>,
+    /// `loose` as a plan, for scoring single documents.
+    pub loose_plan: Plan,
     /// Positive texts (clauses and their synonyms), for snippet terms.
     pub highlight: Vec<String>,
     /// True when the text part was empty (only filters or exclusions).
     pub match_all: bool,
+    /// A cheap stand-in for ranking: every positive word (and each word of a phrase
+    /// or synonym) in every field it is searched in, as one flat disjunction of
+    /// boosted term queries, which tantivy can evaluate with block-WAND. `None` when
+    /// the query has no such words.
+    pub driver: Option<Box<dyn Query>>,
+    /// The driver's terms of each plain word (or run of words spelling a synonym),
+    /// for estimating how many documents hold them all.
+    pub soft_terms: Vec<Vec<Term>>,
+    /// The query has a quoted phrase (not excluded).
+    pub phrase: bool,
 }
 
 /// A positive clause with the alternatives it should also match.
@@ -83,11 +104,14 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     let syn = Synonyms::new(q.synonyms.iter().chain(&domain));
     let b = Builder { index, f };
 
-    let mut soft: Vec<Box<dyn Query>> = Vec::new();
+    let mut soft: Vec<Plan> = Vec::new();
     let mut soft_words: Vec<String> = Vec::new();
-    let mut stopped: Vec<Box<dyn Query>> = Vec::new();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut stopped: Vec<Plan> = Vec::new();
+    let mut clauses: Vec<(Occur, Plan)> = Vec::new();
     let mut highlight = Vec::new();
+    let mut driver: Vec<(Term, f32)> = Vec::new();
+    let mut soft_terms: Vec<Vec<Term>> = Vec::new();
+    let mut phrase = false;
 
     for concepts in merge_multiword(groups, &syn) {
         // A group is one clause or several OR-ed ones; negation only on single clauses.
@@ -96,10 +120,13 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
             clauses.push((Occur::MustNot, query));
             continue;
         }
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut alternatives: Vec<Plan> = Vec::new();
         let mut required = false;
+        let mut terms: Vec<(Term, f32)> = Vec::new();
         for (c, _) in &concepts {
             alternatives.push(b.clause(c.target, &c.texts, c.phrase)?);
+            b.driver_terms(c.target, &c.texts, c.phrase, &mut terms)?;
+            phrase |= c.phrase;
             required |= c.required || c.phrase || c.target != Target::Any;
             if c.target == Target::Any || c.target == Target::Title || c.target == Target::Entity {
                 highlight.extend(c.texts.iter().map(|(t, _)| t.clone()));
@@ -122,41 +149,71 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
                 // "revenue of oracle": `of` alone must not match every document; it
                 // still counts in the proximity clause.
                 stopped.push(query);
-            } else {
-                soft.push(query);
+                continue;
             }
+            soft.push(query);
+            soft_terms.push(terms.iter().map(|(t, _)| t.clone()).collect());
         }
+        driver.extend(terms);
     }
     if soft.is_empty() {
         // Nothing but stop words ("the who"): search them after all.
         soft = stopped;
     }
 
-    let match_all = soft.is_empty() && !clauses.iter().any(|(o, _)| *o == Occur::Must);
+    // Phrases, `+word` and `field:value` make the plain words optional; filters do
+    // not (`cloud --since X` must not list every article since X).
+    let required_text = clauses.iter().any(|(o, _)| *o == Occur::Must);
+    let match_all = soft.is_empty() && !required_text;
     if soft_words.len() >= 2 {
         for field in [f.body_exact, f.title_exact] {
             if let Some(near) = b.near(field, &soft_words)? {
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(near, W_NEAR))));
+                let near = BoostQuery::new(near, W_NEAR);
+                clauses.push((Occur::Should, Plan::Leaf(Box::new(near))));
             }
         }
     }
     if match_all {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+        clauses.push((Occur::Must, Plan::Leaf(Box::new(AllQuery))));
     }
     for filter in filters(&b, q, &syn)? {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        clauses.push((Occur::Must, Plan::Filter(Box::new(filter))));
     }
-    let with_soft = |occur: Occur| -> Box<dyn Query> {
-        let mut all: Vec<(Occur, Box<dyn Query>)> =
-            clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-        all.extend(soft.iter().map(|q| (occur, q.box_clone())));
-        Box::new(BooleanQuery::new(all))
+    let with_soft = |occur: Occur| -> Plan {
+        let mut all: Vec<(Occur, Plan)> = clauses.clone();
+        if occur == Occur::Should && !required_text && !soft.is_empty() {
+            // Any word, but at least one: one required union (it scores the sum).
+            all.push((Occur::Must, one_or_union(soft.clone())));
+        } else {
+            all.extend(soft.iter().map(|p| (occur, p.clone())));
+        }
+        Plan::Bool(all)
     };
+    let driver = (!match_all && !driver.is_empty()).then(|| {
+        let flat: Vec<(Occur, Box<dyn Query>)> = driver
+            .into_iter()
+            .map(|(term, boost)| {
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(flat)) as Box<dyn Query>
+    });
+    let strict_plan = (soft.len() >= 2).then(|| with_soft(Occur::Must));
+    let loose_plan = with_soft(Occur::Should);
     Ok(Compiled {
-        strict: (soft.len() >= 2).then(|| with_soft(Occur::Must)),
-        loose: with_soft(Occur::Should),
+        strict: strict_plan.as_ref().map(Plan::to_query),
+        strict_plan,
+        loose: loose_plan.to_query(),
+        loose_plan,
         highlight,
         match_all,
+        driver,
+        soft_terms,
+        phrase,
     })
 }
 
@@ -193,18 +250,201 @@ fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word.to_lowercase().as_str())
 }
 
-fn one_or_union(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if qs.len() == 1
-        && let Some(q) = qs.pop()
+/// One plan, or the union of several.
+fn one_or_union(mut plans: Vec<Plan>) -> Plan {
+    if plans.len() == 1
+        && let Some(p) = plans.pop()
     {
-        return q;
+        return p;
     }
-    Box::new(BooleanQuery::union(qs))
+    Plan::Any(plans)
+}
+
+/// A query as a tree that can be handed to tantivy ([`Plan::to_query`]) or scored one
+/// document at a time by moving each leaf's scorer to that document (see
+/// `Ranker::pruned` in the crate root). Both score the same: sums throughout.
+pub(crate) enum Plan {
+    /// A term, phrase, range or other tantivy query (boosts included).
+    Leaf(Box<dyn Query>),
+    /// Matches when any part matches; scores the sum of those that do.
+    Any(Vec<Plan>),
+    /// Tantivy's boolean query: every `Must`, no `MustNot`, and at least one
+    /// `Should` when there is no `Must`; scores the sum of the parts that match.
+    Bool(Vec<(Occur, Plan)>),
+    /// Matches what its plan matches, scoring nothing (a filter).
+    Filter(Box<Plan>),
+}
+
+impl Clone for Plan {
+    fn clone(&self) -> Self {
+        match self {
+            Plan::Leaf(q) => Plan::Leaf(q.box_clone()),
+            Plan::Any(parts) => Plan::Any(parts.clone()),
+            Plan::Bool(parts) => Plan::Bool(parts.clone()),
+            Plan::Filter(p) => Plan::Filter(p.clone()),
+        }
+    }
+}
+
+impl Plan {
+    /// The tantivy query.
+    pub(crate) fn to_query(&self) -> Box<dyn Query> {
+        match self {
+            Plan::Leaf(q) => q.box_clone(),
+            Plan::Any(parts) => {
+                if let [one] = parts.as_slice() {
+                    return one.to_query();
+                }
+                Box::new(BooleanQuery::union(
+                    parts.iter().map(Plan::to_query).collect(),
+                ))
+            }
+            Plan::Bool(parts) => Box::new(BooleanQuery::new(
+                parts.iter().map(|(o, p)| (*o, p.to_query())).collect(),
+            )),
+            Plan::Filter(p) => Box::new(ConstScoreQuery::new(p.to_query(), 0.0)),
+        }
+    }
+}
+
+/// A [`Plan`] with tantivy weights at the leaves (search-wide statistics computed
+/// once), ready to give per-segment [`PlanScorer`]s.
+pub(crate) enum PlanWeight {
+    Leaf(Box<dyn Weight>),
+    Any(Vec<PlanWeight>),
+    Bool(Vec<(Occur, PlanWeight)>),
+    Filter(Box<PlanWeight>),
+}
+
+impl PlanWeight {
+    pub(crate) fn new(plan: &Plan, scoring: EnableScoring<'_>) -> Result<PlanWeight> {
+        Ok(match plan {
+            Plan::Leaf(q) => PlanWeight::Leaf(q.weight(scoring)?),
+            Plan::Any(parts) => PlanWeight::Any(
+                parts
+                    .iter()
+                    .map(|p| PlanWeight::new(p, scoring))
+                    .collect::<Result<_>>()?,
+            ),
+            Plan::Bool(parts) => PlanWeight::Bool(
+                parts
+                    .iter()
+                    .map(|(o, p)| Ok((*o, PlanWeight::new(p, scoring)?)))
+                    .collect::<Result<_>>()?,
+            ),
+            Plan::Filter(p) => PlanWeight::Filter(Box::new(PlanWeight::new(p, scoring)?)),
+        })
+    }
+
+    pub(crate) fn scorer(&self, reader: &SegmentReader) -> Result<PlanScorer> {
+        Ok(match self {
+            PlanWeight::Leaf(w) => {
+                // Positioned on document 0 without looking for the first match (which
+                // for a phrase can mean scanning most of the segment).
+                let (found, scorer) = w.scorer_danger(reader, 0, 1.0)?;
+                let (at, next) = match found {
+                    SeekDangerResult::Found => (Some(0), 1),
+                    SeekDangerResult::SeekLowerBound(lower) => (None, lower),
+                };
+                PlanScorer::Leaf { scorer, at, next }
+            }
+            PlanWeight::Any(parts) => PlanScorer::Any(
+                parts
+                    .iter()
+                    .map(|p| p.scorer(reader))
+                    .collect::<Result<_>>()?,
+            ),
+            PlanWeight::Bool(parts) => PlanScorer::Bool(
+                parts
+                    .iter()
+                    .map(|(o, p)| Ok((*o, p.scorer(reader)?)))
+                    .collect::<Result<_>>()?,
+            ),
+            PlanWeight::Filter(p) => PlanScorer::Filter(Box::new(p.scorer(reader)?)),
+        })
+    }
+}
+
+/// Scores single documents of one segment, asked in increasing order: each leaf's
+/// scorer only moves forward, to the document asked, so the cost is a few skips and
+/// (for phrases) one position check per leaf, never a scan of the documents between.
+pub(crate) enum PlanScorer {
+    /// A tantivy scorer moved with `seek_danger`, which checks one document without
+    /// looking for the next match (a phrase scorer's `seek` would scan on to the next
+    /// document where the phrase occurs). `at`: the document the scorer is validly
+    /// positioned on, if any; `next`: no document before it matches.
+    Leaf {
+        scorer: Box<dyn Scorer>,
+        at: Option<DocId>,
+        next: DocId,
+    },
+    Any(Vec<PlanScorer>),
+    Bool(Vec<(Occur, PlanScorer)>),
+    Filter(Box<PlanScorer>),
+}
+
+impl PlanScorer {
+    /// The document's score, or `None` when it does not match. `doc` must not be
+    /// below any document asked before.
+    pub(crate) fn score(&mut self, doc: DocId) -> Option<f32> {
+        match self {
+            PlanScorer::Leaf { scorer, at, next } => {
+                if *at == Some(doc) {
+                    return Some(scorer.score());
+                }
+                if doc < *next {
+                    return None;
+                }
+                match scorer.seek_danger(doc) {
+                    SeekDangerResult::Found => {
+                        *at = Some(doc);
+                        *next = doc.saturating_add(1);
+                        Some(scorer.score())
+                    }
+                    SeekDangerResult::SeekLowerBound(lower) => {
+                        *at = None;
+                        *next = lower.max(doc.saturating_add(1));
+                        None
+                    }
+                }
+            }
+            PlanScorer::Any(parts) => parts
+                .iter_mut()
+                .filter_map(|p| p.score(doc))
+                .reduce(|a, b| a + b),
+            PlanScorer::Bool(parts) => {
+                let mut total = 0.0;
+                let mut has_must = false;
+                let mut any_should = false;
+                for (occur, p) in parts.iter_mut() {
+                    match occur {
+                        Occur::Must => {
+                            has_must = true;
+                            total += p.score(doc)?;
+                        }
+                        Occur::MustNot => {
+                            if p.score(doc).is_some() {
+                                return None;
+                            }
+                        }
+                        Occur::Should => {
+                            if let Some(x) = p.score(doc) {
+                                total += x;
+                                any_should = true;
+                            }
+                        }
+                    }
+                }
+                (has_must || any_should).then_some(total)
+            }
+            PlanScorer::Filter(p) => p.score(doc).map(|_| 0.0),
+        }
+    }
 }
 
 /// Date, source and entity filters.
-fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Box<dyn Query>>> {
-    let mut out: Vec<Box<dyn Query>> = Vec::new();
+fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Plan>> {
+    let mut out: Vec<Plan> = Vec::new();
     let since = q
         .since
         .as_deref()
@@ -225,10 +465,10 @@ fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Box<d
                 Bound::Included(term(t))
             }
         });
-        out.push(Box::new(RangeQuery::new(lower, upper)));
+        out.push(Plan::Leaf(Box::new(RangeQuery::new(lower, upper))));
     }
     if let Some(source) = q.source.as_deref().filter(|s| !s.trim().is_empty()) {
-        out.push(b.raw(b.f.source, &normalize_source(source)));
+        out.push(Plan::Leaf(b.raw(b.f.source, &normalize_source(source))));
     }
     if let Some(entity) = q.entity.as_deref().filter(|s| !s.trim().is_empty()) {
         let texts = syn.expand(entity);
@@ -284,23 +524,11 @@ impl Builder<'_> {
     /// One clause (with its alternatives) against its target fields.
     /// `phrase`: the user quoted it, so exact word forms in the body earn a bonus
     /// (for plain words that bonus is not worth scanning the body twice).
-    fn clause(
-        &self,
-        target: Target,
-        texts: &[(String, f32)],
-        phrase: bool,
-    ) -> Result<Box<dyn Query>> {
+    fn clause(&self, target: Target, texts: &[(String, f32)], phrase: bool) -> Result<Plan> {
         let f = self.f;
-        let fields: &[(Field, f32)] = match target {
-            Target::Any => &[
-                (f.title, W_TITLE),
-                (f.title_exact, W_TITLE_EXACT),
-                (f.entities, W_ENTITIES),
-                (f.body, W_BODY),
-                (f.body_exact, W_BODY_EXACT),
-            ],
-            Target::Title => &[(f.title, W_TITLE), (f.title_exact, W_TITLE_EXACT)],
-            Target::Entity => &[(f.entities, W_ENTITIES)],
+        let fields = self.fields(target);
+        match target {
+            Target::Any | Target::Title | Target::Entity => {}
             Target::Source | Target::Metric => {
                 let field = if target == Target::Source {
                     f.source
@@ -315,28 +543,67 @@ impl Builder<'_> {
                         } else {
                             t.trim().to_lowercase()
                         };
-                        self.raw(field, &v)
+                        Plan::Leaf(self.raw(field, &v))
                     })
                     .collect();
                 return Ok(one_or_union(qs));
             }
-        };
-        let mut parts: Vec<Box<dyn Query>> = Vec::new();
+        }
+        let mut parts: Vec<Plan> = Vec::new();
         for (text, weight) in texts {
-            for &(field, w) in fields {
+            for &(field, w) in &fields {
                 if field == f.body_exact && !phrase {
                     continue;
                 }
                 if let Some(q) = self.text(field, text, 0)? {
-                    parts.push(Box::new(BoostQuery::new(q, w * weight)));
+                    parts.push(Plan::Leaf(Box::new(BoostQuery::new(q, w * weight))));
                 }
             }
         }
         if parts.is_empty() {
             // Only punctuation: matches nothing rather than everything.
-            return Ok(Box::new(EmptyQuery));
+            return Ok(Plan::Leaf(Box::new(EmptyQuery)));
         }
         Ok(one_or_union(parts))
+    }
+
+    /// The text fields a target searches, with their weights.
+    fn fields(&self, target: Target) -> Vec<(Field, f32)> {
+        let f = self.f;
+        match target {
+            Target::Any => vec![
+                (f.title, W_TITLE),
+                (f.title_exact, W_TITLE_EXACT),
+                (f.entities, W_ENTITIES),
+                (f.body, W_BODY),
+                (f.body_exact, W_BODY_EXACT),
+            ],
+            Target::Title => vec![(f.title, W_TITLE), (f.title_exact, W_TITLE_EXACT)],
+            Target::Entity => vec![(f.entities, W_ENTITIES)],
+            Target::Source | Target::Metric => Vec::new(),
+        }
+    }
+
+    /// Every word of a clause's texts, per field it searches, with the weight its
+    /// clause gives it (see [`Compiled::driver`]).
+    fn driver_terms(
+        &self,
+        target: Target,
+        texts: &[(String, f32)],
+        phrase: bool,
+        out: &mut Vec<(Term, f32)>,
+    ) -> Result<()> {
+        for (text, weight) in texts {
+            for (field, w) in self.fields(target) {
+                if field == self.f.body_exact && !phrase {
+                    continue;
+                }
+                for (_, term) in self.terms(field, text)? {
+                    out.push((term, w * weight));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `text` analysed for `field`: a term, a phrase, or nothing.

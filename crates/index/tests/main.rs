@@ -289,9 +289,16 @@ fn date_source_and_entity_filters() {
     let index = build(dir.path());
     let mut query = q("cloud");
     query.since = Some("2026-02-01".into());
+    assert_eq!(
+        ids(&index, query.clone()),
+        vec![3],
+        "1 is in range but does not say cloud"
+    );
+    query.text = "cloud OR amazon".into();
     let mut found = ids(&index, query.clone());
     found.sort_unstable();
     assert_eq!(found, vec![1, 3]);
+    query.text = "cloud".into();
     query.until = Some("2026-02-04".into());
     assert_eq!(
         ids(&index, query.clone()),
