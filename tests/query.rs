@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::ingest::ingest_demo;
-use crate::util::{Dir, assert_error};
+use crate::util::{Dir, assert_error, fixture};
 
 fn urls(hits: &Value) -> Vec<String> {
     hits.as_array()
@@ -144,4 +144,84 @@ fn search_formats_and_bad_syntax() {
         serde_json::from_str::<Value>(l).unwrap();
     }
     assert_error(&d.run(&["search", "\"unclosed phrase"]), 2, "unclosed");
+}
+
+/// The syndication fixtures: a story, a reprint of it, and another story on the same
+/// company (see `fixtures/sites/syndication/README.md`).
+fn ingest_syndication(d: &Dir) -> Value {
+    let page = |name: &str| {
+        fixture(&format!("sites/syndication/{name}.html"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    // The reprint comes first: the earlier-published story still becomes the original.
+    let reprint = page("kestrel-geothermal-reprint");
+    let original = page("kestrel-geothermal-original");
+    let other = page("kestrel-job-cuts");
+    d.json(&["ingest", &reprint, &original, &other, "--format", "json"])
+}
+
+#[test]
+fn a_syndicated_copy_is_one_hit_with_its_url_folded_in() {
+    let d = Dir::new();
+    let report = ingest_syndication(&d);
+    assert_eq!(report["new"], 3, "{report}");
+    assert_eq!(report["near_duplicates"], 1, "{report}");
+
+    for sort in ["relevance", "newest"] {
+        let hits = d.json(&[
+            "search",
+            "Kestrel geothermal data center",
+            "--sort",
+            sort,
+            "--format",
+            "json",
+        ]);
+        let hits = hits.as_array().unwrap();
+        let story: Vec<&Value> = hits
+            .iter()
+            .filter(|h| h["url"].as_str().unwrap().contains("kestrel-geothermal"))
+            .collect();
+        assert_eq!(
+            story.len(),
+            1,
+            "{sort}: the story and its reprint are one hit: {hits:?}"
+        );
+        let copies = story[0]["duplicates"].as_array().unwrap();
+        assert_eq!(copies.len(), 1, "{sort}: {hits:?}");
+        let (hit_url, copy_url) = (
+            story[0]["url"].as_str().unwrap(),
+            copies[0].as_str().unwrap(),
+        );
+        assert_ne!(hit_url, copy_url);
+        for u in [hit_url, copy_url] {
+            assert!(u.contains("kestrel-geothermal"), "{u}");
+        }
+        // The other story on the same company is its own hit, with no copies.
+        let other: Vec<&Value> = hits
+            .iter()
+            .filter(|h| h["url"].as_str().unwrap().contains("kestrel-job-cuts"))
+            .collect();
+        assert_eq!(other.len(), 1, "{sort}: {hits:?}");
+        assert!(other[0]["duplicates"].as_array().unwrap().is_empty());
+        assert_eq!(hits.len(), 2, "{sort}: {hits:?}");
+    }
+    // Relevance order keeps the original (published first) as the hit shown.
+    let hits = d.json(&["search", "Kestrel geothermal", "--format", "json"]);
+    assert!(
+        hits[0]["url"].as_str().unwrap().contains("original"),
+        "{hits}"
+    );
+
+    // The table says how many copies a hit stands for; csv and jsonl still parse.
+    let table = d.ok(&["search", "Kestrel geothermal data center"]);
+    let first = table.lines().next().unwrap();
+    assert!(first.ends_with("+1 copy"), "{table}");
+    assert_eq!(table.matches("copy").count(), 1, "{table}");
+    let jsonl = d.ok(&["search", "Kestrel geothermal", "--format", "jsonl"]);
+    for line in jsonl.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert!(v["duplicates"].is_array(), "{line}");
+    }
 }
