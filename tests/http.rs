@@ -449,6 +449,14 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         ),
     );
     server.set_route(
+        "/consent.html",
+        Route::ok(
+            "text/html",
+            "<html><head><title>Before you continue to Google</title></head><body>\
+             <form action=\"https://consent.google.com/save\">Accept all</form></body></html>",
+        ),
+    );
+    server.set_route(
         "/bomb.html",
         Route::gzip_bomb("text/html", 64 * 1024 * 1024),
     );
@@ -467,6 +475,7 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         "/gone.html",
         "/forbidden.html",
         "/wall.html",
+        "/consent.html",
         "/bomb.html",
         "/huge.html",
         "/loop.html",
@@ -511,6 +520,11 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         "{report}"
     );
     assert_eq!(reason("/wall.html").as_deref(), Some("blocked"), "{report}");
+    assert_eq!(
+        reason("/consent.html").as_deref(),
+        Some("blocked"),
+        "{report}"
+    );
     assert_eq!(
         reason("/bomb.html").as_deref(),
         Some("too_large"),

@@ -39,7 +39,17 @@ const BOT_WALL_MARKERS: &[&str] = &[
     "_incapsula_resource",
     "px-captcha",
     "captcha-delivery.com",
+    // Cookie-consent interstitials served in place of the page (Google's, and the
+    // common consent-management platforms' full-page walls).
+    "<title>before you continue",
+    "consent.google.com/save",
+    "guce.yahoo.com",
 ];
+
+/// Host-name prefixes of consent services: a redirect that ends on one of them served
+/// a consent form, not the article (`consent.google.com`, `consent.yahoo.com`,
+/// `guce.yahoo.com`).
+const CONSENT_HOST_PREFIXES: &[&str] = &["consent.", "guce."];
 
 /// The `Accept` header sent for each kind of request.
 fn accept_for(kind: RequestKind) -> &'static str {
@@ -642,6 +652,16 @@ pub(crate) fn check_content(kind: RequestKind, page: Fetched) -> Outcome {
     let head = &page.body[..page.body.len().min(SNIFF_BYTES)];
     let is_html =
         crate::feeds::looks_like_html(&String::from_utf8_lossy(&head[..head.len().min(512)]));
+    let consent_host = url::Url::parse(&page.final_url).ok().is_some_and(|u| {
+        u.host_str()
+            .is_some_and(|h| CONSENT_HOST_PREFIXES.iter().any(|p| h.starts_with(p)))
+    });
+    if kind != RequestKind::Robots && consent_host {
+        return Outcome::Failed(Error::Blocked {
+            url: page.final_url,
+            marker: "a consent page",
+        });
+    }
     if kind != RequestKind::Robots
         && (is_html || kind == RequestKind::Article)
         && page.body.len() <= SNIFF_BYTES
@@ -809,6 +829,57 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    fn fetched_page(final_url: &str, body: &str) -> Fetched {
+        Fetched {
+            final_url: final_url.into(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            etag: None,
+            last_modified: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn consent_pages_are_blocked_not_articles() {
+        let article = "<html><head><title>AWS grows</title></head><body><p>Text.</p></body></html>";
+        assert_eq!(
+            check_content(
+                RequestKind::Article,
+                fetched_page("https://news.example/a", article)
+            )
+            .class(),
+            "fetched"
+        );
+        // A redirect that ended on a consent service.
+        let out = check_content(
+            RequestKind::Article,
+            fetched_page(
+                "https://consent.yahoo.com/v2/collectConsent?sessionId=1",
+                article,
+            ),
+        );
+        assert_eq!(out.class(), "blocked");
+        let wall = "<html><head><title>Before you continue to Google</title></head></html>";
+        assert_eq!(
+            check_content(
+                RequestKind::Article,
+                fetched_page("https://news.example/a", wall)
+            )
+            .class(),
+            "blocked"
+        );
+        // HTML where a feed was expected is blocked too (and keeps the page).
+        assert_eq!(
+            check_content(
+                RequestKind::Feed,
+                fetched_page("https://news.example/feed", article)
+            )
+            .class(),
+            "blocked"
+        );
+    }
+
     #[test]
     fn retry_after_takes_seconds_and_dates() {
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
@@ -838,7 +909,7 @@ mod tests {
         let html = "<!DOCTYPE html><html><body>hi</body></html>";
         assert_eq!(
             check_content(RequestKind::Feed, page(html, Some("text/html"))).class(),
-            "parse"
+            "blocked"
         );
         assert_eq!(
             check_content(RequestKind::Article, page(html, Some("text/html"))).class(),

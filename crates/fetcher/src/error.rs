@@ -53,8 +53,8 @@ pub enum Error {
         /// The status code.
         status: u16,
     },
-    /// The answer is a bot wall or challenge page rather than the content.
-    #[error("{url} answered with a bot wall ({marker})")]
+    /// The answer is a bot wall, challenge or consent page rather than the content.
+    #[error("{url} answered with a block page instead of the content ({marker})")]
     Blocked {
         /// The URL requested.
         url: String,
@@ -171,8 +171,10 @@ impl Error {
                 429 => "rate_limited",
                 _ => "http",
             },
-            Error::Blocked { .. } => "blocked",
-            Error::NotAFeed { .. } | Error::Parse { .. } => "parse",
+            // An HTML page where a feed was expected is, in practice, a login, consent
+            // or block page standing in for the feed (or a site without one).
+            Error::Blocked { .. } | Error::NotAFeed { .. } => "blocked",
+            Error::Parse { .. } => "parse",
             Error::Timeout { .. } => "timeout",
             Error::Connect { .. } => "connect",
             Error::Tls { .. } => "tls",

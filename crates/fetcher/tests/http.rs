@@ -498,7 +498,7 @@ fn html_where_a_feed_was_expected_keeps_the_page_for_discovery() {
     let Outcome::Failed(err @ Error::NotAFeed { .. }) = out else {
         panic!("{out:?}")
     };
-    assert_eq!(err.class(), "parse");
+    assert_eq!(err.class(), "blocked");
     let Error::NotAFeed { page } = err else {
         unreachable!()
     };
