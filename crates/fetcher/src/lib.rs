@@ -323,12 +323,15 @@ impl Fetcher {
                 if tx.is_closed() {
                     return;
                 }
-                let (outcome, claim) = engine::DELIVERY
-                    .scope(RefCell::new(None), async {
+                // Boxed: a task waiting its turn then holds a pointer, not the whole
+                // request state machine (kilobytes), so spawning 20,000 requests
+                // costs little memory until they run.
+                let (outcome, claim) =
+                    Box::pin(engine::DELIVERY.scope(RefCell::new(None), async {
                         let outcome = engine.fetch(&request).await;
                         let claim = engine::DELIVERY.with(|d| d.borrow_mut().take());
                         (outcome, claim)
-                    })
+                    }))
                     .await;
                 // The receiver is gone only if the caller stopped listening.
                 let _ = tx.send((FetchOutcome { request, outcome }, claim)).await;

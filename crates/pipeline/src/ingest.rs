@@ -104,7 +104,25 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 
 /// The index document for a stored article.
 pub fn index_doc(a: &StoredArticle) -> IndexDoc {
-    let rec = &a.record;
+    record_doc(
+        a.id,
+        a.version,
+        &a.key,
+        &a.record,
+        a.source.clone(),
+        a.duplicate_of,
+    )
+}
+
+/// The index document for an article record stored under `key` at `id`/`version`.
+fn record_doc(
+    id: i64,
+    version: i64,
+    key: &str,
+    rec: &ArticleRecord,
+    source: Option<String>,
+    duplicate_of: Option<i64>,
+) -> IndexDoc {
     let mut entities = Vec::new();
     for e in &rec.entities {
         entities.push(e.name.clone());
@@ -114,17 +132,17 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
     metrics.sort();
     metrics.dedup();
     IndexDoc {
-        id: a.id,
-        version: a.version,
-        url: rec.url.clone().unwrap_or_else(|| a.key.clone()),
+        id,
+        version,
+        url: rec.url.clone().unwrap_or_else(|| key.to_string()),
         title: rec.title.clone(),
         text: rec.text.clone(),
         summary: rec.summary.clone(),
-        source: a.source.clone(),
+        source,
         published: rec.published.clone(),
         entities,
         metrics,
-        duplicate_of: a.duplicate_of,
+        duplicate_of,
     }
 }
 
@@ -498,7 +516,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         .as_deref()
                         .and_then(source_of)
                         .or_else(|| source_of(&f.final_url));
-                    let put = store.put_article(&NewArticle {
+                    let new = NewArticle {
                         key: key.clone(),
                         record: rec,
                         source,
@@ -511,7 +529,8 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                             Link::CopyOf(original) => Some(original),
                             _ => None,
                         },
-                    })?;
+                    };
+                    let put = store.put_article(&new)?;
                     store.clear_failure(&c.key)?;
                     if put.status != PutStatus::Unchanged {
                         if let Link::Replaces(old) = link {
@@ -548,12 +567,20 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         },
                         "article"
                     );
+                    // Indexed from the record in hand: what was just stored, without
+                    // reading it back.
                     if put.status != PutStatus::Unchanged
-                        && let Some(a) = store.article(put.id)?
                         && let Some(w) = writer.as_mut()
                     {
-                        w.upsert(&index_doc(&a))?;
-                        pending.push((a.id, a.version));
+                        w.upsert(&record_doc(
+                            put.id,
+                            put.version,
+                            &new.key,
+                            &new.record,
+                            new.source.clone(),
+                            new.duplicate_of,
+                        ))?;
+                        pending.push((put.id, put.version));
                     }
                 }
             }
