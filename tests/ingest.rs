@@ -187,3 +187,47 @@ fn logs_are_structured_on_stderr_at_v_and_absent_without() {
         "{lines:?}"
     );
 }
+
+/// Runs `factwire ARGS` on a pseudo-terminal (util-linux `script`), returning what the
+/// terminal showed.
+fn on_a_terminal(d: &Dir, args: &[&str]) -> String {
+    let mut line = format!(
+        "{} --data-dir {} --config config/demo.toml",
+        env!("CARGO_BIN_EXE_factwire"),
+        d.data().display()
+    );
+    for a in args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(crate::util::root())
+        .output()
+        .expect("util-linux `script` runs the binary on a pseudo-terminal");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_q_silences_it() {
+    let d = Dir::new();
+    let shown = on_a_terminal(&d, &["ingest"]);
+    // The bar redraws in place (carriage return, clear line) through the stages.
+    assert!(shown.contains("\r\u{1b}[2K"), "{shown:?}");
+    assert!(
+        shown.contains("articles") && shown.contains("/29"),
+        "{shown:?}"
+    );
+    assert!(shown.contains("new 29"), "the report follows: {shown:?}");
+
+    // -q: no bar and no table; a report asked for in a format is still printed.
+    let d = Dir::new();
+    let quiet = on_a_terminal(&d, &["-q", "ingest"]);
+    assert_eq!(quiet.trim(), "", "{quiet:?}");
+    let d = Dir::new();
+    let json = on_a_terminal(&d, &["-q", "ingest", "--format", "json"]);
+    assert!(!json.contains("\u{1b}[2K"), "{json:?}");
+    let report: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(report["new"], 29, "{report}");
+}
