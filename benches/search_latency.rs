@@ -24,7 +24,8 @@
 //!
 //! Baseline, measured in the same run: spawning `factwire --version`, the floor any
 //! command pays to start. The ratio says what searching adds on top of process start.
-//! Figures vary with machine load; compare ratios, not milliseconds.
+//! Wall times vary with machine load (other builds on the same cores show up in p99);
+//! the mean CPU time per process, also printed (Linux), does not.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -767,6 +768,17 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// CPU time (user + system) used by this process's finished children so far, from
+/// `/proc/self/stat` (Linux; clock ticks of 10 ms, so only sums over many processes
+/// mean anything). `None` elsewhere.
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // Fields 16 and 17 of stat(5) (cutime, cstime); the list starts at field 3.
+    let ticks: u64 = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Spawns the binary once; returns its wall time and stdout.
 fn spawn(args: &[&str]) -> (Duration, Vec<u8>) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_factwire"));
@@ -815,13 +827,19 @@ fn main() {
 
     let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); qs.len()];
     let mut base = Vec::new();
+    let (mut cpu_search, mut cpu_base) = (Duration::ZERO, Duration::ZERO);
+    let cpu = || children_cpu().unwrap_or_default();
     for _ in 0..runs {
         for (i, q) in qs.iter().enumerate() {
             let a = argv(q);
+            let before = cpu();
             let (t, _) = spawn(&a.iter().map(String::as_str).collect::<Vec<_>>());
+            let between = cpu();
             per_query[i].push(t);
             // One baseline spawn per query spawn, interleaved, so load drift hits both.
             base.push(spawn(&["--version"]).0);
+            cpu_search += between.saturating_sub(before);
+            cpu_base += cpu().saturating_sub(between);
         }
     }
     base.sort();
@@ -863,6 +881,14 @@ fn main() {
         ms(b99),
         ms(bmax)
     );
+    if children_cpu().is_some() {
+        let n = all.len() as f64;
+        println!(
+            "mean CPU per process (user+sys, load-independent): search {:.2} ms, --version {:.2} ms",
+            cpu_search.as_secs_f64() * 1000.0 / n,
+            cpu_base.as_secs_f64() * 1000.0 / n
+        );
+    }
     println!(
         "ratio search/baseline: p50 {:.1}x, p99 {:.1}x; search adds {:.2} ms at p50",
         p50.as_secs_f64() / b50.as_secs_f64(),
