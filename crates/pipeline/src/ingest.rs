@@ -25,7 +25,8 @@ use factwire_core::fingerprint::simhash;
 use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
 use factwire_extractor::Gazetteer;
 use factwire_fetcher::{
-    FetchRequest, FetchSettings, Fetcher, HostPoliteness, Outcome, RequestKind, SkipReason, feeds,
+    FetchOutcome, FetchRequest, FetchSettings, Fetcher, HostPoliteness, Outcome, RequestKind,
+    SkipReason, feeds,
 };
 use factwire_index::{Index, IndexDoc, OpenState};
 use factwire_store::{
@@ -478,148 +479,159 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         wanted.push(c);
     }
 
-    // Articles: store first, index second.
+    // Articles: fetched on the fetcher's runtime, analysed on worker threads, then
+    // stored (store first) and indexed on this thread, in completion order.
     let total = requests.len() as u64;
     let mut writer = Some(index.writer()?);
     let mut pending: Vec<(i64, i64)> = Vec::new();
-    for (done, out) in (1u64..).zip(fetcher.fetch_all(requests)) {
-        let c = &wanted[out.request.tag as usize];
-        match out.outcome {
-            Outcome::Fetched(f) => {
-                let rec = analyzer.analyze(
-                    &f.body,
-                    &AnalyzeOptions {
-                        hint: InputHint::Sniff,
-                        url: Some(f.final_url.clone()),
-                        content_type: f.content_type.clone(),
-                        sentences: plan.sentences,
-                        fallback_title: c.title.clone(),
-                        fallback_published: c.published.clone(),
-                    },
-                );
-                if rec.text.trim().is_empty() {
-                    report.failed += 1;
-                    let detail = "no article text found in the page";
-                    tracing::info!(url = %c.url, outcome = "failed", reason = "empty", "article");
-                    report.failures.push(failure(&c.url, "empty", detail));
-                    store.record_failure(&c.key, "empty", detail)?;
-                } else {
-                    let key = identity(&store, &c.key, &rec)?;
-                    let fingerprint = simhash(&rec.text);
-                    let link = fingerprint.map_or(Link::None, |f| {
-                        near.original_for(None, f, rec.published.as_deref())
-                    });
-                    let published = rec.published.clone();
-                    let (facts, entities) = (rec.facts.len(), rec.entities.len());
-                    let source = rec
-                        .url
-                        .as_deref()
-                        .and_then(source_of)
-                        .or_else(|| source_of(&f.final_url));
-                    let new = NewArticle {
-                        key: key.clone(),
-                        record: rec,
-                        source,
-                        feed_url: c.feed_url.clone(),
-                        etag: f.etag,
-                        last_modified: f.last_modified,
-                        fetched_at: now_rfc3339(),
-                        fingerprint,
-                        duplicate_of: match link {
-                            Link::CopyOf(original) => Some(original),
-                            _ => None,
-                        },
-                    };
-                    let put = store.put_article(&new)?;
-                    store.clear_failure(&c.key)?;
-                    if put.status != PutStatus::Unchanged {
-                        if let Link::Replaces(old) = link {
-                            store.reroot_duplicates(old, put.id)?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+    let scoped: Result<()> = std::thread::scope(|scope| {
+        let analysed = analyse_in_parallel(scope, &fetcher, requests, workers, |f, tag| {
+            let c = &wanted[tag as usize];
+            let rec = analyzer.analyze(
+                &f.body,
+                &AnalyzeOptions {
+                    hint: InputHint::Sniff,
+                    url: Some(f.final_url.clone()),
+                    content_type: f.content_type.clone(),
+                    sentences: plan.sentences,
+                    fallback_title: c.title.clone(),
+                    fallback_published: c.published.clone(),
+                },
+            );
+            let fingerprint = simhash(&rec.text);
+            (rec, fingerprint)
+        });
+        for (done, (out, analysis)) in (1u64..).zip(analysed) {
+            let c = &wanted[out.request.tag as usize];
+            match (out.outcome, analysis) {
+                (Outcome::Fetched(f), Some((rec, fingerprint))) => {
+                    if rec.text.trim().is_empty() {
+                        report.failed += 1;
+                        let detail = "no article text found in the page";
+                        tracing::info!(url = %c.url, outcome = "failed", reason = "empty", "article");
+                        report.failures.push(failure(&c.url, "empty", detail));
+                        store.record_failure(&c.key, "empty", detail)?;
+                    } else {
+                        let key = identity(&store, &c.key, &rec)?;
+                        let link = fingerprint.map_or(Link::None, |f| {
+                            near.original_for(None, f, rec.published.as_deref())
+                        });
+                        let published = rec.published.clone();
+                        let (facts, entities) = (rec.facts.len(), rec.entities.len());
+                        let source = rec
+                            .url
+                            .as_deref()
+                            .and_then(source_of)
+                            .or_else(|| source_of(&f.final_url));
+                        let new = NewArticle {
+                            key: key.clone(),
+                            record: rec,
+                            source,
+                            feed_url: c.feed_url.clone(),
+                            etag: f.etag,
+                            last_modified: f.last_modified,
+                            fetched_at: now_rfc3339(),
+                            fingerprint,
+                            duplicate_of: match link {
+                                Link::CopyOf(original) => Some(original),
+                                _ => None,
+                            },
+                        };
+                        let put = store.put_article(&new)?;
+                        store.clear_failure(&c.key)?;
+                        if put.status != PutStatus::Unchanged {
+                            if let Link::Replaces(old) = link {
+                                store.reroot_duplicates(old, put.id)?;
+                            }
+                            if link != Link::None {
+                                report.near_duplicates += 1;
+                            }
+                            near.stored(put.id, fingerprint, published, link);
                         }
-                        if link != Link::None {
-                            report.near_duplicates += 1;
+                        let outcome = match put.status {
+                            PutStatus::New => {
+                                report.new += 1;
+                                "new"
+                            }
+                            PutStatus::Updated => {
+                                report.updated += 1;
+                                "updated"
+                            }
+                            PutStatus::Unchanged => {
+                                report.unchanged += 1;
+                                "unchanged"
+                            }
+                        };
+                        tracing::info!(
+                            url = %c.url,
+                            id = put.id,
+                            outcome,
+                            facts,
+                            entities,
+                            copy_of = match link {
+                                Link::CopyOf(original) => Some(original),
+                                _ => None,
+                            },
+                            "article"
+                        );
+                        // Indexed from the record in hand: what was just stored, without
+                        // reading it back.
+                        if put.status != PutStatus::Unchanged
+                            && let Some(w) = writer.as_mut()
+                        {
+                            w.upsert(&record_doc(
+                                put.id,
+                                put.version,
+                                &new.key,
+                                &new.record,
+                                new.source.clone(),
+                                new.duplicate_of,
+                            ))?;
+                            pending.push((put.id, put.version));
                         }
-                        near.stored(put.id, fingerprint, published, link);
-                    }
-                    let outcome = match put.status {
-                        PutStatus::New => {
-                            report.new += 1;
-                            "new"
-                        }
-                        PutStatus::Updated => {
-                            report.updated += 1;
-                            "updated"
-                        }
-                        PutStatus::Unchanged => {
-                            report.unchanged += 1;
-                            "unchanged"
-                        }
-                    };
-                    tracing::info!(
-                        url = %c.url,
-                        id = put.id,
-                        outcome,
-                        facts,
-                        entities,
-                        copy_of = match link {
-                            Link::CopyOf(original) => Some(original),
-                            _ => None,
-                        },
-                        "article"
-                    );
-                    // Indexed from the record in hand: what was just stored, without
-                    // reading it back.
-                    if put.status != PutStatus::Unchanged
-                        && let Some(w) = writer.as_mut()
-                    {
-                        w.upsert(&record_doc(
-                            put.id,
-                            put.version,
-                            &new.key,
-                            &new.record,
-                            new.source.clone(),
-                            new.duplicate_of,
-                        ))?;
-                        pending.push((put.id, put.version));
                     }
                 }
+                (Outcome::Fetched(_), None) => {}
+                (Outcome::NotModified, _) => {
+                    report.unchanged += 1;
+                    tracing::info!(url = %c.url, outcome = "not_modified", "article");
+                }
+                (Outcome::Failed(e), _) => {
+                    report.failed += 1;
+                    tracing::info!(url = %c.url, outcome = "failed", reason = e.class(), detail = %e, "article");
+                    store.record_failure(&c.key, e.class(), &e.to_string())?;
+                    report.failures.push(failure(&c.url, e.class(), &e));
+                }
+                (Outcome::Skipped { reason }, _) => {
+                    report.skipped += 1;
+                    tracing::info!(url = %c.url, outcome = "skipped", reason = reason.class(), "article");
+                    report
+                        .skips
+                        .push(failure(&c.url, reason.class(), skip_detail(&reason)));
+                }
             }
-            Outcome::NotModified => {
-                report.unchanged += 1;
-                tracing::info!(url = %c.url, outcome = "not_modified", "article");
+            if pending.len() >= INDEX_BATCH
+                && let Some(w) = writer.take()
+            {
+                w.commit()?;
+                store.mark_indexed(&pending)?;
+                pending.clear();
+                writer = Some(index.writer()?);
             }
-            Outcome::Failed(e) => {
-                report.failed += 1;
-                tracing::info!(url = %c.url, outcome = "failed", reason = e.class(), detail = %e, "article");
-                store.record_failure(&c.key, e.class(), &e.to_string())?;
-                report.failures.push(failure(&c.url, e.class(), &e));
-            }
-            Outcome::Skipped { reason } => {
-                report.skipped += 1;
-                tracing::info!(url = %c.url, outcome = "skipped", reason = reason.class(), "article");
-                report
-                    .skips
-                    .push(failure(&c.url, reason.class(), skip_detail(&reason)));
+            progress(&Progress {
+                stage: Stage::Articles,
+                done,
+                total,
+                item: Some(c.url.clone()),
+            });
+            if stopped() {
+                break;
             }
         }
-        if pending.len() >= INDEX_BATCH
-            && let Some(w) = writer.take()
-        {
-            w.commit()?;
-            store.mark_indexed(&pending)?;
-            pending.clear();
-            writer = Some(index.writer()?);
-        }
-        progress(&Progress {
-            stage: Stage::Articles,
-            done,
-            total,
-            item: Some(c.url.clone()),
-        });
-        if stopped() {
-            break;
-        }
-    }
+        Ok(())
+    });
+    scoped?;
     if let Some(w) = writer.take() {
         w.commit()?;
         store.mark_indexed(&pending)?;
@@ -646,6 +658,60 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     );
     store.finish_run(run_id, &report, !run_failed)?;
     Ok(RunOutcome { report, run_failed })
+}
+
+/// A fetch outcome and, for a fetched page, what analysing it gave.
+type Analysed<T> = (FetchOutcome, Option<T>);
+
+/// Runs `fetcher.fetch_all(requests)` on a feeder thread and `analyse` on `workers`
+/// threads for each fetched page, yielding outcomes in completion order. Analysis is
+/// the CPU-bound part of a run; done here it overlaps with the store and index work
+/// the caller does on its own thread. Channels are bounded, so a slow caller holds
+/// analysis back, which holds fetching back. Dropping the iterator stops the workers
+/// and the feeder (the requests not yet started are cancelled).
+fn analyse_in_parallel<'scope, 'env, T, F>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    fetcher: &'env Fetcher,
+    requests: Vec<FetchRequest>,
+    workers: usize,
+    analyse: F,
+) -> impl Iterator<Item = Analysed<T>> + 'scope
+where
+    T: Send + 'scope,
+    F: Fn(&factwire_fetcher::Fetched, u64) -> T + Send + Sync + 'env,
+{
+    let (in_tx, in_rx) = std::sync::mpsc::sync_channel::<FetchOutcome>(workers * 2);
+    let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Analysed<T>>(workers * 2);
+    scope.spawn(move || {
+        for out in fetcher.fetch_all(requests) {
+            if in_tx.send(out).is_err() {
+                break;
+            }
+        }
+    });
+    let in_rx = Arc::new(std::sync::Mutex::new(in_rx));
+    let analyse = Arc::new(analyse);
+    for _ in 0..workers {
+        let (in_rx, out_tx, analyse) = (Arc::clone(&in_rx), out_tx.clone(), Arc::clone(&analyse));
+        scope.spawn(move || {
+            loop {
+                let next = match in_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => break,
+                };
+                let Ok(out) = next else { break };
+                let analysis = match &out.outcome {
+                    Outcome::Fetched(f) => Some(analyse(f, out.request.tag)),
+                    _ => None,
+                };
+                if out_tx.send((out, analysis)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(out_tx);
+    out_rx.into_iter()
 }
 
 /// The first feed a web page announces with `<link rel="alternate">`.
