@@ -828,6 +828,15 @@ impl IndexWriter {
         Ok(())
     }
 
+    /// Makes every change so far durable and visible, and keeps the writer for more;
+    /// background merges carry on without being waited for. What a long ingest calls
+    /// between batches: one writer (and one memory arena) for the whole run.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
     /// Makes every change durable and visible, and waits for background merges.
     pub fn commit(mut self) -> Result<()> {
         self.writer.commit()?;

@@ -648,3 +648,38 @@ fn limit_is_filled_past_many_copies() {
     assert_eq!(hits[0].duplicates.len(), 30);
     assert!(hits[1].id >= 40 && hits[2].id >= 40);
 }
+
+#[test]
+fn a_checkpoint_makes_a_batch_durable_and_the_writer_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = Index::open(dir.path()).unwrap();
+    let mut w = index.writer().unwrap();
+    w.upsert(&doc(
+        1,
+        "Zebracloud raises money",
+        "Zebracloud raised $5 million.",
+        "a.example",
+        "2026-01-01",
+    ))
+    .unwrap();
+    w.checkpoint().unwrap();
+    let q = |text: &str| SearchQuery {
+        text: text.into(),
+        limit: 5,
+        ..Default::default()
+    };
+    assert_eq!(index.search(&q("zebracloud")).unwrap().len(), 1);
+    // Visible (and on disk) while the writer is still held for the next batch.
+    assert_eq!(index.doc_count().unwrap(), 1);
+    w.upsert(&doc(
+        2,
+        "Quaggacloud too",
+        "Quaggacloud raised $7 million.",
+        "b.example",
+        "2026-01-02",
+    ))
+    .unwrap();
+    w.commit().unwrap();
+    assert_eq!(index.search(&q("quaggacloud")).unwrap().len(), 1);
+    assert_eq!(index.doc_count().unwrap(), 2);
+}

@@ -175,18 +175,23 @@ pub fn sync_index(
 ) -> Result<u64> {
     let mut done = 0u64;
     let total = store.article_count()?;
+    // One writer, opened only if there is something to index, checkpointed per batch.
+    let mut writer = None;
     loop {
         let batch = store.unindexed(INDEX_BATCH)?;
         if batch.is_empty() {
             break;
         }
-        let mut writer = index.writer()?;
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer.insert(index.writer()?),
+        };
         let mut marks = Vec::with_capacity(batch.len());
         for a in &batch {
-            writer.upsert(&index_doc(a))?;
+            w.upsert(&index_doc(a))?;
             marks.push((a.id, a.version));
         }
-        writer.commit()?;
+        w.checkpoint()?;
         store.mark_indexed(&marks)?;
         done += batch.len() as u64;
         progress(&Progress {
@@ -195,6 +200,9 @@ pub fn sync_index(
             total,
             item: None,
         });
+    }
+    if let Some(w) = writer {
+        w.commit()?;
     }
     Ok(done)
 }
@@ -611,13 +619,15 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                         .push(failure(&c.url, reason.class(), skip_detail(&reason)));
                 }
             }
+            // One writer for the whole run: a checkpoint every batch makes the batch
+            // durable (then, and only then, it is marked indexed) without waiting for
+            // merges; the final commit waits for them.
             if pending.len() >= INDEX_BATCH
-                && let Some(w) = writer.take()
+                && let Some(w) = writer.as_mut()
             {
-                w.commit()?;
+                w.checkpoint()?;
                 store.mark_indexed(&pending)?;
                 pending.clear();
-                writer = Some(index.writer()?);
             }
             progress(&Progress {
                 stage: Stage::Articles,
