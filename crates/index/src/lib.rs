@@ -47,6 +47,7 @@ use factwire_core::SearchHit;
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::columnar::Column;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema, Value};
 use tantivy::{
@@ -62,6 +63,9 @@ use schema::{Fields, VERSION_FILE};
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Writer indexing threads.
 pub const WRITER_THREADS: usize = 1;
+/// Segments of a similar size that the writer merges into one (tantivy's default
+/// is 8); see [`Index::writer_with`].
+pub const MERGE_MIN_SEGMENTS: usize = 4;
 /// Hits returned when [`SearchQuery::limit`] is 0.
 pub const DEFAULT_LIMIT: usize = 10;
 /// The most hits one search returns, whatever the limit asked.
@@ -302,6 +306,12 @@ impl Index {
         let threads = threads.max(1);
         let memory = memory_bytes.max(threads * 15_000_000 + 1_000_000);
         let writer = self.index.writer_with_num_threads(threads, memory)?;
+        // Every search visits every segment: merge small ones sooner than tantivy's
+        // default (8 of a size) so an index built in many small commits (ingest
+        // batches) does not keep a tail of them.
+        let mut policy = LogMergePolicy::default();
+        policy.set_min_num_segments(MERGE_MIN_SEGMENTS);
+        writer.set_merge_policy(Box::new(policy));
         Ok(IndexWriter {
             writer,
             reader: self.reader.clone(),
@@ -571,7 +581,7 @@ impl Ranker<'_> {
                 top = self.run(&**strict, n)?;
             } else {
                 let exact = query::PlanWeight::new(strict_plan, scoring)?;
-                top = pool(self.searcher, &*driver, &exact, size)?;
+                top = self.pool(compiled, &*driver, &exact, size, n)?;
                 top.truncate(n);
             }
             if top.len() >= n {
@@ -581,7 +591,7 @@ impl Ranker<'_> {
         }
         let exact = query::PlanWeight::new(&compiled.loose_plan, scoring)?;
         let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-        let more = pool(self.searcher, &*driver, &exact, size + top.len())?;
+        let more = self.pool(compiled, &*driver, &exact, size + top.len(), n)?;
         let room = n - top.len();
         top.extend(
             more.into_iter()
@@ -593,6 +603,27 @@ impl Ranker<'_> {
 }
 
 impl Ranker<'_> {
+    /// A pool of `size` (see [`pool`]), of which at least `need` documents are wanted.
+    /// Unless the query has exclusions or filters, the driver's best documents are
+    /// taken first and only they are checked and scored exactly ([`pool_then_check`]);
+    /// when too few of them match, or with exclusions or filters, every document the
+    /// driver offers is checked as it comes ([`pool`]).
+    fn pool(
+        &self,
+        compiled: &query::Compiled,
+        driver: &dyn tantivy::query::Weight,
+        exact: &query::PlanWeight,
+        size: usize,
+        need: usize,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        if !compiled.selective
+            && let Some(found) = pool_then_check(self.searcher, driver, exact, size, need)?
+        {
+            return Ok(found);
+        }
+        pool(self.searcher, driver, exact, size)
+    }
+
     /// An upper bound on the documents holding the rarest plain word: the sum of the
     /// document frequencies of that word's terms in every field.
     fn rarest_word(&self, compiled: &query::Compiled) -> Result<u64> {
@@ -687,6 +718,67 @@ fn pool(
             .then_with(|| a.addr.cmp(&b.addr))
     });
     Ok(out.into_iter().map(|p| (p.exact, p.addr)).collect())
+}
+
+/// The `size` live documents `driver` scores highest (block-WAND, no other check),
+/// then those of them matching `exact`, best exact score first. `None` when fewer
+/// than `need` match and the driver had more documents to offer.
+fn pool_then_check(
+    searcher: &Searcher,
+    driver: &dyn tantivy::query::Weight,
+    exact: &query::PlanWeight,
+    size: usize,
+    need: usize,
+) -> Result<Option<Vec<(f32, DocAddress)>>> {
+    let mut heap: BinaryHeap<Reverse<Pooled>> = BinaryHeap::with_capacity(size + 1);
+    let mut threshold = f32::MIN;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        let alive = reader.alive_bitset();
+        driver.for_each_pruning(threshold, reader, &mut |doc, driver_score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            heap.push(Reverse(Pooled {
+                driver: driver_score,
+                exact: 0.0,
+                addr: DocAddress::new(segment_ord, doc),
+            }));
+            if heap.len() > size {
+                heap.pop();
+            }
+            if heap.len() == size
+                && let Some(Reverse(worst)) = heap.peek()
+            {
+                threshold = worst.driver;
+            }
+            threshold
+        })?;
+    }
+    let exhausted = heap.len() < size;
+    let mut docs: Vec<DocAddress> = heap.into_iter().map(|Reverse(p)| p.addr).collect();
+    docs.sort();
+    let mut out = Vec::with_capacity(docs.len());
+    let mut current: Option<(u32, query::PlanScorer)> = None;
+    for addr in docs {
+        if current
+            .as_ref()
+            .is_none_or(|(ord, _)| *ord != addr.segment_ord)
+        {
+            let reader = searcher.segment_reader(addr.segment_ord);
+            current = Some((addr.segment_ord, exact.scorer(reader)?));
+        }
+        if let Some((_, scorer)) = current.as_mut()
+            && let Some(score) = scorer.score(addr.doc_id)
+        {
+            out.push((score, addr));
+        }
+    }
+    if out.len() < need && !exhausted {
+        return Ok(None);
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(Some(out))
 }
 
 /// A pooled document: ordered by driver score (then address, for determinism).

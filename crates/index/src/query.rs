@@ -81,6 +81,9 @@ pub(crate) struct Compiled {
     pub soft_terms: Vec<Vec<Term>>,
     /// The query has a quoted phrase (not excluded).
     pub phrase: bool,
+    /// The query has exclusions or filters, which documents the driver ranks high
+    /// may fail.
+    pub selective: bool,
 }
 
 /// A positive clause with the alternatives it should also match.
@@ -176,7 +179,9 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     if match_all {
         clauses.push((Occur::Must, Plan::Leaf(Box::new(AllQuery))));
     }
-    for filter in filters(&b, q, &syn)? {
+    let filters = filters(&b, q, &syn)?;
+    let selective = !filters.is_empty() || clauses.iter().any(|(o, _)| *o == Occur::MustNot);
+    for filter in filters {
         clauses.push((Occur::Must, Plan::Filter(Box::new(filter))));
     }
     let with_soft = |occur: Occur| -> Plan {
@@ -214,6 +219,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         driver,
         soft_terms,
         phrase,
+        selective,
     })
 }
 
