@@ -683,3 +683,102 @@ fn a_checkpoint_makes_a_batch_durable_and_the_writer_carries_on() {
     assert_eq!(index.search(&q("quaggacloud")).unwrap().len(), 1);
     assert_eq!(index.doc_count().unwrap(), 2);
 }
+
+/// 600 documents, more than a search's candidate pool: ranking, tiers, exclusions and
+/// filters still hold when only the pool is scored in full.
+#[test]
+fn large_corpus_ranks_through_the_candidate_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = Index::open(dir.path()).unwrap();
+    let mut w = index.writer().unwrap();
+    let words = [
+        "storage", "network", "pricing", "region", "capacity", "demand", "chips", "power",
+    ];
+    for id in 1..=600i64 {
+        let i = id as usize;
+        let mut text = String::new();
+        for k in 0..40 {
+            text.push_str(words[(i * 7 + k * 3) % words.len()]);
+            text.push(' ');
+        }
+        // Every third says "cloud", every fifth "revenue", every seventh "azure".
+        if i % 3 == 0 {
+            text.push_str("cloud ");
+        }
+        if i % 5 == 0 {
+            text.push_str("revenue ");
+        }
+        if i % 7 == 0 {
+            text.push_str("azure ");
+        }
+        let title = match id {
+            101 | 202 | 303 => "Cloud revenue doubles".to_string(),
+            _ => format!("Story {id}"),
+        };
+        let day = 1 + i % 28;
+        w.upsert(&doc(
+            id,
+            &title,
+            &text,
+            "news.example",
+            &format!("2026-01-{day:02}"),
+        ))
+        .unwrap();
+    }
+    w.commit().unwrap();
+
+    // The three with the words in their title lead.
+    let top = ids(&index, q("cloud revenue"));
+    assert_eq!(top.len(), 10);
+    let mut lead = top[..3].to_vec();
+    lead.sort_unstable();
+    assert_eq!(lead, vec![101, 202, 303], "{top:?}");
+    // Every hit has both words (40 documents do: multiples of 15, plus the titles).
+    assert!(
+        top.iter()
+            .all(|id| id % 15 == 0 || [101, 202, 303].contains(id)),
+        "{top:?}"
+    );
+    // More hits than the pool holds: the strict tier, then the loose one.
+    let many = ids(
+        &index,
+        SearchQuery {
+            limit: 150,
+            ..q("cloud revenue")
+        },
+    );
+    assert_eq!(many.len(), 150);
+    let strict = many
+        .iter()
+        .take_while(|id| *id % 15 == 0 || [101, 202, 303].contains(*id));
+    assert_eq!(
+        strict.count(),
+        43,
+        "all 43 documents with both words come first"
+    );
+    // Exclusions and filters hold, and the limit is still filled.
+    let not_azure = ids(
+        &index,
+        SearchQuery {
+            limit: 50,
+            ..q("cloud -azure")
+        },
+    );
+    assert_eq!(not_azure.len(), 50);
+    let has_cloud = |id: &i64| id % 3 == 0 || [101, 202, 303].contains(id);
+    assert!(
+        not_azure.iter().all(|id| id % 7 != 0 && has_cloud(id)),
+        "{not_azure:?}"
+    );
+    let mut dated = q("cloud");
+    dated.limit = 30;
+    dated.since = Some("2026-01-20".into());
+    let found = ids(&index, dated);
+    assert_eq!(found.len(), 30);
+    assert!(
+        found
+            .iter()
+            .all(|id| (1 + *id as usize % 28) >= 20 && id % 3 == 0),
+        "{found:?}"
+    );
+}
