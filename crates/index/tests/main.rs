@@ -702,13 +702,13 @@ fn large_corpus_ranks_through_the_candidate_pool() {
             text.push(' ');
         }
         // Every third says "cloud", every fifth "revenue", every seventh "azure".
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             text.push_str("cloud ");
         }
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             text.push_str("revenue ");
         }
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             text.push_str("azure ");
         }
         let title = match id {
