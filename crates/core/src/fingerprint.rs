@@ -60,7 +60,10 @@ pub fn is_near_duplicate(a: u64, b: u64) -> bool {
 /// The SimHash fingerprint of `text`, or `None` when it has fewer than
 /// [`MIN_SHINGLES`] distinct shingles.
 pub fn simhash(text: &str) -> Option<u64> {
-    let words = words(text);
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.len() < SHINGLE {
         return None;
     }
@@ -72,7 +75,7 @@ pub fn simhash(text: &str) -> Option<u64> {
                 if i > 0 {
                     h = fnv1a(h, b" ");
                 }
-                h = fnv1a(h, word.as_bytes());
+                h = fnv1a_lowercase(h, word);
             }
             splitmix64(h)
         })
@@ -85,11 +88,8 @@ pub fn simhash(text: &str) -> Option<u64> {
     let mut votes = [0i32; 64];
     for h in &hashes {
         for (bit, v) in votes.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *v += 1;
-            } else {
-                *v -= 1;
-            }
+            // +1 where the bit is set, -1 where it is not, without a branch.
+            *v += ((h >> bit & 1) as i32) * 2 - 1;
         }
     }
     Some(
@@ -101,12 +101,21 @@ pub fn simhash(text: &str) -> Option<u64> {
     )
 }
 
-/// Lower-cased runs of letters and digits.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// FNV-1a over the UTF-8 bytes of `word` lower-cased char by char, without building
+/// the lower-cased string (ASCII, nearly every word, takes the fast path).
+fn fnv1a_lowercase(mut h: u64, word: &str) -> u64 {
+    if word.is_ascii() {
+        for b in word.bytes() {
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+        return h;
+    }
+    let mut buf = [0u8; 4];
+    for c in word.chars().flat_map(char::to_lowercase) {
+        h = fnv1a(h, c.encode_utf8(&mut buf).as_bytes());
+    }
+    h
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
