@@ -161,6 +161,12 @@ mod tests {
             Some(f),
             "case does not matter"
         );
+        let accented = STORY.replace("Services", "Sérvices Zürich Ωmega");
+        assert_eq!(
+            simhash(&accented.to_uppercase()),
+            simhash(&accented),
+            "nor outside ASCII"
+        );
     }
 
     #[test]
