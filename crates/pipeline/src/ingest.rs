@@ -38,6 +38,9 @@ use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
 
 /// How many articles go into one index commit.
 const INDEX_BATCH: usize = 256;
+/// How many fetched articles go into one store transaction (a divisor of
+/// [`INDEX_BATCH`], so an index commit always follows a store commit).
+const STORE_BATCH: usize = 32;
 
 /// A feed to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -492,6 +495,8 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let total = requests.len() as u64;
     let mut writer = Some(index.writer()?);
     let mut pending: Vec<(i64, i64)> = Vec::new();
+    let mut in_store_batch = 0usize;
+    store.begin_batch()?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
     let scoped: Result<()> = std::thread::scope(|scope| {
         let analysed = analyse_in_parallel(scope, &fetcher, requests, workers, |f, tag| {
@@ -622,12 +627,21 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             // One writer for the whole run: a checkpoint every batch makes the batch
             // durable (then, and only then, it is marked indexed) without waiting for
             // merges; the final commit waits for them.
-            if pending.len() >= INDEX_BATCH
-                && let Some(w) = writer.as_mut()
-            {
-                w.checkpoint()?;
-                store.mark_indexed(&pending)?;
-                pending.clear();
+            // The store commits every STORE_BATCH articles (a killed run loses at most
+            // that many, refetched next time); the index checkpoints after a store
+            // commit, so it never holds an article the store might lose.
+            in_store_batch += 1;
+            if in_store_batch >= STORE_BATCH {
+                store.commit_batch()?;
+                if pending.len() >= INDEX_BATCH
+                    && let Some(w) = writer.as_mut()
+                {
+                    w.checkpoint()?;
+                    store.mark_indexed(&pending)?;
+                    pending.clear();
+                }
+                store.begin_batch()?;
+                in_store_batch = 0;
             }
             progress(&Progress {
                 stage: Stage::Articles,
@@ -642,6 +656,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         Ok(())
     });
     scoped?;
+    store.commit_batch()?;
     if let Some(w) = writer.take() {
         w.commit()?;
         store.mark_indexed(&pending)?;

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use factwire_core::{ArticleRecord, Entity, EntityKind, Fact, FactKind, FactRow, RunReport};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
@@ -92,7 +92,45 @@ impl Store {
 
     // ---- articles -------------------------------------------------------------------
 
-    /// Stores one article in one transaction.
+    /// Runs `f` as one atomic write: its own `BEGIN IMMEDIATE` transaction, or a
+    /// savepoint inside the batch a caller opened with [`Store::begin_batch`].
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.conn.is_autocommit() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        } else {
+            let sp = self.conn.savepoint()?;
+            let value = f(&sp)?;
+            sp.commit()?;
+            Ok(value)
+        }
+    }
+
+    /// Opens a batch: the writes that follow (each still atomic on its own) become
+    /// durable together at [`Store::commit_batch`]. One commit per article costs a WAL
+    /// write of every page it touched, index pages included; a batch of a few dozen
+    /// articles writes those shared pages once. A process killed inside a batch loses
+    /// that batch's writes and nothing else: the database stays consistent.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+
+    /// Commits the open batch, if any.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Stores one article in one transaction (a savepoint inside a batch).
     ///
     /// A new key is inserted at version 1. For a known key the content hash (over
     /// title and text) decides: the same hash refreshes only the fetch metadata and
@@ -104,19 +142,17 @@ impl Store {
         let summary = to_json(&r.summary)?;
         let fingerprint = a.fingerprint.map(u64::cast_signed);
         let now = now_rfc3339();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT id, content_hash, version FROM articles WHERE url = ?1",
-                [&a.key],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        let outcome = match existing {
-            None => {
-                tx.execute(
+        self.write(|tx| {
+            let existing: Option<(i64, String, i64)> = tx
+                .query_row(
+                    "SELECT id, content_hash, version FROM articles WHERE url = ?1",
+                    [&a.key],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?;
+            let outcome = match existing {
+                None => {
+                    tx.execute(
                     "INSERT INTO articles (url, canonical_url, source, feed_url, title, byline, \
                      published, site_name, language, text, summary, content_hash, version, \
                      indexed_version, etag, last_modified, fetched_at, first_seen, updated_at, \
@@ -144,78 +180,78 @@ impl Store {
                         a.duplicate_of
                     ],
                 )?;
-                let id = tx.last_insert_rowid();
-                insert_children(&tx, id, r)?;
-                PutOutcome {
-                    id,
-                    status: PutStatus::New,
-                    version: 1,
+                    let id = tx.last_insert_rowid();
+                    insert_children(tx, id, r)?;
+                    PutOutcome {
+                        id,
+                        status: PutStatus::New,
+                        version: 1,
+                    }
                 }
-            }
-            Some((id, old_hash, version)) if old_hash == hash => {
-                tx.execute(
-                    "UPDATE articles SET fetched_at = ?2, etag = coalesce(?3, etag), \
+                Some((id, old_hash, version)) if old_hash == hash => {
+                    tx.execute(
+                        "UPDATE articles SET fetched_at = ?2, etag = coalesce(?3, etag), \
                      last_modified = coalesce(?4, last_modified), \
                      feed_url = coalesce(feed_url, ?5), source = coalesce(source, ?6) \
                      WHERE id = ?1",
-                    params![
+                        params![
+                            id,
+                            a.fetched_at,
+                            a.etag,
+                            a.last_modified,
+                            a.feed_url,
+                            a.source
+                        ],
+                    )?;
+                    PutOutcome {
                         id,
-                        a.fetched_at,
-                        a.etag,
-                        a.last_modified,
-                        a.feed_url,
-                        a.source
-                    ],
-                )?;
-                PutOutcome {
-                    id,
-                    status: PutStatus::Unchanged,
-                    version,
+                        status: PutStatus::Unchanged,
+                        version,
+                    }
                 }
-            }
-            Some((id, _, version)) => {
-                let version = version + 1;
-                tx.execute(
-                    "UPDATE articles SET canonical_url = ?2, source = coalesce(?3, source), \
+                Some((id, _, version)) => {
+                    let version = version + 1;
+                    tx.execute(
+                        "UPDATE articles SET canonical_url = ?2, source = coalesce(?3, source), \
                      feed_url = coalesce(?4, feed_url), title = ?5, byline = ?6, published = ?7, \
                      site_name = ?8, language = ?9, text = ?10, summary = ?11, \
                      content_hash = ?12, version = ?13, etag = ?14, last_modified = ?15, \
                      fetched_at = ?16, updated_at = ?17, simhash = ?18, duplicate_of = ?19 \
                      WHERE id = ?1",
-                    params![
+                        params![
+                            id,
+                            r.url,
+                            a.source,
+                            a.feed_url,
+                            r.title,
+                            r.byline,
+                            r.published,
+                            r.site_name,
+                            r.language,
+                            r.text,
+                            summary,
+                            hash,
+                            version,
+                            a.etag,
+                            a.last_modified,
+                            a.fetched_at,
+                            now,
+                            fingerprint,
+                            a.duplicate_of.filter(|&of| of != id)
+                        ],
+                    )?;
+                    tx.execute("DELETE FROM facts WHERE article_id = ?1", [id])?;
+                    tx.execute("DELETE FROM entities WHERE article_id = ?1", [id])?;
+                    insert_children(tx, id, r)?;
+                    PutOutcome {
                         id,
-                        r.url,
-                        a.source,
-                        a.feed_url,
-                        r.title,
-                        r.byline,
-                        r.published,
-                        r.site_name,
-                        r.language,
-                        r.text,
-                        summary,
-                        hash,
+                        status: PutStatus::Updated,
                         version,
-                        a.etag,
-                        a.last_modified,
-                        a.fetched_at,
-                        now,
-                        fingerprint,
-                        a.duplicate_of.filter(|&of| of != id)
-                    ],
-                )?;
-                tx.execute("DELETE FROM facts WHERE article_id = ?1", [id])?;
-                tx.execute("DELETE FROM entities WHERE article_id = ?1", [id])?;
-                insert_children(&tx, id, r)?;
-                PutOutcome {
-                    id,
-                    status: PutStatus::Updated,
-                    version,
+                    }
                 }
-            }
-        };
-        tx.commit()?;
-        Ok(outcome)
+            };
+            Ok(outcome)
+        })
     }
 
     /// The article with this id, with its facts and entities.
@@ -269,17 +305,15 @@ impl Store {
     /// Records that the index holds version `v` of each article `(id, v)`. An article
     /// updated meanwhile (its version is now higher) stays unindexed.
     pub fn mark_indexed(&mut self, done: &[(i64, i64)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        {
+        self.write(|tx| {
             let mut stmt = tx.prepare_cached(
                 "UPDATE articles SET indexed_version = ?2 WHERE id = ?1 AND version >= ?2",
             )?;
             for (id, version) in done {
                 stmt.execute(params![id, version])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Marks every article as not indexed, so the next pass re-indexes everything
@@ -603,29 +637,27 @@ impl Store {
         detail: &str,
         now: i64,
     ) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let previous: u32 = tx
-            .query_row(
-                "SELECT attempts FROM fetch_failures WHERE url = ?1",
-                [url],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
-        let attempts = previous.saturating_add(1);
-        let next = now.saturating_add(backoff_delay(attempts));
-        tx.execute(
-            "INSERT INTO fetch_failures (url, reason, detail, attempts, last_attempt_at, \
+        self.write(|tx| {
+            let previous: u32 = tx
+                .query_row(
+                    "SELECT attempts FROM fetch_failures WHERE url = ?1",
+                    [url],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            let attempts = previous.saturating_add(1);
+            let next = now.saturating_add(backoff_delay(attempts));
+            tx.execute(
+                "INSERT INTO fetch_failures (url, reason, detail, attempts, last_attempt_at, \
              next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
              ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, \
              attempts = excluded.attempts, last_attempt_at = excluded.last_attempt_at, \
              next_attempt_at = excluded.next_attempt_at",
-            params![url, reason, detail, attempts, now, next],
-        )?;
-        tx.commit()?;
-        Ok(())
+                params![url, reason, detail, attempts, now, next],
+            )?;
+            Ok(())
+        })
     }
 
     /// Forgets the failures of `url` (after a success).
@@ -789,7 +821,7 @@ fn limit_param(limit: Option<usize>) -> i64 {
     limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))
 }
 
-fn insert_children(tx: &Transaction<'_>, id: i64, r: &ArticleRecord) -> Result<()> {
+fn insert_children(tx: &Connection, id: i64, r: &ArticleRecord) -> Result<()> {
     let mut fact = tx.prepare_cached(
         "INSERT INTO facts (article_id, kind, text, start, end, value, value_max, unit, date, \
          subject, metric, period, sentence) \

@@ -583,3 +583,37 @@ fn migrating_v1_fills_in_fingerprints() {
         factwire_core::fingerprint::simhash(&body)
     );
 }
+
+#[test]
+fn a_batch_is_durable_at_its_commit_and_lost_whole_if_the_process_dies_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.sqlite");
+    let article = |n: u32| {
+        NewArticle::new(
+            format!("https://b.example/{n}"),
+            record(&format!("B{n}"), &format!("Story {n} text."), None),
+            "2026-01-01T00:00:00Z",
+        )
+    };
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.begin_batch().unwrap();
+        s.put_article(&article(1)).unwrap();
+        s.record_failure("https://b.example/gone", "not_found", "404")
+            .unwrap();
+        s.mark_indexed(&[(1, 1)]).unwrap();
+        s.commit_batch().unwrap();
+        s.begin_batch().unwrap();
+        s.put_article(&article(2)).unwrap();
+        // Dropped inside the batch, as a killed process would leave it.
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.article_count().unwrap(), 1);
+    assert!(s.article_by_url("https://b.example/1").unwrap().is_some());
+    assert!(s.failure("https://b.example/gone").unwrap().is_some());
+    // Outside a batch every write commits on its own, as before.
+    s.commit_batch().unwrap();
+    s.put_article(&article(3)).unwrap();
+    drop(s);
+    assert_eq!(Store::open(&path).unwrap().article_count().unwrap(), 2);
+}
