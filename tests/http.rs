@@ -655,3 +655,60 @@ fn one_article_however_it_is_linked_and_updated_in_place_when_it_changes() {
     let hits = d.json(&["search", "shares close", "--format", "json"]);
     assert_eq!(hits.as_array().unwrap().len(), 1, "indexed once: {hits}");
 }
+
+#[test]
+fn a_page_dated_in_the_future_keeps_no_such_date() {
+    let server = TestServer::new();
+    let page = |date: &str, text: &str| {
+        format!(
+            "<html><head><title>Quaggacloud opens a region</title>\
+             <meta property=\"article:published_time\" content=\"{date}\"></head><body>\
+             <article><p>{text}</p></article></body></html>"
+        )
+    };
+    server.set_route(
+        "/future.html",
+        Route::ok(
+            "text/html",
+            page(
+                "2099-05-01T09:00:00Z",
+                "Quaggacloud opened a cloud region in Lisbon on Monday, its third in \
+                 Europe, and said two more would follow before the end of the year.",
+            ),
+        ),
+    );
+    server.set_route(
+        "/past.html",
+        Route::ok(
+            "text/html",
+            page(
+                "2026-02-03T09:00:00Z",
+                "Lisbon gets a Quaggacloud data centre: the provider signed a lease for \
+                 twelve megawatts near the airport, with customers moving in by spring.",
+            ),
+        ),
+    );
+    let d = Dir::new();
+    for (path, expected) in [
+        ("/future.html", None),
+        ("/past.html", Some("2026-02-03T09:00:00Z")),
+    ] {
+        let report = d.json(&["ingest", &server.url(path), "--format", "json"]);
+        assert_eq!(report["new"], 1, "{report}");
+        let hits = d.json(&[
+            "search",
+            "Quaggacloud Lisbon",
+            "--format",
+            "json",
+            "--sort",
+            "newest",
+        ]);
+        let hit = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["url"].as_str().unwrap().ends_with(path))
+            .unwrap_or_else(|| panic!("{hits}"));
+        assert_eq!(hit["published"].as_str(), expected, "{hit}");
+    }
+}

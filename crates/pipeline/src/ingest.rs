@@ -501,7 +501,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     let scoped: Result<()> = std::thread::scope(|scope| {
         let analysed = analyse_in_parallel(scope, &fetcher, requests, workers, |f, tag| {
             let c = &wanted[tag as usize];
-            let rec = analyzer.analyze(
+            let mut rec = analyzer.analyze(
                 &f.body,
                 &AnalyzeOptions {
                     hint: InputHint::Sniff,
@@ -512,6 +512,16 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     fallback_published: c.published.clone(),
                 },
             );
+            // A page dated after it was fetched (beyond a day of clock skew) has a
+            // wrong date; the feed's date, already checked the same way, or none.
+            if rec
+                .published
+                .as_deref()
+                .and_then(parse_time)
+                .is_some_and(|p| p > Utc::now() + chrono::Duration::days(1))
+            {
+                rec.published = c.published.clone();
+            }
             let fingerprint = simhash(&rec.text);
             (rec, fingerprint)
         });
