@@ -470,6 +470,11 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         Route::truncated("text/html", "<html><body><p>only part", 10_000),
     );
     server.set_route("/cp1252.html", Route::windows_1252_page(false));
+    server.set_route("/report.pdf", Route::ok("application/pdf", "%PDF-1.4 ..."));
+    server.set_route(
+        "/stuck.html",
+        Route::ok("text/html", "<p>late</p>").with_delay(std::time::Duration::from_millis(2500)),
+    );
     let links = [
         "/flaky.html",
         "/gone.html",
@@ -481,12 +486,15 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         "/loop.html",
         "/cut.html",
         "/cp1252.html",
+        "/report.pdf",
+        "/stuck.html",
     ];
     server.set_route("/feed.xml", Route::ok("application/rss+xml", rss(&links)));
     let d = Dir::new();
     let config = fetch_config(
         &d,
-        "per_host_delay_ms = 0\nretry_base_ms = 10\nuser_agent = \"factwire-test/1 (+https://ops.example/factwire)\"",
+        "per_host_delay_ms = 0\nretry_base_ms = 10\nretries = 1\ntimeout_secs = 1\n\
+         user_agent = \"factwire-test/1 (+https://ops.example/factwire)\"",
     );
     let out = d.run(&[
         "ingest",
@@ -541,6 +549,16 @@ fn faults_are_classified_and_recoverable_ones_retried() {
         "{report}"
     );
     assert_eq!(reason("/cut.html").as_deref(), Some("io"), "{report}");
+    assert_eq!(
+        reason("/report.pdf").as_deref(),
+        Some("unsupported"),
+        "{report}"
+    );
+    assert_eq!(
+        reason("/stuck.html").as_deref(),
+        Some("timeout"),
+        "{report}"
+    );
     // 503 is retried (and then succeeds); 404 and 403 are not.
     assert_eq!(server.hits("/flaky.html"), 2);
     assert_eq!(server.hits("/gone.html"), 1);
@@ -564,6 +582,28 @@ fn faults_are_classified_and_recoverable_ones_retried() {
             "{r:?}"
         );
     }
+
+    // The next run does not hammer what just failed: each failed link waits out its
+    // backoff (reported as skipped), and nothing is asked of the server but the feed.
+    server.clear_requests();
+    let again = d.json(&[
+        "ingest",
+        "--config",
+        &config,
+        "--feed",
+        &server.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    let waiting = again["skips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"] == "backoff")
+        .count();
+    assert_eq!(waiting, 10, "{again}");
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(asked, ["/feed.xml"], "{again}");
 }
 
 #[test]
@@ -710,5 +750,58 @@ fn a_page_dated_in_the_future_keeps_no_such_date() {
             .find(|h| h["url"].as_str().unwrap().ends_with(path))
             .unwrap_or_else(|| panic!("{hits}"));
         assert_eq!(hit["published"].as_str(), expected, "{hit}");
+    }
+}
+
+#[test]
+fn crawl_delay_spaces_one_hosts_article_requests() {
+    let server = TestServer::new();
+    server.set_route(
+        "/robots.txt",
+        Route::robots("User-agent: *\nCrawl-delay: 1\n"),
+    );
+    let mut links = Vec::new();
+    for n in 0..3 {
+        let path = format!("/p/{n}.html");
+        server.set_route(
+            &path,
+            Route::ok(
+                "text/html",
+                format!(
+                    "<html><body><article><p>Page {n}: the provider said capacity in \
+                     region {n} would double by the autumn, as customers queued for \
+                     accelerators and power.</p></article></body></html>"
+                ),
+            ),
+        );
+        links.push(path);
+    }
+    let refs: Vec<&str> = links.iter().map(String::as_str).collect();
+    server.set_route("/feed.xml", Route::ok("application/rss+xml", rss(&refs)));
+    let d = Dir::new();
+    // No delay of our own: the gaps below come from robots.txt alone.
+    let config = fetch_config(&d, "per_host_delay_ms = 0\nper_host_concurrency = 4");
+    let report = d.json(&[
+        "ingest",
+        "--config",
+        &config,
+        "--feed",
+        &server.url("/feed.xml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["new"], 3, "{report}");
+    let mut at: Vec<std::time::Instant> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/p/"))
+        .map(|r| r.at)
+        .collect();
+    at.sort();
+    for w in at.windows(2) {
+        assert!(
+            w[1] - w[0] >= std::time::Duration::from_millis(900),
+            "{at:?}"
+        );
     }
 }
