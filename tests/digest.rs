@@ -388,3 +388,69 @@ fn csv_fields(line: &str) -> Vec<String> {
     }
     fields
 }
+
+#[test]
+fn syndicated_copies_can_be_left_out_of_facts_and_never_count_twice_when_consolidated() {
+    let d = Dir::new();
+    crate::ingest::ingest_demo(&d);
+    let urls = |args: &[&str]| -> Vec<String> {
+        let mut all = vec![
+            "facts",
+            "--subject",
+            "AWS",
+            "--metric",
+            "revenue",
+            "--format",
+            "json",
+        ];
+        all.extend_from_slice(args);
+        d.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let every = urls(&[]);
+    let originals = urls(&["--no-copies"]);
+    assert!(every.iter().any(|u| u.contains("syndicated")), "{every:?}");
+    assert!(
+        !originals.iter().any(|u| u.contains("syndicated")),
+        "{originals:?}"
+    );
+    assert!(
+        originals.iter().any(|u| u.contains("results-wire")),
+        "{originals:?}"
+    );
+    // Consolidated, the copy is no article of any figure.
+    let rows = d.json(&["facts", "--subject", "AWS", "--format", "json"]);
+    let copy_id = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["url"].as_str().unwrap().contains("syndicated"))
+        .map(|r| r["article_id"].as_i64().unwrap())
+        .unwrap();
+    let figures = d.json(&[
+        "facts",
+        "--consolidate",
+        "--subject",
+        "AWS",
+        "--format",
+        "json",
+    ]);
+    let mut ids = Vec::new();
+    for f in figures.as_array().unwrap() {
+        for v in f["variants"].as_array().unwrap() {
+            ids.extend(
+                v["article_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.as_i64().unwrap()),
+            );
+        }
+    }
+    assert!(!ids.is_empty());
+    assert!(!ids.contains(&copy_id), "copy {copy_id} counted in {ids:?}");
+}

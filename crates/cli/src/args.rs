@@ -210,9 +210,13 @@ pub struct FactsArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// One row per figure (subject, metric, period) across articles: consensus value,
-    /// value range, article count, first seen, sources.
+    /// value range, article count (syndicated copies left out), first seen, sources.
     #[arg(long)]
     pub consolidate: bool,
+    /// Leave out syndicated copies (articles linked to an original as near-duplicates).
+    /// Always on with --consolidate, so a reprinted figure is not counted twice.
+    #[arg(long)]
+    pub no_copies: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -528,6 +528,7 @@ impl Store {
                AND (?4 IS NULL OR julianday(a.published) >= julianday(?4)) \
                AND (?5 IS NULL OR julianday(a.published) <= julianday(?5)) \
                AND (?6 IS NULL OR a.id = ?6) \
+               AND (NOT ?8 OR a.duplicate_of IS NULL) \
              ORDER BY julianday(a.published) IS NULL, julianday(a.published) DESC, a.id, \
                       f.start, f.id \
              LIMIT ?7",
@@ -541,7 +542,8 @@ impl Store {
                     since,
                     until,
                     q.article_id,
-                    limit_param(q.limit)
+                    limit_param(q.limit),
+                    q.originals_only
                 ],
                 |r| {
                     Ok((

@@ -157,6 +157,9 @@ pub struct FactQuery {
     pub article_id: Option<i64>,
     /// At most this many rows.
     pub limit: Option<usize>,
+    /// Leave out articles linked as near-duplicate copies of another (syndicated
+    /// reprints), so each reported figure counts once per original story.
+    pub originals_only: bool,
 }
 
 /// One finished (or crashed-while-running) ingest run.

@@ -55,6 +55,7 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
         article_id: None,
         // With --consolidate, --limit counts figures, not fact rows.
         limit: if a.consolidate { None } else { a.limit },
+        originals_only: a.no_copies || a.consolidate,
     };
     let rows = store
         .facts(&q)
