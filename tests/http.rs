@@ -517,48 +517,20 @@ fn faults_are_classified_and_recoverable_ones_retried() {
             .find(|f| f["url"].as_str().unwrap().ends_with(path))
             .map(|f| f["reason"].as_str().unwrap().to_string())
     };
-    assert_eq!(
-        reason("/gone.html").as_deref(),
-        Some("not_found"),
-        "{report}"
-    );
-    assert_eq!(
-        reason("/forbidden.html").as_deref(),
-        Some("blocked"),
-        "{report}"
-    );
-    assert_eq!(reason("/wall.html").as_deref(), Some("blocked"), "{report}");
-    assert_eq!(
-        reason("/consent.html").as_deref(),
-        Some("blocked"),
-        "{report}"
-    );
-    assert_eq!(
-        reason("/bomb.html").as_deref(),
-        Some("too_large"),
-        "{report}"
-    );
-    assert_eq!(
-        reason("/huge.html").as_deref(),
-        Some("too_large"),
-        "{report}"
-    );
-    assert_eq!(
-        reason("/loop.html").as_deref(),
-        Some("redirect"),
-        "{report}"
-    );
-    assert_eq!(reason("/cut.html").as_deref(), Some("io"), "{report}");
-    assert_eq!(
-        reason("/report.pdf").as_deref(),
-        Some("unsupported"),
-        "{report}"
-    );
-    assert_eq!(
-        reason("/stuck.html").as_deref(),
-        Some("timeout"),
-        "{report}"
-    );
+    for (path, expected) in [
+        ("/gone.html", "not_found"),
+        ("/forbidden.html", "blocked"),
+        ("/wall.html", "blocked"),
+        ("/consent.html", "blocked"),
+        ("/bomb.html", "too_large"),
+        ("/huge.html", "too_large"),
+        ("/loop.html", "redirect"),
+        ("/cut.html", "io"),
+        ("/report.pdf", "unsupported"),
+        ("/stuck.html", "timeout"),
+    ] {
+        assert_eq!(reason(path).as_deref(), Some(expected), "{path}: {report}");
+    }
     // 503 is retried (and then succeeds); 404 and 403 are not.
     assert_eq!(server.hits("/flaky.html"), 2);
     assert_eq!(server.hits("/gone.html"), 1);
