@@ -525,10 +525,12 @@ impl Ranker<'_> {
     /// Up to `n` ranked candidates: documents with every word first, then (to fill
     /// `n`) documents with any word.
     fn candidates(&self, compiled: &query::Compiled, n: usize) -> Result<Vec<(f32, DocAddress)>> {
-        // Without plain words (only phrases or field prefixes) tantivy's intersection
-        // of the required parts is narrow already.
+        // Without plain words (only phrases or field prefixes), or with a source or
+        // entity filter few documents pass, tantivy's intersection of the required
+        // parts is narrow already.
         if !self.newest
             && !compiled.soft_terms.is_empty()
+            && !self.narrow_filter(compiled)?
             && let Some(driver) = &compiled.driver
         {
             return self.pruned(compiled, &**driver, n);
@@ -603,10 +605,10 @@ impl Ranker<'_> {
 }
 
 impl Ranker<'_> {
-    /// A pool of `size` (see [`pool`]), of which at least `need` documents are wanted.
-    /// Unless the query has exclusions or filters, the driver's best documents are
-    /// taken first and only they are checked and scored exactly ([`pool_then_check`]);
-    /// when too few of them match, or with exclusions or filters, every document the
+    /// A pool of about `size` (see [`pool`]), of which at least `need` documents are
+    /// wanted. The driver's best documents are taken first and only they are checked
+    /// and scored exactly ([`pool_then_check`]; twice as many when exclusions or
+    /// filters may reject some); when too few of them match, every document the
     /// driver offers is checked as it comes ([`pool`]).
     fn pool(
         &self,
@@ -616,12 +618,39 @@ impl Ranker<'_> {
         size: usize,
         need: usize,
     ) -> Result<Vec<(f32, DocAddress)>> {
-        if !compiled.selective
-            && let Some(found) = pool_then_check(self.searcher, driver, exact, size, need)?
-        {
+        let first = if compiled.selective {
+            size.saturating_mul(2)
+        } else {
+            size
+        };
+        if let Some(found) = pool_then_check(self.searcher, driver, exact, first, need)? {
             return Ok(found);
         }
         pool(self.searcher, driver, exact, size)
+    }
+
+    /// Whether a source or entity filter lets through few documents: under one in
+    /// [`RARE_WORD_SHARE`], or one in [`NARROW_ENTITY_SHARE`] for the entity filter
+    /// (a union of name phrases, cheaper for tantivy to lead an intersection with than
+    /// for the pool to check document by document).
+    fn narrow_filter(&self, compiled: &query::Compiled) -> Result<bool> {
+        let docs = self.searcher.num_docs();
+        for (entity, terms) in &compiled.filter_terms {
+            let share = if *entity {
+                NARROW_ENTITY_SHARE
+            } else {
+                RARE_WORD_SHARE
+            };
+            let limit = docs / share;
+            let mut df = 0u64;
+            for t in terms {
+                df = df.saturating_add(self.searcher.doc_freq(t)?);
+            }
+            if df <= limit {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// An upper bound on the documents holding the rarest plain word: the sum of the
@@ -641,6 +670,9 @@ impl Ranker<'_> {
 
 /// A word in fewer than one document in this many is rare (see [`Ranker::pruned`]).
 const RARE_WORD_SHARE: u64 = 20;
+/// An entity filter passing fewer than one document in this many is narrow (see
+/// [`Ranker::narrow_filter`]).
+const NARROW_ENTITY_SHARE: u64 = 5;
 
 /// How many more documents than asked for a pruned tier considers: the pool is
 /// ranked by the driver's score and re-ranked by the exact one, so it needs room for

@@ -84,7 +84,14 @@ pub(crate) struct Compiled {
     /// The query has exclusions or filters, which documents the driver ranks high
     /// may fail.
     pub selective: bool,
+    /// Per source or entity filter: whether it is the entity filter, and the terms
+    /// whose document frequencies (summed) bound the documents it lets through.
+    pub filter_terms: Vec<FilterBound>,
 }
+
+/// A source or entity filter's bound: whether it is the entity filter, and the terms
+/// whose summed document frequencies bound the documents it lets through.
+pub(crate) type FilterBound = (bool, Vec<Term>);
 
 /// A positive clause with the alternatives it should also match.
 struct Concept {
@@ -179,7 +186,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     if match_all {
         clauses.push((Occur::Must, Plan::Leaf(Box::new(AllQuery))));
     }
-    let filters = filters(&b, q, &syn)?;
+    let (filters, filter_terms) = filters(&b, q, &syn)?;
     let selective = !filters.is_empty() || clauses.iter().any(|(o, _)| *o == Occur::MustNot);
     for filter in filters {
         clauses.push((Occur::Must, Plan::Filter(Box::new(filter))));
@@ -220,6 +227,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
         soft_terms,
         phrase,
         selective,
+        filter_terms,
     })
 }
 
@@ -449,8 +457,15 @@ impl PlanScorer {
 }
 
 /// Date, source and entity filters.
-fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Plan>> {
+/// Also returns, per source or entity filter, whether it is the entity filter and the
+/// terms whose document frequencies bound how many documents it lets through.
+fn filters(
+    b: &Builder<'_>,
+    q: &SearchQuery,
+    syn: &Synonyms,
+) -> Result<(Vec<Plan>, Vec<FilterBound>)> {
     let mut out: Vec<Plan> = Vec::new();
+    let mut bounds: Vec<FilterBound> = Vec::new();
     let since = q
         .since
         .as_deref()
@@ -474,13 +489,18 @@ fn filters(b: &Builder<'_>, q: &SearchQuery, syn: &Synonyms) -> Result<Vec<Plan>
         out.push(Plan::Leaf(Box::new(RangeQuery::new(lower, upper))));
     }
     if let Some(source) = q.source.as_deref().filter(|s| !s.trim().is_empty()) {
-        out.push(Plan::Leaf(b.raw(b.f.source, &normalize_source(source))));
+        let value = normalize_source(source);
+        out.push(Plan::Leaf(b.raw(b.f.source, &value)));
+        bounds.push((false, vec![Term::from_field_text(b.f.source, &value)]));
     }
     if let Some(entity) = q.entity.as_deref().filter(|s| !s.trim().is_empty()) {
         let texts = syn.expand(entity);
         out.push(b.clause(Target::Entity, &texts, true)?);
+        let mut terms = Vec::new();
+        b.driver_terms(Target::Entity, &texts, true, &mut terms)?;
+        bounds.push((true, terms.into_iter().map(|(t, _)| t).collect()));
     }
-    Ok(out)
+    Ok((out, bounds))
 }
 
 /// Parses a filter date. Returns the instant and, for `until`, whether it is exclusive
