@@ -40,7 +40,7 @@ use factwire_pipeline::{DataDir, open_index};
 use factwire_store::{NewArticle, Store};
 
 /// Bump when the generator changes, so cached data dirs are rebuilt.
-const GENERATOR_VERSION: u32 = 3;
+const GENERATOR_VERSION: u32 = 4;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)

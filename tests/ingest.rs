@@ -231,3 +231,20 @@ fn a_terminal_gets_a_progress_bar_and_q_silences_it() {
     let report: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
     assert_eq!(report["new"], 29, "{report}");
 }
+
+#[test]
+fn a_bulk_load_and_a_reindex_leave_one_index_segment() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let segments = |d: &Dir| d.json(&["stats", "--format", "json"])["index_segments"].clone();
+    assert_eq!(segments(&d), 1, "the first run is a bulk load");
+    // A small run adds a segment and leaves merging to the merge policy...
+    let page = fixture("sites/syndication/kestrel-job-cuts.html");
+    assert!(page.is_file(), "{}", page.display());
+    d.ok(&["ingest", page.to_str().unwrap()]);
+    assert_eq!(segments(&d), 2);
+    // ...and a rebuild compacts again.
+    d.ok(&["reindex"]);
+    assert_eq!(segments(&d), 1);
+    assert_eq!(d.json(&["stats", "--format", "json"])["indexed"], 30);
+}

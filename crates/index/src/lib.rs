@@ -348,6 +348,13 @@ impl Index {
         Ok(self.reader.searcher().num_docs())
     }
 
+    /// How many segments a search visits (fewer is faster; see
+    /// [`IndexWriter::merge_all`]).
+    pub fn segment_count(&self) -> Result<usize> {
+        self.reader.reload()?;
+        Ok(self.reader.searcher().segment_readers().len())
+    }
+
     /// Runs a search. Bad syntax is [`Error::Query`] with the char position; a bad
     /// date is [`Error::InvalidDate`].
     ///
@@ -949,6 +956,17 @@ impl IndexWriter {
     /// Deletes every document (before a rebuild).
     pub fn delete_all(&mut self) -> Result<()> {
         self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Merges every segment into one and waits for it: searches then visit one
+    /// segment (one term lookup and one posting list per term instead of one per
+    /// segment). What a full rebuild ends with; costs a rewrite of the whole index.
+    pub fn merge_all(&mut self) -> Result<()> {
+        let ids = self.writer.index().searchable_segment_ids()?;
+        if ids.len() > 1 {
+            self.writer.merge(&ids).wait()?;
+        }
         Ok(())
     }
 

@@ -20,9 +20,11 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
     // The index is derived; report how many documents it holds so a user (or a test)
     // can see it is in step with the store.
-    let indexed = factwire_index::Index::open(&dd.index_dir())
+    let index = factwire_index::Index::open(&dd.index_dir())
         .ok()
-        .and_then(|(ix, _)| ix.doc_count().ok());
+        .map(|(ix, _)| ix);
+    let indexed = index.as_ref().and_then(|ix| ix.doc_count().ok());
+    let segments = index.as_ref().and_then(|ix| ix.segment_count().ok());
     // Hosts that asked us to slow down or stay away: what the next run will respect.
     let now = chrono::Utc::now().timestamp();
     let hosts: Vec<serde_json::Value> = store
@@ -56,6 +58,7 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         "facts": st.facts,
         "entities": st.entities,
         "indexed": indexed,
+        "index_segments": segments,
         "last_run": last,
         "hosts": hosts,
     });
