@@ -18,12 +18,20 @@ fn rss(items: &[&str]) -> String {
     s
 }
 
+/// `factwire ingest ARGS --format json`, parsed.
+fn ingest_json(d: &Dir, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["ingest"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    d.json(&all)
+}
+
 #[test]
 fn feed_over_http_then_search_facts_and_a_conditional_rerun() {
     let server = TestServer::serve_dir(fixture("sites/demo"));
     let d = Dir::new();
     let feed = server.url("/feeds/rss.xml");
-    let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    let report = ingest_json(&d, &["--feed", &feed]);
     assert_eq!(report["failed"], 0, "{report}");
     let new = report["new"].as_u64().unwrap();
     assert!(new >= 10, "{report}");
@@ -48,7 +56,7 @@ fn feed_over_http_then_search_facts_and_a_conditional_rerun() {
 
     // Nothing changed: exactly one (conditional) request for the feed, none for articles.
     server.clear_requests();
-    let again = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    let again = ingest_json(&d, &["--feed", &feed]);
     assert_eq!(again["new"], 0, "{again}");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
@@ -73,13 +81,7 @@ fn failing_articles_are_report_lines_not_a_failed_run() {
         ),
     );
     let d = Dir::new();
-    let report = d.json(&[
-        "ingest",
-        "--feed",
-        &server.url("/feeds/faulty.xml"),
-        "--format",
-        "json",
-    ]);
+    let report = ingest_json(&d, &["--feed", &server.url("/feeds/faulty.xml")]);
     assert_eq!(report["new"], 1, "{report}");
     assert_eq!(report["failed"], 2, "{report}");
     let reasons: Vec<&str> = report["failures"]
@@ -115,13 +117,7 @@ fn robots_and_private_addresses_are_skipped_and_reported() {
         ),
     );
     let d = Dir::new();
-    let report = d.json(&[
-        "ingest",
-        "--feed",
-        &server.url("/feeds/mixed.xml"),
-        "--format",
-        "json",
-    ]);
+    let report = ingest_json(&d, &["--feed", &server.url("/feeds/mixed.xml")]);
     assert_eq!(report["new"], 1, "{report}");
     assert_eq!(report["skipped"], 2, "{report}");
     let reasons: Vec<&str> = report["skips"]
@@ -193,7 +189,7 @@ fn a_run_killed_mid_way_leaves_store_and_index_in_step() {
     child.kill().unwrap();
     child.wait().unwrap();
     // The next run finishes the job; store and index agree, nothing twice.
-    let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    let report = ingest_json(&d, &["--feed", &feed]);
     assert_eq!(report["failed"], 0, "{report}");
     let stats = d.json(&["stats", "--format", "json"]);
     assert_eq!(
@@ -219,7 +215,7 @@ fn a_host_that_asked_us_to_wait_is_left_alone_by_the_next_run() {
     );
     let d = Dir::new();
     let feed = server.url("/feeds/polite.xml");
-    let first = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    let first = ingest_json(&d, &["--feed", &feed]);
     assert_eq!(first["failed"], 1, "{first}");
     assert_eq!(server.hits("/slow-down.html"), 1, "no retry inside the run");
 
@@ -264,14 +260,14 @@ fn a_site_url_is_read_through_the_feed_it_announces() {
     );
     let d = Dir::new();
     let site = server.url("/");
-    let report = d.json(&["ingest", "--feed", &site, "--format", "json"]);
+    let report = ingest_json(&d, &["--feed", &site]);
     assert_eq!(report["failed"], 0, "{report}");
     assert!(report["new"].as_u64().unwrap() >= 10, "{report}");
     assert_eq!(server.hits("/feeds/rss.xml"), 1);
 
     // The next run asks the discovered feed directly, conditionally: one request.
     server.clear_requests();
-    let again = d.json(&["ingest", "--feed", &site, "--format", "json"]);
+    let again = ingest_json(&d, &["--feed", &site]);
     assert_eq!(again["new"], 0, "{again}");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
@@ -319,13 +315,7 @@ fn feed_titles_are_decoded_and_future_dates_are_not_trusted() {
         </item></channel></rss>";
     server.set_route("/feed.xml", Route::ok("application/rss+xml", feed));
     let d = Dir::new();
-    let report = d.json(&[
-        "ingest",
-        "--feed",
-        &server.url("/feed.xml"),
-        "--format",
-        "json",
-    ]);
+    let report = ingest_json(&d, &["--feed", &server.url("/feed.xml")]);
     assert_eq!(report["new"], 1, "{report}");
     let a = d.json(&["show", "1", "--format", "json"]);
     assert_eq!(a["title"], "AT&T \u{2019}s cloud deal", "{a}");
@@ -387,17 +377,17 @@ fn a_slow_host_does_not_stall_the_others_and_each_host_is_paced() {
         &d,
         "concurrency = 4\nper_host_concurrency = 1\nper_host_delay_ms = 150",
     );
-    let report = d.json(&[
-        "ingest",
-        "--config",
-        &config,
-        "--feed",
-        &slow.url("/feed.xml"),
-        "--feed",
-        &fast.url("/feed.xml"),
-        "--format",
-        "json",
-    ]);
+    let report = ingest_json(
+        &d,
+        &[
+            "--config",
+            &config,
+            "--feed",
+            &slow.url("/feed.xml"),
+            "--feed",
+            &fast.url("/feed.xml"),
+        ],
+    );
     assert_eq!(report["new"], 9, "{report}");
 
     let articles = |s: &TestServer, prefix: &str| {
@@ -558,15 +548,10 @@ fn faults_are_classified_and_recoverable_ones_retried() {
     // The next run does not hammer what just failed: each failed link waits out its
     // backoff (reported as skipped), and nothing is asked of the server but the feed.
     server.clear_requests();
-    let again = d.json(&[
-        "ingest",
-        "--config",
-        &config,
-        "--feed",
-        &server.url("/feed.xml"),
-        "--format",
-        "json",
-    ]);
+    let again = ingest_json(
+        &d,
+        &["--config", &config, "--feed", &server.url("/feed.xml")],
+    );
     let waiting = again["skips"]
         .as_array()
         .unwrap()
@@ -630,7 +615,7 @@ fn one_article_however_it_is_linked_and_updated_in_place_when_it_changes() {
     );
     let d = Dir::new();
     let (one, two) = (server.url("/one.xml"), server.url("/two.xml"));
-    let ingest = || d.json(&["ingest", "--feed", &one, "--feed", &two, "--format", "json"]);
+    let ingest = || ingest_json(&d, &["--feed", &one, "--feed", &two]);
     let first = ingest();
     // Tracking parameters, a second feed and https do not make new articles (and the
     // https link is not even fetched); the canonical link folds the AMP copy in.
@@ -705,7 +690,7 @@ fn a_page_dated_in_the_future_keeps_no_such_date() {
         ("/future.html", None),
         ("/past.html", Some("2026-02-03T09:00:00Z")),
     ] {
-        let report = d.json(&["ingest", &server.url(path), "--format", "json"]);
+        let report = ingest_json(&d, &[&server.url(path)]);
         assert_eq!(report["new"], 1, "{report}");
         let hits = d.json(&[
             "search",
@@ -753,15 +738,10 @@ fn crawl_delay_spaces_one_hosts_article_requests() {
     let d = Dir::new();
     // No delay of our own: the gaps below come from robots.txt alone.
     let config = fetch_config(&d, "per_host_delay_ms = 0\nper_host_concurrency = 4");
-    let report = d.json(&[
-        "ingest",
-        "--config",
-        &config,
-        "--feed",
-        &server.url("/feed.xml"),
-        "--format",
-        "json",
-    ]);
+    let report = ingest_json(
+        &d,
+        &["--config", &config, "--feed", &server.url("/feed.xml")],
+    );
     assert_eq!(report["new"], 3, "{report}");
     let mut at: Vec<std::time::Instant> = server
         .requests()
