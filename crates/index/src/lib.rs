@@ -962,6 +962,8 @@ impl IndexWriter {
     /// Merges every segment into one and waits for it: searches then visit one
     /// segment (one term lookup and one posting list per term instead of one per
     /// segment). What a full rebuild ends with; costs a rewrite of the whole index.
+    /// Call it on a fresh writer: one that has checkpointed may still be merging some
+    /// of those segments in the background, and tantivy refuses to merge them twice.
     pub fn merge_all(&mut self) -> Result<()> {
         let ids = self.writer.index().searchable_segment_ids()?;
         if ids.len() > 1 {

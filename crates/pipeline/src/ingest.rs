@@ -204,13 +204,22 @@ pub fn sync_index(
             item: None,
         });
     }
-    if let Some(mut w) = writer {
-        if bulk(done, total) {
-            w.merge_all()?;
-        }
+    if let Some(w) = writer {
         w.commit()?;
+        if bulk(done, total) {
+            compact(index)?;
+        }
     }
     Ok(done)
+}
+
+/// Merges the index into one segment with a fresh writer (the run's writer may still
+/// have merges of its own under way; its final commit has waited for them).
+fn compact(index: &Index) -> Result<()> {
+    let mut w = index.writer()?;
+    w.merge_all()?;
+    w.commit()?;
+    Ok(())
 }
 
 /// Whether `added` of `total` stored articles is a bulk load (a rebuild, a first run):
@@ -687,9 +696,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
     // redone; they were marked unindexed when the group changed.
     sync_index(&mut store, &index, &mut |_| {})?;
     if bulk(report.new + report.updated, store.article_count()?) {
-        let mut w = index.writer()?;
-        w.merge_all()?;
-        w.commit()?;
+        compact(&index)?;
     }
     report.failed += feeds_failed;
     report.seconds = started.elapsed().as_secs_f64();

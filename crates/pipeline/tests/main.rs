@@ -105,3 +105,34 @@ fn ingest_over_http_is_incremental_and_locked() {
     let (index, _) = Index::open(&dd.index_dir()).unwrap();
     assert_eq!(index.doc_count().unwrap(), store.article_count().unwrap());
 }
+
+#[test]
+fn a_large_catch_up_ends_as_one_segment() {
+    // Many batches: the catch-up's writer checkpoints (and merges in the background)
+    // several times before the index is compacted.
+    let tmp = tempfile::tempdir().unwrap();
+    let dd = DataDir::new(tmp.path().join("data"));
+    std::fs::create_dir_all(dd.root()).unwrap();
+    let mut store = Store::open(&dd.store_path()).unwrap();
+    for n in 0..2000 {
+        let record = ArticleRecord {
+            url: Some(format!("https://news.example/{n}")),
+            title: Some(format!("Story {n}")),
+            text: (0..40)
+                .map(|k| format!("Cloud story {n} part {k} about capacity{k}, chips{n} and power."))
+                .collect::<Vec<_>>()
+                .join(" "),
+            ..Default::default()
+        };
+        store
+            .put_article(&NewArticle::new(
+                format!("https://news.example/{n}"),
+                record,
+                "2026-02-01T00:00:00Z",
+            ))
+            .unwrap();
+    }
+    let index = open_index(&dd, &mut store, &mut |_| {}).unwrap();
+    assert_eq!(index.doc_count().unwrap(), 2000);
+    assert_eq!(index.segment_count().unwrap(), 1);
+}
