@@ -111,7 +111,7 @@ pub struct ExtractArgs {
     /// The document's URL (for relative links, dates in URLs and the record's url).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
-    /// Summary length in sentences [default: 3, or [summary] sentences in the config].
+    /// Summary length in sentences [default: 3, or the config's `[summary] sentences`].
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,
     /// Output format: json (pretty) or jsonl (one line).
