@@ -65,12 +65,16 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     let out = match a.format {
         Format::Table => {
             let mut s = format!(
-                "feeds      {}\narticles   {}\nfacts      {}\nentities   {}\nindexed    {}\n",
+                "feeds      {}\narticles   {}\nfacts      {}\nentities   {}\nindexed    {}{}\n",
                 st.feeds,
                 st.articles,
                 st.facts,
                 st.entities,
-                indexed.map_or_else(|| "unknown".to_string(), |n| n.to_string())
+                indexed.map_or_else(|| "unknown".to_string(), |n| n.to_string()),
+                segments.map_or_else(String::new, |n| match n {
+                    0 | 1 => format!(" ({n} segment)"),
+                    _ => format!(" ({n} segments; `factwire reindex` merges them)"),
+                })
             );
             match &st.last_run {
                 Some(r) => {
