@@ -150,36 +150,43 @@ impl Store {
                     |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
                 .optional()?;
+            // The fields every write of a changed article sets, as ?1..?18, shared by
+            // the INSERT and the UPDATE below.
+            let duplicate_of = match existing {
+                Some((id, ..)) => a.duplicate_of.filter(|&of| of != id),
+                None => a.duplicate_of,
+            };
+            let fields: [&dyn rusqlite::ToSql; 18] = [
+                &a.key,
+                &r.url,
+                &a.source,
+                &a.feed_url,
+                &r.title,
+                &r.byline,
+                &r.published,
+                &r.site_name,
+                &r.language,
+                &r.text,
+                &summary,
+                &hash,
+                &a.etag,
+                &a.last_modified,
+                &a.fetched_at,
+                &now,
+                &fingerprint,
+                &duplicate_of,
+            ];
             let outcome = match existing {
                 None => {
                     tx.execute(
-                    "INSERT INTO articles (url, canonical_url, source, feed_url, title, byline, \
-                     published, site_name, language, text, summary, content_hash, version, \
-                     indexed_version, etag, last_modified, fetched_at, first_seen, updated_at, \
-                     simhash, duplicate_of) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 0, ?13, ?14, \
-                     ?15, ?16, ?16, ?17, ?18)",
-                    params![
-                        a.key,
-                        r.url,
-                        a.source,
-                        a.feed_url,
-                        r.title,
-                        r.byline,
-                        r.published,
-                        r.site_name,
-                        r.language,
-                        r.text,
-                        summary,
-                        hash,
-                        a.etag,
-                        a.last_modified,
-                        a.fetched_at,
-                        now,
-                        fingerprint,
-                        a.duplicate_of
-                    ],
-                )?;
+                        "INSERT INTO articles (url, canonical_url, source, feed_url, title, \
+                         byline, published, site_name, language, text, summary, content_hash, \
+                         etag, last_modified, fetched_at, first_seen, updated_at, simhash, \
+                         duplicate_of, version, indexed_version) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+                         ?15, ?16, ?16, ?17, ?18, 1, 0)",
+                        &fields[..],
+                    )?;
                     let id = tx.last_insert_rowid();
                     insert_children(tx, id, r)?;
                     PutOutcome {
@@ -211,34 +218,16 @@ impl Store {
                 }
                 Some((id, _, version)) => {
                     let version = version + 1;
+                    let mut params = fields.to_vec();
+                    params.extend([&version as &dyn rusqlite::ToSql, &id]);
                     tx.execute(
                         "UPDATE articles SET canonical_url = ?2, source = coalesce(?3, source), \
-                     feed_url = coalesce(?4, feed_url), title = ?5, byline = ?6, published = ?7, \
-                     site_name = ?8, language = ?9, text = ?10, summary = ?11, \
-                     content_hash = ?12, version = ?13, etag = ?14, last_modified = ?15, \
-                     fetched_at = ?16, updated_at = ?17, simhash = ?18, duplicate_of = ?19 \
-                     WHERE id = ?1",
-                        params![
-                            id,
-                            r.url,
-                            a.source,
-                            a.feed_url,
-                            r.title,
-                            r.byline,
-                            r.published,
-                            r.site_name,
-                            r.language,
-                            r.text,
-                            summary,
-                            hash,
-                            version,
-                            a.etag,
-                            a.last_modified,
-                            a.fetched_at,
-                            now,
-                            fingerprint,
-                            a.duplicate_of.filter(|&of| of != id)
-                        ],
+                         feed_url = coalesce(?4, feed_url), title = ?5, byline = ?6, \
+                         published = ?7, site_name = ?8, language = ?9, text = ?10, \
+                         summary = ?11, content_hash = ?12, etag = ?13, last_modified = ?14, \
+                         fetched_at = ?15, updated_at = ?16, simhash = ?17, duplicate_of = ?18, \
+                         version = ?19 WHERE id = ?20 AND url = ?1",
+                        &params[..],
                     )?;
                     tx.execute("DELETE FROM facts WHERE article_id = ?1", [id])?;
                     tx.execute("DELETE FROM entities WHERE article_id = ?1", [id])?;
