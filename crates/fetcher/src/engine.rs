@@ -16,6 +16,7 @@ use reqwest::header::{
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
+use crate::error::root_cause;
 use crate::guard::{AccessPolicy, GuardedResolver, PrivateAddressRefused};
 use crate::robots::Robots;
 use crate::{
@@ -530,10 +531,9 @@ impl Engine {
         let result = self.attempt(&url, &req).await;
         drop(permits);
         match result {
-            Ok(Outcome::Fetched(page)) => Robots::parse(
-                &String::from_utf8_lossy(&page.body),
-                &self.settings.robots_token(),
-            ),
+            Ok(Outcome::Fetched(page)) => {
+                Robots::from_bytes(&page.body, &self.settings.robots_token())
+            }
             Err(Retryable {
                 error: Error::Status { .. },
                 ..
@@ -570,7 +570,7 @@ impl Engine {
         }
         let mut response = match builder.send().await {
             Ok(response) => response,
-            Err(e) => return classify(e, url.as_str()),
+            Err(e) => return classify(e, url.as_str(), &self.settings),
         };
         let status = response.status().as_u16();
         let final_url = response.url().to_string();
@@ -611,14 +611,20 @@ impl Engine {
                 status,
             }));
         }
-        let limit = self.settings.max_body_bytes;
+        // robots.txt is read up to its parse limit and cut there, never refused.
+        let keep_prefix = req.kind == RequestKind::Robots;
+        let limit = if keep_prefix {
+            crate::robots::PARSE_LIMIT_BYTES as u64
+        } else {
+            self.settings.max_body_bytes
+        };
         let too_large = |url: &str| {
             Ok(Outcome::Failed(Error::TooLarge {
                 url: url.to_owned(),
                 limit,
             }))
         };
-        if declared_len.is_some_and(|n| n > limit) {
+        if !keep_prefix && declared_len.is_some_and(|n| n > limit) {
             return too_large(&final_url);
         }
         let mut body = Vec::new();
@@ -626,12 +632,25 @@ impl Engine {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() as u64 + chunk.len() as u64 > limit {
-                        return too_large(&final_url);
+                        if !keep_prefix {
+                            return too_large(&final_url);
+                        }
+                        let room = usize::try_from(limit).unwrap_or(usize::MAX) - body.len();
+                        body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                        break;
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return classify(e, &final_url),
+                Err(e) if e.is_timeout() => return classify(e, &final_url, &self.settings),
+                Err(e) => {
+                    return Ok(Outcome::Failed(Error::Truncated {
+                        url: final_url,
+                        received: body.len() as u64,
+                        expected: declared_len,
+                        cause: root_cause(&e),
+                    }));
+                }
             }
         }
         let page = Fetched {
@@ -697,8 +716,13 @@ pub(crate) fn check_content(kind: RequestKind, page: Fetched) -> Outcome {
 }
 
 /// Maps a reqwest error to an outcome (or a retryable failure), looking through its
-/// source chain for our own guard and redirect refusals.
-fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retryable> {
+/// source chain for our own guard and redirect refusals; failures carry the chain's
+/// root cause (and a timeout says which limit ran out).
+fn classify(
+    e: reqwest::Error,
+    url: &str,
+    limits: &FetchSettings,
+) -> std::result::Result<Outcome, Retryable> {
     let url = url.to_owned();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     let mut text = String::new();
@@ -722,8 +746,19 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
         source = err.source();
     }
     if e.is_timeout() {
+        let detail = if e.is_connect() {
+            format!(
+                "no connection within {} s (connect_timeout_secs)",
+                limits.connect_timeout_secs.max(1)
+            )
+        } else {
+            format!(
+                "no complete answer within {} s (timeout_secs)",
+                limits.timeout_secs.max(1)
+            )
+        };
         return Err(Retryable {
-            error: Error::Timeout { url },
+            error: Error::Timeout { url, detail },
             retry_after: None,
         });
     }
@@ -742,10 +777,19 @@ fn classify(e: reqwest::Error, url: &str) -> std::result::Result<Outcome, Retrya
             source: e,
         }));
     }
+    let cause = root_cause(&e);
     if e.is_connect() {
-        return Ok(Outcome::Failed(Error::Connect { url, source: e }));
+        return Ok(Outcome::Failed(Error::Connect {
+            url,
+            cause,
+            source: e,
+        }));
     }
-    Ok(Outcome::Failed(Error::Transport { url, source: e }))
+    Ok(Outcome::Failed(Error::Transport {
+        url,
+        cause,
+        source: e,
+    }))
 }
 
 /// The certificate problem a rustls error somewhere in `err`'s chain reports.

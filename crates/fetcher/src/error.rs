@@ -78,16 +78,21 @@ pub enum Error {
         content_type: String,
     },
     /// The attempt took longer than the connect or total timeout.
-    #[error("timed out fetching {url}")]
+    #[error("timed out fetching {url}: {detail}")]
     Timeout {
         /// The URL requested.
         url: String,
+        /// Which limit ran out (`no connection within 10 s (connect_timeout_secs)`).
+        detail: String,
     },
     /// No connection could be made (refused, unreachable, DNS failure).
-    #[error("could not connect to {url}: {source}")]
+    #[error("could not connect to {url}: {cause}")]
     Connect {
         /// The URL requested.
         url: String,
+        /// The root cause, from the error chain (`dns error: failed to lookup
+        /// address information: ...`, `tcp connect error: Connection refused`).
+        cause: String,
         /// The transport error.
         #[source]
         source: reqwest::Error,
@@ -130,14 +135,28 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
-    /// Any other transport failure (connection reset, truncated body, bad framing).
-    #[error("fetching {url} failed: {source}")]
+    /// Any other transport failure (connection reset, bad framing).
+    #[error("fetching {url} failed: {cause}")]
     Transport {
         /// The URL requested.
         url: String,
+        /// The root cause, from the error chain.
+        cause: String,
         /// The transport error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The body broke off before its end (the connection closed or reset mid-body).
+    #[error("{url}: the body was cut short: {}", truncation(*.received, *.expected, .cause))]
+    Truncated {
+        /// The URL requested.
+        url: String,
+        /// Bytes that arrived (after decompression).
+        received: u64,
+        /// The `Content-Length` the server announced, if any.
+        expected: Option<u64>,
+        /// The root cause, from the error chain.
+        cause: String,
     },
     /// Reading a `file://` URL failed.
     #[error("reading {}: {source}", .path.display())]
@@ -180,7 +199,7 @@ impl Error {
             Error::Tls { .. } => "tls",
             Error::TooLarge { .. } => "too_large",
             Error::Redirect { .. } => "redirect",
-            Error::Transport { .. } => "io",
+            Error::Transport { .. } | Error::Truncated { .. } => "io",
             Error::Io { source, .. } => match source.kind() {
                 std::io::ErrorKind::NotFound => "not_found",
                 _ => "io",
@@ -257,6 +276,49 @@ fn other_cause(problem: TlsProblem, cause: &str) -> String {
     }
 }
 
+/// "1200 of 5000 bytes arrived (cause)" or, without a `Content-Length`, "1200 bytes
+/// arrived before the connection broke (cause)".
+fn truncation(received: u64, expected: Option<u64>, cause: &str) -> String {
+    let arrived = match expected {
+        Some(expected) => format!("{received} of {expected} bytes arrived"),
+        None => format!("{received} bytes arrived before the connection broke"),
+    };
+    if cause.is_empty() {
+        arrived
+    } else {
+        format!("{arrived} ({cause})")
+    }
+}
+
+/// The root cause of an error, for people: the messages of its source chain below the
+/// outermost one (which only repeats the URL), without wrappers that add nothing
+/// (`client error (Connect)`) and without a message its predecessor already contains,
+/// joined with `: `. An error without sources gives its own message.
+///
+/// ```text
+/// error sending request for url (http://127.0.0.1:9/) → client error (Connect)
+///   → tcp connect error → Connection refused (os error 111)
+/// gives "tcp connect error: Connection refused (os error 111)"
+/// ```
+pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let message = e.to_string();
+        let adds_nothing = message.starts_with("client error (")
+            || message.is_empty()
+            || messages.last().is_some_and(|prev| prev.contains(&message));
+        if !adds_nothing {
+            messages.push(message);
+        }
+        source = e.source();
+    }
+    if messages.is_empty() {
+        return err.to_string();
+    }
+    messages.join(": ")
+}
+
 /// A `Result` with the fetcher's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -305,7 +367,16 @@ mod tests {
                 url: "u".into(),
                 limit: 1,
             },
-            Error::Timeout { url: "u".into() },
+            Error::Timeout {
+                url: "u".into(),
+                detail: "d".into(),
+            },
+            Error::Truncated {
+                url: "u".into(),
+                received: 1,
+                expected: Some(2),
+                cause: String::new(),
+            },
             Error::Parse {
                 url: "u".into(),
                 reason: "r".into(),
@@ -314,5 +385,64 @@ mod tests {
         ] {
             assert!(ERROR_CLASSES.contains(&e.class()), "{e}");
         }
+    }
+
+    /// An error with a source, like hyper's and reqwest's wrappers.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Layer(
+        &'static str,
+        #[source] Option<Box<dyn std::error::Error + Send + Sync>>,
+    );
+
+    fn chain(messages: &[&'static str]) -> Layer {
+        let mut inner: Option<Box<dyn std::error::Error + Send + Sync>> = None;
+        for m in messages.iter().rev() {
+            inner = Some(Box::new(Layer(m, inner)));
+        }
+        match inner {
+            Some(outer) => Layer("top", Some(outer)),
+            None => Layer("alone", None),
+        }
+    }
+
+    #[test]
+    fn root_causes_walk_the_chain() {
+        let refused = chain(&[
+            "client error (Connect)",
+            "tcp connect error",
+            "Connection refused (os error 111)",
+        ]);
+        assert_eq!(
+            root_cause(&refused),
+            "tcp connect error: Connection refused (os error 111)"
+        );
+        let repeated = chain(&["dns error: no such host", "no such host"]);
+        assert_eq!(root_cause(&repeated), "dns error: no such host");
+        assert_eq!(root_cause(&chain(&[])), "alone");
+        let io = std::io::Error::other("reset by peer");
+        assert_eq!(
+            root_cause(&Layer("top", Some(Box::new(io)))),
+            "reset by peer"
+        );
+    }
+
+    #[test]
+    fn truncation_says_how_much_arrived() {
+        let cut = |expected| {
+            Error::Truncated {
+                url: "http://h/a".into(),
+                received: 1200,
+                expected,
+                cause: "end of file before message length reached".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            cut(Some(5000)),
+            "http://h/a: the body was cut short: 1200 of 5000 bytes arrived \
+             (end of file before message length reached)"
+        );
+        assert!(cut(None).contains("1200 bytes arrived before the connection broke"));
     }
 }

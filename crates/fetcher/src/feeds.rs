@@ -3,7 +3,9 @@
 //! [`parse`] reads RSS 0.9x, 1.0 and 2.0, Atom and JSON Feed (through `feed-rs`) and
 //! then makes the entries safe to use:
 //! - links are resolved against the entry's `xml:base` or the feed's own URL, and only
-//!   http, https and file links are kept (one entry per link);
+//!   http, https and file links are kept (one entry per link); [`parse_all`] also says
+//!   which items were left out for their link ([`BadLink`]: none, empty, another
+//!   scheme such as `javascript:`, or a link back to the feed itself);
 //! - titles, summaries and authors are plain text: tags stripped, HTML entities decoded
 //!   (double-escaped titles such as `AT&amp;amp;T` are common), whitespace folded;
 //! - a publication time more than [`FUTURE_TOLERANCE_SECS`] in the future is not
@@ -30,7 +32,54 @@ pub const FUTURE_TOLERANCE_SECS: i64 = 86_400;
 /// Longest summary kept, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 2_000;
 
-/// Parses feed bytes fetched from `feed_url` into entries, in document order.
+/// The most of an unusable link a report quotes (a `data:` URL can be megabytes).
+const MAX_QUOTED_LINK_CHARS: usize = 120;
+
+/// What [`parse_all`] found: the entries with a link to fetch, and the items whose
+/// link cannot be fetched.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parsed {
+    /// Entries with an http, https or file link, in document order, one per link.
+    pub entries: Vec<FeedEntry>,
+    /// Items skipped for their link, in document order.
+    pub bad_links: Vec<BadLink>,
+}
+
+/// A feed item whose link cannot be an article: none, an empty one, a scheme such
+/// as `javascript:`, `mailto:` or `data:`, or a link back to the feed itself (an empty
+/// or `.` link resolves to the feed's own URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLink {
+    /// The link as written, shortened to [`MAX_QUOTED_LINK_CHARS`]; empty when there
+    /// is none.
+    pub link: String,
+    /// The item's title, if it has one.
+    pub title: Option<String>,
+    /// What is wrong, for people: `no link`, `empty link`, `a javascript: link`, ...
+    pub problem: String,
+}
+
+impl BadLink {
+    /// The URL a report line names: the link as written, or the feed's when it is empty.
+    pub fn report_url<'a>(&'a self, feed_url: &'a str) -> &'a str {
+        if self.link.is_empty() {
+            feed_url
+        } else {
+            &self.link
+        }
+    }
+
+    /// The report line's detail: the problem and the item's title.
+    pub fn detail(&self) -> String {
+        match &self.title {
+            Some(title) => format!("{} (item {title:?})", self.problem),
+            None => self.problem.clone(),
+        }
+    }
+}
+
+/// Parses feed bytes fetched from `feed_url` into entries, in document order; items
+/// without a usable link are left out (see [`parse_all`] to hear about them).
 ///
 /// ```
 /// let xml = br#"<rss version="2.0"><channel><title>T</title>
@@ -41,6 +90,23 @@ pub const MAX_SUMMARY_CHARS: usize = 2_000;
 /// assert_eq!(entries[0].title.as_deref(), Some("AT&T wins"));
 /// ```
 pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
+    parse_all(bytes, feed_url).map(|parsed| parsed.entries)
+}
+
+/// Parses feed bytes like [`parse`], and also returns the items skipped for their link.
+///
+/// ```
+/// let xml = br#"<rss version="2.0"><channel><title>T</title>
+///   <item><title>Write to us</title><link>mailto:desk@example.com</link></item>
+///   <item><title>No link</title><link></link></item>
+///   <item><title>Real</title><link>/a/1</link></item>
+/// </channel></rss>"#;
+/// let parsed = factwire_fetcher::feeds::parse_all(xml, "https://example.com/feed.xml").unwrap();
+/// assert_eq!(parsed.entries.len(), 1);
+/// let problems: Vec<&str> = parsed.bad_links.iter().map(|b| b.problem.as_str()).collect();
+/// assert_eq!(problems, ["a mailto: link", "empty link"]);
+/// ```
+pub fn parse_all(bytes: &[u8], feed_url: &str) -> Result<Parsed> {
     let fail = |reason: String| Error::Parse {
         url: feed_url.to_owned(),
         reason,
@@ -63,24 +129,32 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
     let feed = parser.parse(bytes).map_err(|e| fail(e.to_string()))?;
     let latest_trusted = Utc::now() + Duration::seconds(FUTURE_TOLERANCE_SECS);
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    let mut out = Parsed::default();
     for entry in feed.entries {
         let entry_base = entry
             .base
             .as_deref()
             .and_then(|b| base.join(b).ok())
             .unwrap_or_else(|| base.clone());
-        let Some(url) = entry_link(&entry, &entry_base) else {
-            continue;
-        };
-        if !seen.insert(url.clone()) {
-            continue;
-        }
         let title = entry
             .title
             .as_ref()
             .map(|t| plain_text(&t.content))
             .filter(|t| !t.is_empty());
+        let url = match entry_link(&entry, &entry_base, &base) {
+            Ok(url) => url,
+            Err((link, problem)) => {
+                out.bad_links.push(BadLink {
+                    link: truncate_chars(&link, MAX_QUOTED_LINK_CHARS),
+                    title,
+                    problem,
+                });
+                continue;
+            }
+        };
+        if !seen.insert(url.clone()) {
+            continue;
+        }
         let published = entry
             .published
             .or(entry.updated)
@@ -100,7 +174,7 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
             .filter(|n| !n.is_empty())
             .collect();
         let author = (!names.is_empty()).then(|| names.join(", "));
-        out.push(FeedEntry {
+        out.entries.push(FeedEntry {
             url,
             title,
             published,
@@ -112,25 +186,46 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
 }
 
 /// The entry's article link: an `alternate` (or unlabelled) link first, then any link,
-/// then an id that is itself a URL (RSS `guid isPermaLink`).
-fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<String> {
-    let resolve = |href: &str| -> Option<String> {
+/// then an id that is itself a URL (RSS `guid isPermaLink`). Without a usable one, the
+/// first unusable link as written and what is wrong with it.
+fn entry_link(
+    entry: &feed_rs::model::Entry,
+    base: &Url,
+    feed: &Url,
+) -> std::result::Result<String, (String, String)> {
+    let mut first_problem: Option<(String, String)> = None;
+    let mut resolve = |href: &str| -> Option<String> {
         let href = decode_entities(href.trim());
-        let url = base.join(&href).ok()?;
-        matches!(url.scheme(), "http" | "https" | "file").then(|| url.into())
+        let problem = match base.join(&href) {
+            _ if href.is_empty() => "empty link".to_owned(),
+            Ok(url) if !matches!(url.scheme(), "http" | "https" | "file") => {
+                format!("a {}: link", url.scheme())
+            }
+            Ok(url) if same_document(&url, feed) => "the link points back at the feed".into(),
+            Ok(url) => return Some(url.into()),
+            Err(e) => format!("unreadable link ({e})"),
+        };
+        first_problem.get_or_insert((href, problem));
+        None
     };
     let preferred = entry.links.iter().filter(|l| {
         l.rel
             .as_deref()
             .is_none_or(|r| r.eq_ignore_ascii_case("alternate"))
     });
-    preferred
+    let id = entry.id.trim();
+    let found = preferred
         .chain(entry.links.iter())
         .find_map(|l| resolve(&l.href))
         .or_else(|| {
-            let id = entry.id.trim();
             (id.starts_with("http://") || id.starts_with("https://")).then(|| resolve(id))?
-        })
+        });
+    found.ok_or_else(|| first_problem.unwrap_or_else(|| (String::new(), "no link".into())))
+}
+
+/// Are `a` and `b` one document (equal but for the fragment)?
+fn same_document(a: &Url, b: &Url) -> bool {
+    a.as_str().split('#').next() == b.as_str().split('#').next()
 }
 
 /// Feed links announced by an HTML page (`<link rel="alternate" type="application/rss+xml"

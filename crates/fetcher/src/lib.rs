@@ -196,16 +196,22 @@ pub enum SkipReason {
     /// The host asked us to back off (a `Retry-After` beyond the cap, this run or one
     /// remembered from an earlier run) or failed `host_failure_limit` times in a row.
     Backoff,
+    /// A feed item's link cannot be fetched: none, empty, a `javascript:`, `mailto:`
+    /// or `data:` link, or one back to the feed ([`feeds::BadLink`] says which). The
+    /// fetcher never returns it; it is the reason callers report such items under.
+    BadLink,
 }
 
 impl SkipReason {
-    /// A short stable word: `robots`, `private_address`, `local_file` or `backoff`.
+    /// A short stable word: `robots`, `private_address`, `local_file`, `backoff` or
+    /// `bad_link`.
     pub fn class(&self) -> &'static str {
         match self {
             SkipReason::Robots => "robots",
             SkipReason::PrivateAddress => "private_address",
             SkipReason::LocalFile => "local_file",
             SkipReason::Backoff => "backoff",
+            SkipReason::BadLink => "bad_link",
         }
     }
 }
