@@ -12,6 +12,8 @@ mod http;
 mod ingest;
 mod query;
 mod relevance;
+mod robots;
 mod tls;
+mod trust;
 mod util;
 mod watch;

@@ -53,6 +53,10 @@ pub struct FeedConfig {
     /// Prefer `[fetch] ca_file` for a private CA. Default false.
     #[serde(default)]
     pub accept_invalid_certs: bool,
+    /// For a local feed: the folder whose files its links may name (a path, relative
+    /// like `url`, or a `file://` URL). Default: the folder holding the feed file. A
+    /// remote feed's links are never local files.
+    pub files_under: Option<String>,
 }
 
 /// `[extract]`.

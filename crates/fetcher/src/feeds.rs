@@ -55,7 +55,7 @@ pub struct BadLink {
     pub link: String,
     /// The item's title, if it has one.
     pub title: Option<String>,
-    /// What is wrong, for people: `no link`, `empty link`, `a javascript: link`, ...
+    /// What is wrong, for people: `empty or missing link`, `empty link`, `a javascript: link`, ...
     pub problem: String,
 }
 
@@ -104,7 +104,7 @@ pub fn parse(bytes: &[u8], feed_url: &str) -> Result<Vec<FeedEntry>> {
 /// let parsed = factwire_fetcher::feeds::parse_all(xml, "https://example.com/feed.xml").unwrap();
 /// assert_eq!(parsed.entries.len(), 1);
 /// let problems: Vec<&str> = parsed.bad_links.iter().map(|b| b.problem.as_str()).collect();
-/// assert_eq!(problems, ["a mailto: link", "empty link"]);
+/// assert_eq!(problems, ["a mailto: link", "empty or missing link"]);
 /// ```
 pub fn parse_all(bytes: &[u8], feed_url: &str) -> Result<Parsed> {
     let fail = |reason: String| Error::Parse {
@@ -220,7 +220,9 @@ fn entry_link(
         .or_else(|| {
             (id.starts_with("http://") || id.starts_with("https://")).then(|| resolve(id))?
         });
-    found.ok_or_else(|| first_problem.unwrap_or_else(|| (String::new(), "no link".into())))
+    found.ok_or_else(|| {
+        first_problem.unwrap_or_else(|| (String::new(), "empty or missing link".into()))
+    })
 }
 
 /// Are `a` and `b` one document (equal but for the fragment)?

@@ -13,8 +13,9 @@
 //!    requests may not reach private, loopback or link-local addresses unless
 //!    `allow_private_networks` is set. The check runs on the resolved addresses and
 //!    again on every redirect hop ([`guard`]). `file://` URLs are read from disk with
-//!    the same outcomes, but only once a trusted request has named a local file, so a
-//!    remote feed cannot make factwire read local files.
+//!    the same outcomes, but only for a trusted request; [`LinkScope`] tells a caller
+//!    which of a feed's links to trust (a local feed's files under its folder, never a
+//!    remote feed's), so a remote feed cannot make factwire read local files.
 //! 2. **Robots.** For [`RequestKind::Article`], robots.txt is fetched once per origin per
 //!    `Fetcher` and obeyed for the configured user agent; its `Crawl-delay` raises the
 //!    host's minimum gap ([`robots`]).
@@ -71,6 +72,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use error::{ERROR_CLASSES, Error, Result, TlsProblem};
+pub use file::LinkScope;
 pub use settings::*;
 pub use urls::{local_path_to_url, normalize_url};
 
@@ -97,8 +99,8 @@ pub struct FetchRequest {
     pub etag: Option<String>,
     /// The `Last-Modified` from the last fetch, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
-    /// A user-listed feed (or a link to its host): its host is trusted and may be a
-    /// private address.
+    /// A user-listed feed or article, or a link [`LinkScope`] trusts: its host is
+    /// trusted and may be a private address, and a `file://` URL is read.
     pub trusted: bool,
     /// Skip certificate verification for this request (and the robots.txt fetched on
     /// its behalf): expired, self-signed and wrong-host certificates are accepted.
@@ -191,7 +193,8 @@ pub enum SkipReason {
     /// An untrusted URL (or a redirect hop) would reach a private, loopback, link-local
     /// or otherwise reserved address.
     PrivateAddress,
-    /// A `file://` URL without a trusted local request before it.
+    /// A `file://` URL in a request that is not trusted: a remote feed's link, or a
+    /// local feed's link outside its folder (see [`LinkScope`]).
     LocalFile,
     /// The host asked us to back off (a `Retry-After` beyond the cap, this run or one
     /// remembered from an earlier run) or failed `host_failure_limit` times in a row.

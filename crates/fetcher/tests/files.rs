@@ -71,8 +71,47 @@ fn local_files_need_a_trusted_local_request_first() {
     };
     let entries = factwire_fetcher::feeds::parse(&page.body, &page.final_url).unwrap();
     assert_eq!(entries[0].url, url);
-    let allowed = f.fetch_one(FetchRequest::new(&entries[0].url, RequestKind::Article));
+    // Reading a trusted local feed widens nothing: the link is still refused...
+    let still = f.fetch_one(FetchRequest::new(&entries[0].url, RequestKind::Article));
+    assert_eq!(still.outcome.class(), "local_file", "{:?}", still.outcome);
+    // ...until the feed's scope trusts it (it lies in the feed's folder).
+    let scope = factwire_fetcher::LinkScope::of_feed(&page.final_url, None);
+    assert!(scope.trusts(&entries[0].url));
+    let mut request = FetchRequest::new(&entries[0].url, RequestKind::Article);
+    request.trusted = scope.trusts(&entries[0].url);
+    let allowed = f.fetch_one(request);
     assert_eq!(allowed.outcome.class(), "fetched", "{:?}", allowed.outcome);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_feed_scope_ends_at_its_folder_and_follows_symlinks() {
+    use factwire_fetcher::LinkScope;
+    let dir = temp_dir();
+    let feeds = dir.path().join("site/feeds");
+    std::fs::create_dir_all(&feeds).unwrap();
+    std::fs::write(dir.path().join("site/beside.html"), "<p>x</p>").unwrap();
+    std::os::unix::fs::symlink("/etc", feeds.join("etc")).unwrap();
+    let feed = local_path_to_url(&feeds.join("feed.xml")).unwrap();
+    let link = |rel: &str| format!("{feed}/../{rel}");
+    let own = LinkScope::of_feed(&feed, None);
+    assert!(own.trusts(&link("a.html")));
+    assert!(own.trusts(&link("sub/b.html")));
+    assert!(
+        !own.trusts(&link("../beside.html")),
+        "beside the feed's folder"
+    );
+    assert!(!own.trusts(&link("%2e%2e/beside.html")), "an encoded climb");
+    assert!(
+        !own.trusts(&link("etc/hostname")),
+        "a symlink out of the folder"
+    );
+    assert!(!own.trusts("file:///etc/hostname"));
+    assert!(!own.trusts("https://example.com/a"));
+    let site = local_path_to_url(&dir.path().join("site")).unwrap();
+    let wider = LinkScope::of_feed(&feed, Some(&site));
+    assert!(wider.trusts(&link("../beside.html")));
+    assert!(!wider.trusts("file:///etc/hostname"));
 }
 
 #[test]

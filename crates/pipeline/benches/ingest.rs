@@ -360,6 +360,7 @@ fn main() {
             url: format!("{}/feeds/{f}.xml", server.base),
             name: None,
             accept_invalid_certs: false,
+            files_under: None,
         })
         .collect();
     let plan = |specs: Vec<FeedSpec>| IngestPlan {

@@ -25,8 +25,8 @@ use factwire_core::fingerprint::simhash;
 use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
 use factwire_extractor::Gazetteer;
 use factwire_fetcher::{
-    FetchOutcome, FetchRequest, FetchSettings, Fetcher, HostPoliteness, Outcome, RequestKind,
-    SkipReason, feeds,
+    FetchOutcome, FetchRequest, FetchSettings, Fetcher, HostPoliteness, LinkScope, Outcome,
+    RequestKind, SkipReason, feeds,
 };
 use factwire_index::{Index, IndexDoc, OpenState};
 use factwire_store::{
@@ -52,6 +52,9 @@ pub struct FeedSpec {
     /// Skip TLS certificate checks for this feed and for article links on its own host
     /// (the config's `accept_invalid_certs`). Dangerous; off by default.
     pub accept_invalid_certs: bool,
+    /// For a local feed: the folder (`file://` URL) whose files its links may name;
+    /// `None` is the folder holding the feed file. See `fetcher::LinkScope`.
+    pub files_under: Option<String>,
 }
 
 /// Everything one ingest run needs.
@@ -269,18 +272,15 @@ fn skip_detail(reason: &SkipReason) -> &'static str {
         SkipReason::PrivateAddress => {
             "resolves to a private or local address (set [fetch] allow_private_networks)"
         }
-        SkipReason::LocalFile => "a local file linked from a source that is not local",
+        SkipReason::LocalFile => {
+            "a local file this source may not name (a remote feed's link, or one outside \
+             the local feed's folder: see [[feeds]] files_under)"
+        }
         SkipReason::Backoff => {
             "the host asked us to wait (Retry-After, remembered across runs) or kept failing"
         }
         _ => "skipped",
     }
-}
-
-fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    Some(host.to_ascii_lowercase())
 }
 
 /// What an ingest run returns.
@@ -358,7 +358,8 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             // The configured URL is a web page: read the feed it announces, and
             // remember it so later runs ask the feed directly (conditionally).
             tracing::info!(page = %spec.url, feed = %found, "feed discovered");
-            let trusted = host_of(&found) == host_of(&page.final_url);
+            let trusted =
+                LinkScope::of_feed(&page.final_url, spec.files_under.as_deref()).trusts(&found);
             outcome = fetcher
                 .fetch_one(FetchRequest {
                     url: found.clone(),
@@ -379,14 +380,25 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
             state.last_modified = None;
         }
         match outcome {
-            Outcome::Fetched(f) => match feeds::parse(&f.body, &f.final_url) {
-                Ok(entries) => {
-                    let feed_host = host_of(state.discovered_url.as_deref().unwrap_or(&spec.url));
-                    for e in entries {
+            Outcome::Fetched(f) => match feeds::parse_all(&f.body, &f.final_url) {
+                Ok(parsed) => {
+                    for bad in &parsed.bad_links {
+                        report.skipped += 1;
+                        report.skips.push(failure(
+                            bad.report_url(&spec.url),
+                            SkipReason::BadLink.class(),
+                            bad.detail(),
+                        ));
+                    }
+                    let scope = LinkScope::of_feed(
+                        state.discovered_url.as_deref().unwrap_or(&spec.url),
+                        spec.files_under.as_deref(),
+                    );
+                    for e in parsed.entries {
                         let Some(key) = factwire_fetcher::normalize_url(&e.url) else {
                             continue;
                         };
-                        let trusted = feed_host.is_some() && host_of(&e.url) == feed_host;
+                        let trusted = scope.trusts(&e.url);
                         candidates.push(Candidate {
                             url: e.url,
                             key,

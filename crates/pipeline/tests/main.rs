@@ -83,6 +83,7 @@ fn ingest_over_http_is_incremental_and_locked() {
         url: server.url("/feeds/atom.xml"),
         name: Some("atom".into()),
         accept_invalid_certs: false,
+        files_under: None,
     }];
     let first = ingest(plan(&dd, feeds.clone()), &mut |_| {}).unwrap();
     assert!(!first.run_failed);

@@ -57,10 +57,22 @@ pub(crate) fn plan(
     let mut feeds = Vec::new();
     if !a.no_config_feeds {
         for f in &settings.file.feeds {
+            let url = location_to_url(&f.url, config_dir)?;
+            let files_under = match &f.files_under {
+                Some(folder) if !url.starts_with("file:") => {
+                    return Err(Fail::Input(anyhow!(
+                        "[[feeds]] files_under = {folder:?}: only a local feed may read \
+                         files, and {url} is not local"
+                    )));
+                }
+                Some(folder) => Some(location_to_url(folder, config_dir)?),
+                None => None,
+            };
             feeds.push(FeedSpec {
-                url: location_to_url(&f.url, config_dir)?,
+                url,
                 name: f.name.clone(),
                 accept_invalid_certs: f.accept_invalid_certs,
+                files_under,
             });
         }
     }
@@ -69,6 +81,7 @@ pub(crate) fn plan(
             url: location_to_url(f, None)?,
             name: None,
             accept_invalid_certs: false,
+            files_under: None,
         });
     }
     let mut articles = Vec::new();
