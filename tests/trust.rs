@@ -179,12 +179,26 @@ fn items_with_unusable_links_are_skipped_with_a_reason() {
         ("Real", "/articles/openai-aws-38-billion-deal.html"),
     ];
     server.set_route("/feed.xml", Route::ok("application/rss+xml", rss(&items)));
+    // An Atom entry with `href=""`: the parser resolves it to the feed's own URL, which
+    // is how a feed used to be stored as an article.
+    server.set_route(
+        "/atom.xml",
+        Route::ok(
+            "application/atom+xml",
+            "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>\
+             <id>urn:a</id><updated>2025-01-01T00:00:00Z</updated><entry><title>SelfLink</title>\
+             <id>urn:1</id><updated>2025-01-01T00:00:00Z</updated><link href=\"\"/></entry></feed>",
+        ),
+    );
     let d = Dir::new();
     let feed = server.url("/feed.xml");
-    let report = d.json(&["ingest", "--feed", &feed, "--format", "json"]);
+    let atom = server.url("/atom.xml");
+    let report = d.json(&[
+        "ingest", "--feed", &feed, "--feed", &atom, "--format", "json",
+    ]);
     assert_eq!(report["new"], 1, "{report}");
     let bad = skips(&report, "bad_link");
-    assert_eq!(bad.len(), 4, "{report}");
+    assert_eq!(bad.len(), 5, "{report}");
     let detail_of = |title: &str| {
         bad.iter()
             .find(|(_, d)| d.contains(&format!("\"{title}\"")))
@@ -203,8 +217,12 @@ fn items_with_unusable_links_are_skipped_with_a_reason() {
         assert!(detail.contains(scheme), "{detail}");
         assert!(url.starts_with(scheme), "{url}");
     }
-    // The feed itself did not become an article.
+    let (url, detail) = detail_of("SelfLink");
+    assert_eq!(url, atom);
+    assert!(detail.contains("back at the feed"), "{detail}");
+    // Neither feed became an article.
     assert_eq!(server.hits("/feed.xml"), 1);
+    assert_eq!(server.hits("/atom.xml"), 1);
     let stats = d.json(&["stats", "--format", "json"]);
     assert_eq!(stats["articles"], 1, "{stats}");
 }
