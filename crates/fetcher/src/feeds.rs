@@ -50,7 +50,7 @@ pub struct Parsed {
 /// or `.` link resolves to the feed's own URL).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLink {
-    /// The link as written, shortened to [`MAX_QUOTED_LINK_CHARS`]; empty when there
+    /// The link as written, shortened to 120 characters; empty when there
     /// is none.
     pub link: String,
     /// The item's title, if it has one.
