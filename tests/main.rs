@@ -5,13 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod crash;
 mod digest;
+mod durable;
 mod errors;
 mod extract;
 mod http;
 mod ingest;
 mod query;
 mod relevance;
+mod site;
 mod tls;
 mod util;
 mod watch;
