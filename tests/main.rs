@@ -5,7 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod crash;
 mod digest;
+mod durable;
 mod errors;
 mod extract;
 mod http;
@@ -13,6 +15,7 @@ mod ingest;
 mod query;
 mod relevance;
 mod robots;
+mod site;
 mod tls;
 mod trust;
 mod util;

@@ -18,6 +18,7 @@ pub mod args;
 mod commands;
 pub mod config;
 mod output;
+mod signals;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ pub enum Fail {
     Work(anyhow::Error),
     /// The work failed and has already been reported (e.g. in the run report).
     Reported,
+    /// A signal stopped the work after it was reported (the report says
+    /// `interrupted`): exit with this status (130 for SIGINT, 143 for SIGTERM).
+    Interrupted(u8),
 }
 
 impl Fail {
@@ -40,6 +44,7 @@ impl Fail {
         match self {
             Fail::Input(_) => 2,
             Fail::Work(_) | Fail::Reported => 1,
+            Fail::Interrupted(code) => *code,
         }
     }
 }
@@ -66,7 +71,7 @@ pub fn run() -> ExitCode {
                     }
                     eprintln!("error: {}", one_line(e));
                 }
-                Fail::Reported => {}
+                Fail::Reported | Fail::Interrupted(_) => {}
             }
             ExitCode::from(code)
         }

@@ -228,6 +228,10 @@ pub struct RunReport {
     pub near_duplicates: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Whether a stop request (SIGINT, SIGTERM) ended the run early: what it stored is
+    /// committed, and the links it did not reach stay queued for the next run.
+    #[serde(default)]
+    pub interrupted: bool,
     /// One entry per failed item.
     #[serde(default)]
     pub failures: Vec<ItemFailure>,

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use factwire_core::RunReport;
+
 /// A problem that stops a whole run (per-article problems are report lines instead).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -30,6 +32,28 @@ pub enum Error {
     /// The fetcher could not be built.
     #[error(transparent)]
     Fetcher(#[from] factwire_fetcher::Error),
+    /// The disk (or quota) holding the data directory is full. What was committed
+    /// before is kept, and the next run with space resumes the work still queued.
+    #[error(
+        "no space left on device writing {}; free some space and run again (nothing committed is lost, the next run resumes)",
+        path.display()
+    )]
+    DiskFull {
+        /// The file or directory that could not be written.
+        path: PathBuf,
+        /// The store's or index's error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A run that had started stopped on an error: what it did up to then, and the
+    /// error. Everything it committed is kept; its unfinished links stay queued.
+    #[error("{error}")]
+    Aborted {
+        /// The report of the run up to the error.
+        report: Box<RunReport>,
+        /// What stopped it.
+        error: Box<Error>,
+    },
 }
 
 /// Result of a pipeline operation.

@@ -1,40 +1,52 @@
 //! One ingest run, and keeping the index in step with the store.
 //!
-//! The order of work is what makes a run crash-safe:
+//! A run is a sequence of named stages ([`ingest`] reads as that list); the order of
+//! work is what makes a run safe to interrupt at any moment:
 //!
 //! 1. take the run lock (a second run fails at once);
-//! 2. open the store, open the index, and index every stored article the index has not
-//!    seen (`version != indexed_version`): this repairs a run that was killed between
-//!    its store commit and its index commit;
-//! 3. fetch the feeds (conditional GET, validators kept in the store);
-//! 4. fetch the new article links, analyse each one, and commit it to the **store
-//!    first** (one transaction per article), then queue it for the index;
-//! 5. commit the index in batches and only then mark those articles indexed.
+//! 2. open the store and the index, and index every stored article the index has not
+//!    seen (`version != indexed_version`, [`open_index`]): this repairs a run that was
+//!    killed between its store commit and its index commit;
+//! 3. **read feeds** (`feeds.rs`): conditional GET with the stored validators; a feed's
+//!    links go into the store's pending queue *in the same transaction* as its new
+//!    validators, so a `304` next time never hides links this run did not reach;
+//! 4. **claim work** (`work.rs`): the pending queue of the run's feeds, oldest first,
+//!    plus the articles given directly; what is already stored leaves the queue,
+//!    what failed recently waits out its backoff and stays queued;
+//! 5. **fetch articles**, **analyse** (worker threads) and **commit** (`articles.rs`):
+//!    each article goes to the **store first**, in one savepoint with its leaving the
+//!    queue, inside a batch of [`STORE_BATCH`]; then to the **index**, which commits
+//!    every [`INDEX_BATCH`] articles after a store commit, and only then are those
+//!    articles marked indexed.
 //!
-//! Killing the process at any point loses nothing committed to the store, and the next
-//! run's step 2 re-indexes whatever the index missed; `upsert` deletes by id before
-//! adding, so nothing is indexed twice.
+//! Killing the process at any point loses nothing committed to the store: a killed
+//! batch rolls back with its queue deletions, so its links are fetched again next run;
+//! step 2 re-indexes whatever the index missed, and `upsert` deletes by id before
+//! adding, so nothing is indexed twice. A stop request (the plan's `stop` flag, set by
+//! the CLI on SIGINT or SIGTERM) ends the run after the article in hand, commits, and
+//! marks the report `interrupted`. An error mid-run (a full disk) rolls back the open
+//! batch and returns [`Error::Aborted`] with the report so far.
 
-use std::collections::HashSet;
+mod articles;
+mod feeds;
+mod work;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use factwire_core::fingerprint::simhash;
-use factwire_core::{ArticleRecord, ItemFailure, RunReport, source_of};
+use factwire_core::{ArticleRecord, ItemFailure, RunReport};
 use factwire_extractor::Gazetteer;
-use factwire_fetcher::{
-    FetchOutcome, FetchRequest, FetchSettings, Fetcher, HostPoliteness, LinkScope, Outcome,
-    RequestKind, SkipReason, feeds,
-};
+use factwire_fetcher::{FetchSettings, Fetcher, HostPoliteness, SkipReason};
 use factwire_index::{Index, IndexDoc, OpenState};
-use factwire_store::{
-    ArticleHead, FeedState, HostState, NewArticle, PutStatus, Store, StoredArticle,
-};
+use factwire_store::{HostState, Store, StoredArticle};
 
-use crate::dedup::{Link, NearDuplicates};
-use crate::{AnalyzeOptions, Analyzer, DataDir, InputHint, Result};
+use self::articles::{ArticleStage, Commit};
+use self::feeds::read_feeds;
+use self::work::claim_work;
+use crate::dedup::NearDuplicates;
+use crate::{Analyzer, DataDir, Error, Result};
 
 /// How many articles go into one index commit.
 const INDEX_BATCH: usize = 256;
@@ -247,17 +259,6 @@ pub fn reindex(dd: &DataDir, progress: &mut dyn FnMut(&Progress)) -> Result<u64>
     sync_index(&mut store, &index, progress)
 }
 
-struct Candidate {
-    url: String,
-    key: String,
-    title: Option<String>,
-    published: Option<String>,
-    feed_url: Option<String>,
-    trusted: bool,
-    accept_invalid_certs: bool,
-    direct: bool,
-}
-
 fn failure(url: &str, reason: &str, detail: impl ToString) -> ItemFailure {
     ItemFailure {
         url: url.to_string(),
@@ -286,432 +287,71 @@ fn skip_detail(reason: &SkipReason) -> &'static str {
 /// What an ingest run returns.
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
-    /// The run report.
+    /// The run report (`interrupted` when the stop flag ended it early).
     pub report: RunReport,
     /// Whether the run as a whole failed: every feed failed, or every directly given
     /// article failed. One bad article never fails a run.
     pub run_failed: bool,
 }
 
+/// The plan's stop flag: set (by a signal handler) to end the run after the article in
+/// hand.
+#[derive(Debug, Clone, Default)]
+struct StopFlag(Option<Arc<AtomicBool>>);
+
+impl StopFlag {
+    fn requested(&self) -> bool {
+        self.0.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+}
+
 /// Runs one ingest and returns its report. See the module docs for the order of work.
+///
+/// An error after the run has started (a full disk, a failing index) comes back as
+/// [`Error::Aborted`], carrying the report of what the run did before it.
 pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<RunOutcome> {
     let started = Instant::now();
-    let _lock = plan.data_dir.lock()?;
-    let mut store = Store::open(&plan.data_dir.store_path())?;
-    let index = open_index(&plan.data_dir, &mut store, progress)?;
-    let mut near = NearDuplicates::load(&store)?;
-    let run_id = store.start_run()?;
-    let fetcher = Fetcher::new(plan.fetch.clone())?;
-    fetcher.remember(&remembered_hosts(&store)?);
-    let analyzer = Analyzer::new(plan.gazetteer);
-    let stopped = || {
-        plan.stop
-            .as_ref()
-            .is_some_and(|s| s.load(Ordering::Relaxed))
-    };
+    let IngestPlan {
+        data_dir,
+        feeds,
+        articles,
+        fetch,
+        sentences,
+        gazetteer,
+        stop,
+    } = plan;
+    let _lock = data_dir.lock()?;
+    let mut run = Run::open(
+        &data_dir,
+        fetch,
+        gazetteer,
+        sentences,
+        StopFlag(stop),
+        progress,
+    )
+    .map_err(|e| on_full_disk(e, &data_dir))?;
+    let run_id = run
+        .store
+        .start_run()
+        .map_err(|e| on_full_disk(e.into(), &data_dir))?;
     let mut report = RunReport {
-        feeds: plan.feeds.len() as u64,
+        feeds: feeds.len() as u64,
         ..RunReport::default()
     };
-
-    // Feeds.
-    let mut feed_reqs = Vec::new();
-    for (i, f) in plan.feeds.iter().enumerate() {
-        let state = store.feed_state(&f.url)?;
-        // A page whose feed an earlier run discovered: go straight to the feed.
-        let url = state
-            .as_ref()
-            .and_then(|s| s.discovered_url.clone())
-            .unwrap_or_else(|| f.url.clone());
-        feed_reqs.push(FetchRequest {
-            url,
-            kind: RequestKind::Feed,
-            etag: state.as_ref().and_then(|s| s.etag.clone()),
-            last_modified: state.as_ref().and_then(|s| s.last_modified.clone()),
-            trusted: true,
-            accept_invalid_certs: f.accept_invalid_certs,
-            tag: i as u64,
-        });
-    }
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut feeds_failed = 0u64;
-    let mut feeds_done = 0u64;
-    for out in fetcher.fetch_all(feed_reqs) {
-        let spec = &plan.feeds[out.request.tag as usize];
-        let mut state = store.feed_state(&spec.url)?.unwrap_or(FeedState {
-            url: spec.url.clone(),
-            name: spec.name.clone(),
-            etag: None,
-            last_modified: None,
-            last_fetched: None,
-            last_status: None,
-            consecutive_failures: 0,
-            discovered_url: None,
-        });
-        state.name = spec.name.clone().or(state.name);
-        state.last_fetched = Some(now_rfc3339());
-        let links_before = candidates.len();
-        let mut outcome = out.outcome;
-        if let Outcome::Failed(factwire_fetcher::Error::NotAFeed { page }) = &outcome
-            && let Some(found) = discover_feed(page)
-        {
-            // The configured URL is a web page: read the feed it announces, and
-            // remember it so later runs ask the feed directly (conditionally).
-            tracing::info!(page = %spec.url, feed = %found, "feed discovered");
-            let trusted =
-                LinkScope::of_feed(&page.final_url, spec.files_under.as_deref()).trusts(&found);
-            outcome = fetcher
-                .fetch_one(FetchRequest {
-                    url: found.clone(),
-                    kind: RequestKind::Feed,
-                    etag: None,
-                    last_modified: None,
-                    trusted,
-                    accept_invalid_certs: trusted && spec.accept_invalid_certs,
-                    tag: out.request.tag,
-                })
-                .outcome;
-            state.discovered_url = Some(found);
-        } else if !matches!(outcome, Outcome::Fetched(_) | Outcome::NotModified)
-            && state.discovered_url.take().is_some()
-        {
-            // The discovered feed stopped working: start from the page next time.
-            state.etag = None;
-            state.last_modified = None;
-        }
-        match outcome {
-            Outcome::Fetched(f) => match feeds::parse_all(&f.body, &f.final_url) {
-                Ok(parsed) => {
-                    for bad in &parsed.bad_links {
-                        report.skipped += 1;
-                        report.skips.push(failure(
-                            bad.report_url(&spec.url),
-                            SkipReason::BadLink.class(),
-                            bad.detail(),
-                        ));
-                    }
-                    let scope = LinkScope::of_feed(
-                        state.discovered_url.as_deref().unwrap_or(&spec.url),
-                        spec.files_under.as_deref(),
-                    );
-                    for e in parsed.entries {
-                        let Some(key) = factwire_fetcher::normalize_url(&e.url) else {
-                            continue;
-                        };
-                        let trusted = scope.trusts(&e.url);
-                        candidates.push(Candidate {
-                            url: e.url,
-                            key,
-                            title: e.title,
-                            published: e.published,
-                            feed_url: Some(spec.url.clone()),
-                            trusted,
-                            accept_invalid_certs: trusted && spec.accept_invalid_certs,
-                            direct: false,
-                        });
-                    }
-                    state.etag = f.etag;
-                    state.last_modified = f.last_modified;
-                    state.last_status = Some("ok".into());
-                    state.consecutive_failures = 0;
-                }
-                Err(e) => {
-                    feeds_failed += 1;
-                    report.failures.push(failure(&spec.url, "parse", &e));
-                    state.last_status = Some(format!("parse: {e}"));
-                    state.consecutive_failures += 1;
-                }
-            },
-            Outcome::NotModified => {
-                state.last_status = Some("not_modified".into());
-                state.consecutive_failures = 0;
-            }
-            Outcome::Failed(e) => {
-                feeds_failed += 1;
-                state.last_status = Some(format!("{}: {e}", e.class()));
-                state.consecutive_failures += 1;
-                report.failures.push(failure(&spec.url, e.class(), &e));
-            }
-            Outcome::Skipped { reason } => {
-                report.skipped += 1;
-                report
-                    .skips
-                    .push(failure(&spec.url, reason.class(), skip_detail(&reason)));
-            }
-        }
-        tracing::info!(
-            feed = %spec.url,
-            status = state.last_status.as_deref().unwrap_or("skipped"),
-            links = candidates.len() - links_before,
-            "feed"
-        );
-        store.save_feed_state(&state)?;
-        feeds_done += 1;
-        progress(&Progress {
-            stage: Stage::Feeds,
-            done: feeds_done,
-            total: report.feeds,
-            item: Some(spec.url.clone()),
-        });
-    }
-    for url in &plan.articles {
-        if let Some(key) = factwire_fetcher::normalize_url(url) {
-            candidates.push(Candidate {
-                url: url.clone(),
-                key,
-                title: None,
-                published: None,
-                feed_url: None,
-                trusted: true,
-                accept_invalid_certs: false,
-                direct: true,
-            });
-        } else {
-            report
-                .failures
-                .push(failure(url, "bad_url", "not an http(s) or file URL"));
-        }
-    }
-
-    // Which articles to fetch.
-    let mut seen = HashSet::new();
-    let mut wanted: Vec<Candidate> = Vec::new();
-    let mut requests = Vec::new();
-    let now = Utc::now();
-    for c in candidates {
-        // One article whether linked over http or https.
-        if !seen.insert(without_scheme(&c.key).to_string()) {
-            continue;
-        }
-        report.articles_seen += 1;
-        let existing = stored_head(&store, &c.key)?;
-        let (etag, last_modified) = match &existing {
-            Some(a) => {
-                let newer = c
-                    .published
-                    .as_deref()
-                    .and_then(parse_time)
-                    .zip(parse_time(&a.fetched_at))
-                    .is_some_and(|(p, f)| p > f && p <= now);
-                if !c.direct && !newer {
-                    report.unchanged += 1;
-                    continue;
-                }
-                (a.etag.clone(), a.last_modified.clone())
-            }
-            None => {
-                if !store.should_retry(&c.key, now.timestamp())? {
-                    report.skipped += 1;
-                    report
-                        .skips
-                        .push(failure(&c.url, "backoff", "failed recently; retried later"));
-                    continue;
-                }
-                (None, None)
-            }
-        };
-        requests.push(FetchRequest {
-            url: c.url.clone(),
-            kind: RequestKind::Article,
-            etag,
-            last_modified,
-            trusted: c.trusted,
-            accept_invalid_certs: c.accept_invalid_certs,
-            tag: wanted.len() as u64,
-        });
-        wanted.push(c);
-    }
-
-    // Articles: fetched on the fetcher's runtime, analysed on worker threads, then
-    // stored (store first) and indexed on this thread, in completion order.
-    let total = requests.len() as u64;
-    let mut writer = Some(index.writer()?);
-    let mut pending: Vec<(i64, i64)> = Vec::new();
-    let mut in_store_batch = 0usize;
-    store.begin_batch()?;
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
-    let scoped: Result<()> = std::thread::scope(|scope| {
-        let analysed = analyse_in_parallel(scope, &fetcher, requests, workers, |f, tag| {
-            let c = &wanted[tag as usize];
-            let mut rec = analyzer.analyze(
-                &f.body,
-                &AnalyzeOptions {
-                    hint: InputHint::Sniff,
-                    url: Some(f.final_url.clone()),
-                    content_type: f.content_type.clone(),
-                    sentences: plan.sentences,
-                    fallback_title: c.title.clone(),
-                    fallback_published: c.published.clone(),
-                },
-            );
-            // A page dated after it was fetched (beyond a day of clock skew) has a
-            // wrong date; the feed's date, already checked the same way, or none.
-            if rec
-                .published
-                .as_deref()
-                .and_then(parse_time)
-                .is_some_and(|p| p > Utc::now() + chrono::Duration::days(1))
-            {
-                rec.published = c.published.clone();
-            }
-            let fingerprint = simhash(&rec.text);
-            (rec, fingerprint)
-        });
-        for (done, (out, analysis)) in (1u64..).zip(analysed) {
-            let c = &wanted[out.request.tag as usize];
-            match (out.outcome, analysis) {
-                (Outcome::Fetched(f), Some((rec, fingerprint))) => {
-                    if rec.text.trim().is_empty() {
-                        report.failed += 1;
-                        let detail = "no article text found in the page";
-                        tracing::info!(url = %c.url, outcome = "failed", reason = "empty", "article");
-                        report.failures.push(failure(&c.url, "empty", detail));
-                        store.record_failure(&c.key, "empty", detail)?;
-                    } else {
-                        let key = identity(&store, &c.key, &rec)?;
-                        let link = fingerprint.map_or(Link::None, |f| {
-                            near.original_for(None, f, rec.published.as_deref())
-                        });
-                        let published = rec.published.clone();
-                        let (facts, entities) = (rec.facts.len(), rec.entities.len());
-                        let source = rec
-                            .url
-                            .as_deref()
-                            .and_then(source_of)
-                            .or_else(|| source_of(&f.final_url));
-                        let new = NewArticle {
-                            key: key.clone(),
-                            record: rec,
-                            source,
-                            feed_url: c.feed_url.clone(),
-                            etag: f.etag,
-                            last_modified: f.last_modified,
-                            fetched_at: now_rfc3339(),
-                            fingerprint,
-                            duplicate_of: match link {
-                                Link::CopyOf(original) => Some(original),
-                                _ => None,
-                            },
-                        };
-                        let put = store.put_article(&new)?;
-                        store.clear_failure(&c.key)?;
-                        if put.status != PutStatus::Unchanged {
-                            if let Link::Replaces(old) = link {
-                                store.reroot_duplicates(old, put.id)?;
-                            }
-                            if link != Link::None {
-                                report.near_duplicates += 1;
-                            }
-                            near.stored(put.id, fingerprint, published, link);
-                        }
-                        let outcome = match put.status {
-                            PutStatus::New => {
-                                report.new += 1;
-                                "new"
-                            }
-                            PutStatus::Updated => {
-                                report.updated += 1;
-                                "updated"
-                            }
-                            PutStatus::Unchanged => {
-                                report.unchanged += 1;
-                                "unchanged"
-                            }
-                        };
-                        tracing::info!(
-                            url = %c.url,
-                            id = put.id,
-                            outcome,
-                            facts,
-                            entities,
-                            copy_of = match link {
-                                Link::CopyOf(original) => Some(original),
-                                _ => None,
-                            },
-                            "article"
-                        );
-                        // Indexed from the record in hand: what was just stored, without
-                        // reading it back.
-                        if put.status != PutStatus::Unchanged
-                            && let Some(w) = writer.as_mut()
-                        {
-                            w.upsert(&record_doc(
-                                put.id,
-                                put.version,
-                                &new.key,
-                                &new.record,
-                                new.source.clone(),
-                                new.duplicate_of,
-                            ))?;
-                            pending.push((put.id, put.version));
-                        }
-                    }
-                }
-                (Outcome::Fetched(_), None) => {}
-                (Outcome::NotModified, _) => {
-                    report.unchanged += 1;
-                    tracing::info!(url = %c.url, outcome = "not_modified", "article");
-                }
-                (Outcome::Failed(e), _) => {
-                    report.failed += 1;
-                    tracing::info!(url = %c.url, outcome = "failed", reason = e.class(), detail = %e, "article");
-                    store.record_failure(&c.key, e.class(), &e.to_string())?;
-                    report.failures.push(failure(&c.url, e.class(), &e));
-                }
-                (Outcome::Skipped { reason }, _) => {
-                    report.skipped += 1;
-                    tracing::info!(url = %c.url, outcome = "skipped", reason = reason.class(), "article");
-                    report
-                        .skips
-                        .push(failure(&c.url, reason.class(), skip_detail(&reason)));
-                }
-            }
-            // One writer for the whole run: a checkpoint every batch makes the batch
-            // durable (then, and only then, it is marked indexed) without waiting for
-            // merges; the final commit waits for them.
-            // The store commits every STORE_BATCH articles (a killed run loses at most
-            // that many, refetched next time); the index checkpoints after a store
-            // commit, so it never holds an article the store might lose.
-            in_store_batch += 1;
-            if in_store_batch >= STORE_BATCH {
-                store.commit_batch()?;
-                if pending.len() >= INDEX_BATCH
-                    && let Some(w) = writer.as_mut()
-                {
-                    w.checkpoint()?;
-                    store.mark_indexed(&pending)?;
-                    pending.clear();
-                }
-                store.begin_batch()?;
-                in_store_batch = 0;
-            }
-            progress(&Progress {
-                stage: Stage::Articles,
-                done,
-                total,
-                item: Some(c.url.clone()),
-            });
-            if stopped() {
-                break;
-            }
-        }
-        Ok(())
-    });
-    scoped?;
-    store.commit_batch()?;
-    if let Some(w) = writer.take() {
-        w.commit()?;
-        store.mark_indexed(&pending)?;
-    }
-    save_hosts(&mut store, &fetcher)?;
-    // Articles whose near-duplicate group changed this run need their index entry
-    // redone; they were marked unindexed when the group changed.
-    sync_index(&mut store, &index, &mut |_| {})?;
-    if bulk(report.new + report.updated, store.article_count()?) {
-        compact(&index)?;
-    }
-    report.failed += feeds_failed;
+    let result = run.stages(&feeds, &articles, &mut report, progress);
+    report.interrupted = run.stop.requested();
     report.seconds = started.elapsed().as_secs_f64();
+    let feeds_failed = match result {
+        Ok(n) => n,
+        Err(e) => {
+            // Best effort: on a full disk even this may not fit.
+            let _ = run.store.finish_run(run_id, &report, false);
+            return Err(Error::Aborted {
+                report: Box::new(report),
+                error: Box::new(on_full_disk(e, &data_dir)),
+            });
+        }
+    };
     let stored = report.new + report.updated + report.unchanged;
     let run_failed = (report.feeds > 0 && feeds_failed == report.feeds && stored == 0)
         || (report.feeds == 0 && report.failed > 0 && stored == 0);
@@ -723,71 +363,126 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         skipped = report.skipped,
         near_duplicates = report.near_duplicates,
         seconds = report.seconds,
+        interrupted = report.interrupted,
         run_failed,
         "run finished"
     );
-    store.finish_run(run_id, &report, !run_failed)?;
+    run.store
+        .finish_run(run_id, &report, !run_failed)
+        .map_err(|e| on_full_disk(e.into(), &data_dir))?;
     Ok(RunOutcome { report, run_failed })
 }
 
-/// A fetch outcome and, for a fetched page, what analysing it gave.
-type Analysed<T> = (FetchOutcome, Option<T>);
-
-/// Runs `fetcher.fetch_all(requests)` on a feeder thread and `analyse` on `workers`
-/// threads for each fetched page, yielding outcomes in completion order. Analysis is
-/// the CPU-bound part of a run; done here it overlaps with the store and index work
-/// the caller does on its own thread. Channels are bounded, so a slow caller holds
-/// analysis back, which holds fetching back. Dropping the iterator stops the workers
-/// and the feeder (the requests not yet started are cancelled).
-fn analyse_in_parallel<'scope, 'env, T, F>(
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    fetcher: &'env Fetcher,
-    requests: Vec<FetchRequest>,
-    workers: usize,
-    analyse: F,
-) -> impl Iterator<Item = Analysed<T>> + 'scope
-where
-    T: Send + 'scope,
-    F: Fn(&factwire_fetcher::Fetched, u64) -> T + Send + Sync + 'env,
-{
-    let (in_tx, in_rx) = std::sync::mpsc::sync_channel::<FetchOutcome>(workers * 2);
-    let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Analysed<T>>(workers * 2);
-    scope.spawn(move || {
-        for out in fetcher.fetch_all(requests) {
-            if in_tx.send(out).is_err() {
-                break;
-            }
-        }
-    });
-    let in_rx = Arc::new(std::sync::Mutex::new(in_rx));
-    let analyse = Arc::new(analyse);
-    for _ in 0..workers {
-        let (in_rx, out_tx, analyse) = (Arc::clone(&in_rx), out_tx.clone(), Arc::clone(&analyse));
-        scope.spawn(move || {
-            loop {
-                let next = match in_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => break,
-                };
-                let Ok(out) = next else { break };
-                let analysis = match &out.outcome {
-                    Outcome::Fetched(f) => Some(analyse(f, out.request.tag)),
-                    _ => None,
-                };
-                if out_tx.send((out, analysis)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(out_tx);
-    out_rx.into_iter()
+/// What one run holds while its stages run.
+struct Run {
+    store: Store,
+    index: Index,
+    near: NearDuplicates,
+    fetcher: Fetcher,
+    analyzer: Analyzer,
+    sentences: usize,
+    stop: StopFlag,
 }
 
-/// The first feed a web page announces with `<link rel="alternate">`.
-fn discover_feed(page: &factwire_fetcher::Fetched) -> Option<String> {
-    let html = String::from_utf8_lossy(&page.body);
-    feeds::discover(&html, &page.final_url).into_iter().next()
+impl Run {
+    /// Opens the store and the index (catching the index up with the store), loads the
+    /// near-duplicate fingerprints and the politeness earlier runs stored.
+    fn open(
+        dd: &DataDir,
+        fetch: FetchSettings,
+        gazetteer: Gazetteer,
+        sentences: usize,
+        stop: StopFlag,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Run> {
+        let mut store = Store::open(&dd.store_path())?;
+        let index = open_index(dd, &mut store, progress)?;
+        let near = NearDuplicates::load(&store)?;
+        let fetcher = Fetcher::new(fetch)?;
+        fetcher.remember(&remembered_hosts(&store)?);
+        Ok(Run {
+            store,
+            index,
+            near,
+            fetcher,
+            analyzer: Analyzer::new(gazetteer),
+            sentences,
+            stop,
+        })
+    }
+
+    /// The stages in order: read feeds (their links queued durably), claim work (the
+    /// queue first), fetch, analyse, commit and index the articles, then save what hosts
+    /// asked and index whatever the store has that the index lacks. Returns how many
+    /// feeds failed.
+    fn stages(
+        &mut self,
+        feeds: &[FeedSpec],
+        articles: &[String],
+        report: &mut RunReport,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<u64> {
+        let read = read_feeds(
+            &mut self.store,
+            &self.fetcher,
+            feeds,
+            &self.stop,
+            report,
+            progress,
+        )?;
+        if !self.stop.requested() {
+            let work = claim_work(&mut self.store, feeds, articles, report)?;
+            let mut commit = Commit::begin(&mut self.store, &self.index, &mut self.near, report)?;
+            let stage = ArticleStage {
+                fetcher: &self.fetcher,
+                analyzer: &self.analyzer,
+                sentences: self.sentences,
+                stop: &self.stop,
+            };
+            if let Err(e) = stage.run(&mut commit, &work.wanted, work.requests, progress) {
+                commit.abandon();
+                return Err(e);
+            }
+            commit.finish()?;
+        }
+        save_hosts(&mut self.store, &self.fetcher)?;
+        // Articles whose near-duplicate group changed this run need their index entry
+        // redone; they were marked unindexed when the group changed.
+        sync_index(&mut self.store, &self.index, &mut |_| {})?;
+        if bulk(report.new + report.updated, self.store.article_count()?) {
+            compact(&self.index)?;
+        }
+        Ok(read.failed)
+    }
+}
+
+/// A run error caused by a full disk, as [`Error::DiskFull`] naming the file or
+/// directory that could not be written; any other error as it is.
+fn on_full_disk(e: Error, dd: &DataDir) -> Error {
+    let path = match &e {
+        Error::Store(s) if s.is_disk_full() => dd.store_path(),
+        Error::Index(_) if caused_by_full_disk(&e) => dd.index_dir(),
+        Error::DataDir { path, .. } if caused_by_full_disk(&e) => path.clone(),
+        _ => return e,
+    };
+    Error::DiskFull {
+        path,
+        source: Box::new(e),
+    }
+}
+
+/// Whether an `ENOSPC` I/O error is anywhere in the chain of causes.
+fn caused_by_full_disk(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::StorageFull
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The politeness earlier runs stored (`Retry-After` windows, crawl delays).
@@ -822,39 +517,4 @@ fn save_hosts(store: &mut Store, fetcher: &Fetcher) -> Result<()> {
         })?;
     }
     Ok(())
-}
-
-/// The store key of a fetched article: its link's key, unless its canonical URL is
-/// already stored under another key (the same article reached by another link).
-fn identity(store: &Store, link_key: &str, rec: &ArticleRecord) -> Result<String> {
-    if let Some(existing) = stored_head(store, link_key)? {
-        return Ok(existing.key);
-    }
-    if let Some(canon) = rec.url.as_deref().and_then(factwire_fetcher::normalize_url)
-        && canon != link_key
-        && let Some(existing) = stored_head(store, &canon)?
-    {
-        return Ok(existing.key);
-    }
-    Ok(link_key.to_string())
-}
-
-/// The stored article under this key (or canonical URL), over http or https.
-fn stored_head(store: &Store, key: &str) -> Result<Option<ArticleHead>> {
-    if let Some(head) = store.article_head(key)? {
-        return Ok(Some(head));
-    }
-    let other = match key.split_once("://") {
-        Some(("http", rest)) => format!("https://{rest}"),
-        Some(("https", rest)) => format!("http://{rest}"),
-        _ => return Ok(None),
-    };
-    Ok(store.article_head(&other)?)
-}
-
-/// A URL key without its `http://` or `https://`.
-fn without_scheme(key: &str) -> &str {
-    key.strip_prefix("https://")
-        .or_else(|| key.strip_prefix("http://"))
-        .unwrap_or(key)
 }

@@ -93,6 +93,33 @@ pub enum Error {
     Sqlite(#[source] rusqlite::Error),
 }
 
+impl Error {
+    /// Whether the disk (or the quota) is full: SQLite's `SQLITE_FULL`, or an I/O
+    /// error `ENOSPC` under it. Nothing committed before it is lost; a later run with
+    /// space resumes.
+    pub fn is_disk_full(&self) -> bool {
+        let sqlite = match self {
+            Error::Open { source, .. }
+            | Error::Migration { source, .. }
+            | Error::Sqlite(source) => source,
+            _ => return false,
+        };
+        if sqlite.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return true;
+        }
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(sqlite);
+        while let Some(e) = cause {
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::StorageFull
+            {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Sqlite(e)

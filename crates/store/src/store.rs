@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
 use crate::{
-    ArticleHead, Error, FactQuery, FeedState, FingerprintRow, NewArticle, PutOutcome, PutStatus,
-    Result, RunInfo, Stats, StoredArticle, content_hash,
+    ArticleHead, Error, FactQuery, FeedState, FingerprintRow, NewArticle, PendingLink, PutOutcome,
+    PutStatus, Result, RunInfo, Stats, StoredArticle, content_hash,
 };
 
 /// First retry delay after a fetch failure, in seconds (15 minutes).
@@ -126,6 +126,15 @@ impl Store {
     pub fn commit_batch(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Rolls the open batch back, if any: after an error, so that what the batch held
+    /// (articles, and the queue entries they settled) is neither half kept nor lost.
+    pub fn rollback_batch(&mut self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
         }
         Ok(())
     }
@@ -589,45 +598,104 @@ impl Store {
 
     /// Inserts or replaces a feed's state.
     pub fn save_feed_state(&mut self, s: &FeedState) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO feeds (url, name, etag, last_modified, last_fetched, last_status, \
-             consecutive_failures, discovered_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-             ON CONFLICT(url) DO UPDATE SET name = excluded.name, etag = excluded.etag, \
-             last_modified = excluded.last_modified, last_fetched = excluded.last_fetched, \
-             last_status = excluded.last_status, \
-             consecutive_failures = excluded.consecutive_failures, \
-             discovered_url = excluded.discovered_url",
-            params![
-                s.url,
-                s.name,
-                s.etag,
-                s.last_modified,
-                s.last_fetched,
-                s.last_status,
-                s.consecutive_failures,
-                s.discovered_url
-            ],
+        self.write(|tx| upsert_feed_state(tx, s))
+    }
+
+    /// Saves a feed's state (its new validators) and queues the links it listed, in one
+    /// transaction: either both are durable or neither is, so a run that stops before
+    /// fetching the links finds them queued next time even when the feed then answers
+    /// `304 Not Modified`. A link already queued keeps its place in the queue; its
+    /// title, date and trust are refreshed from the new listing.
+    pub fn save_feed_listing(&mut self, s: &FeedState, links: &[PendingLink]) -> Result<()> {
+        let now = now_rfc3339();
+        self.write(|tx| {
+            upsert_feed_state(tx, s)?;
+            let last: i64 =
+                tx.query_row("SELECT coalesce(max(seq), 0) FROM pending_links", [], |r| {
+                    r.get(0)
+                })?;
+            let mut insert = tx.prepare(
+                "INSERT INTO pending_links (key, url, feed_url, title, published, trusted, \
+                 queued_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                 ON CONFLICT(key) DO UPDATE SET url = excluded.url, \
+                 feed_url = excluded.feed_url, title = excluded.title, \
+                 published = excluded.published, trusted = excluded.trusted",
+            )?;
+            for (seq, l) in (last + 1..).zip(links) {
+                insert.execute(params![
+                    l.key,
+                    l.url,
+                    l.feed_url,
+                    l.title,
+                    l.published,
+                    l.trusted,
+                    now,
+                    seq
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The queued links of these feeds, feed by feed, each feed's in queue order.
+    pub fn pending_links(&self, feed_urls: &[&str]) -> Result<Vec<PendingLink>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, url, feed_url, title, published, trusted FROM pending_links \
+             WHERE feed_url = ?1 ORDER BY seq",
         )?;
-        Ok(())
+        let mut out = Vec::new();
+        for feed in feed_urls {
+            let rows = stmt.query_map([feed], |r| {
+                Ok(PendingLink {
+                    key: r.get(0)?,
+                    url: r.get(1)?,
+                    feed_url: r.get(2)?,
+                    title: r.get(3)?,
+                    published: r.get(4)?,
+                    trusted: r.get(5)?,
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Takes a link off the queue: its article is stored (call this in the same batch
+    /// as [`Store::put_article`]) or its outcome is otherwise final.
+    pub fn finish_pending(&mut self, key: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM pending_links WHERE key = ?1", [key])?;
+            Ok(())
+        })
+    }
+
+    /// How many links are queued, over all feeds.
+    pub fn pending_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM pending_links", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     // ---- fetch failures and hosts -----------------------------------------------------
 
     /// Records a failed fetch of `url` now; see [`Store::record_failure_at`].
-    pub fn record_failure(&mut self, url: &str, reason: &str, detail: &str) -> Result<()> {
+    pub fn record_failure(&mut self, url: &str, reason: &str, detail: &str) -> Result<u32> {
         self.record_failure_at(url, reason, detail, now_unix())
     }
 
     /// Records a failed fetch of `url` at `now` (Unix seconds). The n-th failure in a
     /// row sets the next attempt `BACKOFF_BASE_SECS * 2^(n-1)` later, at most
-    /// [`BACKOFF_MAX_SECS`].
+    /// [`BACKOFF_MAX_SECS`]. Returns the number of failures in a row, this one included.
     pub fn record_failure_at(
         &mut self,
         url: &str,
         reason: &str,
         detail: &str,
         now: i64,
-    ) -> Result<()> {
+    ) -> Result<u32> {
         self.write(|tx| {
             let previous: u32 = tx
                 .query_row(
@@ -647,7 +715,7 @@ impl Store {
              next_attempt_at = excluded.next_attempt_at",
                 params![url, reason, detail, attempts, now, next],
             )?;
-            Ok(())
+            Ok(attempts)
         })
     }
 
@@ -792,6 +860,29 @@ impl Store {
 }
 
 /// The retry delay after `attempts` failures in a row.
+fn upsert_feed_state(tx: &Connection, s: &FeedState) -> Result<()> {
+    tx.execute(
+        "INSERT INTO feeds (url, name, etag, last_modified, last_fetched, last_status, \
+         consecutive_failures, discovered_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT(url) DO UPDATE SET name = excluded.name, etag = excluded.etag, \
+         last_modified = excluded.last_modified, last_fetched = excluded.last_fetched, \
+         last_status = excluded.last_status, \
+         consecutive_failures = excluded.consecutive_failures, \
+         discovered_url = excluded.discovered_url",
+        params![
+            s.url,
+            s.name,
+            s.etag,
+            s.last_modified,
+            s.last_fetched,
+            s.last_status,
+            s.consecutive_failures,
+            s.discovered_url
+        ],
+    )?;
+    Ok(())
+}
+
 fn host_row(r: &Row<'_>) -> rusqlite::Result<HostState> {
     Ok(HostState {
         host: r.get(0)?,

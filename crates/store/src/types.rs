@@ -140,6 +140,24 @@ pub struct FeedState {
     pub discovered_url: Option<String>,
 }
 
+/// A link a feed listed, queued as durable work until its outcome is final (see
+/// [`Store::save_feed_listing`](crate::Store::save_feed_listing)).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingLink {
+    /// The normalised URL (the article's identity).
+    pub key: String,
+    /// The link as the feed gave it.
+    pub url: String,
+    /// The configured feed that listed it ([`FeedState::url`]).
+    pub feed_url: String,
+    /// The feed entry's title.
+    pub title: Option<String>,
+    /// The feed entry's date, RFC 3339.
+    pub published: Option<String>,
+    /// Whether the link is on the feed's own host (trusted like the feed).
+    pub trusted: bool,
+}
+
 /// Filters for [`Store::facts`](crate::Store::facts); all `None` means every fact.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FactQuery {

@@ -6,25 +6,40 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::anyhow;
 use factwire_core::RunReport;
-use factwire_pipeline::{DataDir, FeedSpec, IngestPlan};
+use factwire_pipeline::{DataDir, Error as PipelineError, FeedSpec, IngestPlan};
 
 use super::{location_to_url, progress_bar, show_progress};
 use crate::args::{Format, GlobalArgs, IngestArgs};
 use crate::config::Settings;
 use crate::output::{Table, json_one};
+use crate::signals::StopSignals;
 use crate::{CmdResult, Fail, write_stdout};
 
 pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
     let settings = Settings::resolve(global)?;
-    let plan = plan(&settings, &a, None)?;
+    let signals = StopSignals::install(global.quiet, || {})
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("installing signal handlers")))?;
+    let plan = plan(&settings, &a, Some(Arc::clone(&signals.flag)))?;
     let pb = progress_bar(global);
     let result = factwire_pipeline::ingest(plan, &mut |p| show_progress(&pb, p));
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    let outcome = result.map_err(|e| Fail::Work(anyhow::Error::new(e).context("ingest")))?;
-    if !global.quiet || a.format != Format::Table {
-        write_stdout(&render(&outcome.report, a.format)?)?;
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        // Stopped by an error after it had started (a full disk): the report of what
+        // it did still goes out, then the error.
+        Err(PipelineError::Aborted { report, error }) => {
+            print_report(global, &a, &report)?;
+            return Err(Fail::Work(anyhow::Error::new(*error).context("ingest")));
+        }
+        Err(e) => return Err(Fail::Work(anyhow::Error::new(e).context("ingest"))),
+    };
+    print_report(global, &a, &outcome.report)?;
+    if outcome.report.interrupted
+        && let Some(code) = signals.exit_status()
+    {
+        return Err(Fail::Interrupted(code));
     }
     if outcome.run_failed {
         let r = &outcome.report;
@@ -41,6 +56,14 @@ pub fn run(global: &GlobalArgs, a: IngestArgs) -> CmdResult {
             "ingest: the run failed ({} failed, nothing stored); see the report",
             outcome.report.failed
         )));
+    }
+    Ok(())
+}
+
+/// Prints the run report, unless `-q` silences the table.
+fn print_report(global: &GlobalArgs, a: &IngestArgs, r: &RunReport) -> CmdResult {
+    if !global.quiet || a.format != Format::Table {
+        write_stdout(&render(r, a.format)?)?;
     }
     Ok(())
 }
@@ -109,7 +132,7 @@ pub(crate) fn plan(
 }
 
 /// The report's counters as (CSV column, table label, value), in one order for both.
-fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 9] {
+fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 10] {
     [
         ("feeds", "feeds", r.feeds.to_string()),
         ("articles_seen", "seen", r.articles_seen.to_string()),
@@ -120,6 +143,7 @@ fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 9] {
         ("skipped", "skipped", r.skipped.to_string()),
         ("near_duplicates", "copies", r.near_duplicates.to_string()),
         ("seconds", "in", format!("{:.3}", r.seconds)),
+        ("interrupted", "interrupted", r.interrupted.to_string()),
     ]
 }
 
@@ -136,8 +160,10 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
         Format::Table => {
             let line: Vec<String> = counters(r)
                 .iter()
+                .filter(|(_, label, _)| *label != "interrupted" || r.interrupted)
                 .map(|(_, label, v)| match *label {
                     "in" => format!("in {:.2}s", r.seconds),
+                    "interrupted" => "interrupted".to_string(),
                     _ => format!("{label} {v}"),
                 })
                 .collect();

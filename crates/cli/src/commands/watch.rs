@@ -6,11 +6,13 @@
 //! measured from the start of the previous run; a run that overruns its slot is
 //! followed at once by the next, never by two.
 //!
-//! Stopping: Ctrl-C (SIGINT) or SIGTERM sets the pipeline's stop flag, so the run in
-//! hand finishes the article it is on, commits what it stored, and the command exits
-//! 0. Between runs the signal ends the wait at once. A second Ctrl-C quits
-//! immediately (status 130); the store's transactions and the run lock (an OS file
-//! lock) make that safe too. `--max-runs N` stops after N runs.
+//! Stopping: Ctrl-C (SIGINT) or SIGTERM sets the pipeline's stop flag (see
+//! `signals.rs`), so the run in hand finishes the article it is on, commits what it
+//! stored, prints its report marked `interrupted`, and the command exits 130 (SIGINT)
+//! or 143 (SIGTERM), as `ingest` does. Between runs nothing is in hand: the signal ends
+//! the wait at once and the command exits 0. A second signal quits immediately with
+//! the same status; the store's transactions and the run lock (an OS file lock) make
+//! that safe too. `--max-runs N` stops after N runs.
 //!
 //! A failed run (the feeds unreachable, another ingest holding the lock) is logged as
 //! a warning and the schedule goes on: a watcher outlives a network outage. Only bad
@@ -28,10 +30,8 @@ use super::{ingest, progress_bar, show_progress};
 use crate::args::{Format, GlobalArgs, WatchArgs};
 use crate::config::Settings;
 use crate::output::json_one;
+use crate::signals::StopSignals;
 use crate::{CmdResult, Fail, write_stdout};
-
-/// Exit status after a second Ctrl-C (128 + SIGINT, as shells report it).
-const FORCED_EXIT: i32 = 130;
 
 pub fn run(global: &GlobalArgs, a: WatchArgs) -> CmdResult {
     let every = parse_every(&a.every)?;
@@ -44,30 +44,21 @@ pub fn run(global: &GlobalArgs, a: WatchArgs) -> CmdResult {
     // Bad paths and an empty feed list are usage errors: report them before waiting.
     ingest::plan(&settings, &a.ingest, None)?;
 
-    let stop = Arc::new(AtomicBool::new(false));
     let (wake, woken) = mpsc::channel::<()>();
-    let flag = Arc::clone(&stop);
-    let quiet = global.quiet;
-    ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            #[expect(
-                clippy::disallowed_methods,
-                reason = "a second Ctrl-C asks to quit now; the handler thread cannot unwind main"
-            )]
-            std::process::exit(FORCED_EXIT);
-        }
-        if !quiet {
-            eprintln!("stopping after the current article (Ctrl-C again to quit now)");
-        }
+    let signals = StopSignals::install(global.quiet, move || {
         let _ = wake.send(());
     })
-    .map_err(|e| Fail::Work(anyhow::Error::new(e).context("installing the Ctrl-C handler")))?;
+    .map_err(|e| Fail::Work(anyhow::Error::new(e).context("installing signal handlers")))?;
+    let stop = Arc::clone(&signals.flag);
 
     let mut run = 0u64;
     loop {
         let started = Instant::now();
         run += 1;
-        run_once(global, &settings, &a, &stop, run)?;
+        let interrupted = run_once(global, &settings, &a, &stop, run)?;
+        if interrupted && let Some(code) = signals.exit_status() {
+            return Err(Fail::Interrupted(code));
+        }
         if stop.load(Ordering::SeqCst) || a.max_runs.is_some_and(|n| run >= n) {
             break;
         }
@@ -83,21 +74,22 @@ pub fn run(global: &GlobalArgs, a: WatchArgs) -> CmdResult {
     Ok(())
 }
 
-/// One scheduled ingest. Only a failure to write the report ends the watch.
+/// One scheduled ingest; returns whether a stop request interrupted it. Only a
+/// failure to write the report ends the watch.
 fn run_once(
     global: &GlobalArgs,
     settings: &Settings,
     a: &WatchArgs,
     stop: &Arc<AtomicBool>,
     run: u64,
-) -> CmdResult {
+) -> Result<bool, Fail> {
     let plan = match ingest::plan(settings, &a.ingest, Some(Arc::clone(stop))) {
         Ok(plan) => plan,
         Err(Fail::Input(e) | Fail::Work(e)) => {
             tracing::warn!("run {run}: {e:#}");
-            return Ok(());
+            return Ok(false);
         }
-        Err(Fail::Reported) => return Ok(()),
+        Err(Fail::Reported | Fail::Interrupted(_)) => return Ok(false),
     };
     let pb = progress_bar(global);
     let result = factwire_pipeline::ingest(plan, &mut |p| show_progress(&pb, p));
@@ -106,9 +98,16 @@ fn run_once(
     }
     let outcome = match result {
         Ok(o) => o,
+        Err(factwire_pipeline::Error::Aborted { report, error }) => {
+            tracing::warn!("run {run}: ingest: {:#}", anyhow::Error::new(*error));
+            if !global.quiet || a.ingest.format != Format::Table {
+                write_stdout(&report_line(&report, a.ingest.format, run)?)?;
+            }
+            return Ok(false);
+        }
         Err(e) => {
             tracing::warn!("run {run}: ingest: {:#}", anyhow::Error::new(e));
-            return Ok(());
+            return Ok(false);
         }
     };
     let r = &outcome.report;
@@ -127,7 +126,7 @@ fn run_once(
     if !global.quiet || a.ingest.format != Format::Table {
         write_stdout(&report_line(r, a.ingest.format, run)?)?;
     }
-    Ok(())
+    Ok(r.interrupted)
 }
 
 /// The report of run number `run` (from 1) as one line: a time-stamped summary
