@@ -473,7 +473,10 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
         }
     }
 
-    // Which articles to fetch.
+    // Which articles to fetch. Of two feeds listing one link, the one that trusts it
+    // decides (a remote feed's copy of a local feed's file link is refused, and must
+    // not shadow the local feed's own): trusted candidates first, otherwise in order.
+    candidates.sort_by_key(|c| !c.trusted);
     let mut seen = HashSet::new();
     let mut wanted: Vec<Candidate> = Vec::new();
     let mut requests = Vec::new();
