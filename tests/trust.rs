@@ -49,10 +49,14 @@ fn a_remote_feed_never_reads_local_files_even_next_to_the_demo_config() {
     // and a file beside the demo site: none may be read on a remote feed's say-so.
     let inside = file_url(&fixture("sites/demo/robots.txt"));
     let beside = file_url(&fixture("sites/syndication/kestrel-job-cuts.html"));
+    // And one the demo feed itself lists: refused for the remote feed, it must not
+    // shadow the demo feed's own (trusted) link to it.
+    let listed = file_url(&fixture("sites/demo/articles/aws-early-2026-analysis.html"));
     let links = [
         ("host", "file:///etc/hostname"),
         ("inside", inside.as_str()),
         ("beside", beside.as_str()),
+        ("listed", listed.as_str()),
     ];
     server.set_route("/feed.xml", Route::ok("application/rss+xml", rss(&links)));
     let d = Dir::new();
@@ -71,11 +75,17 @@ fn a_remote_feed_never_reads_local_files_even_next_to_the_demo_config() {
         .into_iter()
         .map(|(u, _)| u)
         .collect();
-    for (_, link) in links {
+    for (_, link) in &links[..3] {
         assert!(refused.iter().any(|u| u == link), "{link}: {report}");
     }
+    assert!(!refused.contains(&listed), "{report}");
     let stored = d.json(&["search", "Kestrel", "--format", "json"]);
     assert_eq!(stored.as_array().unwrap().len(), 0, "{stored}");
+    // Every demo article is stored, as without the remote feed.
+    let alone = Dir::new();
+    alone.json(&["--config", "config/demo.toml", "ingest", "--format", "json"]);
+    let count = |d: &Dir| d.json(&["stats", "--format", "json"])["articles"].clone();
+    assert_eq!(count(&d), count(&alone));
 }
 
 /// A local site: `site/feeds/feed.xml` linking to an article in its folder, one beside
