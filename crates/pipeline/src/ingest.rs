@@ -531,7 +531,7 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                     fallback_title: c.title.clone(),
                     fallback_published: c.published.clone(),
                 },
-            );
+            )?;
             // A page dated after it was fetched (beyond a day of clock skew) has a
             // wrong date; the feed's date, already checked the same way, or none.
             if rec
@@ -543,12 +543,27 @@ pub fn ingest(plan: IngestPlan, progress: &mut dyn FnMut(&Progress)) -> Result<R
                 rec.published = c.published.clone();
             }
             let fingerprint = simhash(&rec.text);
-            (rec, fingerprint)
+            Ok::<_, crate::Error>((rec, fingerprint))
         });
         for (done, (out, analysis)) in (1u64..).zip(analysed) {
             let c = &wanted[out.request.tag as usize];
             match (out.outcome, analysis) {
-                (Outcome::Fetched(f), Some((rec, fingerprint))) => {
+                (Outcome::Fetched(_), Some(Err(e))) => {
+                    // Random bytes or a binary served as a page: not an article.
+                    report.skipped += 1;
+                    tracing::info!(url = %c.url, outcome = "skipped", reason = "not_text", "article");
+                    report.skips.push(failure(&c.url, "not_text", &e));
+                    store.record_failure(&c.key, "not_text", &e.to_string())?;
+                }
+                (Outcome::Fetched(f), Some(Ok((rec, fingerprint)))) => {
+                    if rec.truncated {
+                        report.truncated += 1;
+                        report.warnings.push(failure(
+                            &c.url,
+                            "truncated",
+                            "longer than the reader's 8 MiB cap: only the start was read",
+                        ));
+                    }
                     if rec.text.trim().is_empty() {
                         report.failed += 1;
                         let detail = "no article text found in the page";

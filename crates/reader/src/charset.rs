@@ -9,9 +9,15 @@
 //!    page is far more common than a legacy-encoded page that happens to be valid
 //!    UTF-8: when the bytes are valid UTF-8 and contain non-ASCII, UTF-8 beats a meta
 //!    declaration;
-//! 4. otherwise UTF-8 when the bytes are valid UTF-8, else `chardetng`'s guess.
+//! 4. otherwise UTF-8 when the bytes are valid UTF-8, or are UTF-8 with a few bad
+//!    bytes ([`utf8_with_errors`]: the bad bytes become U+FFFD rather than turning
+//!    the whole page into a wrong legacy guess such as `яю`), else `chardetng`'s
+//!    guess.
 //!
 //! Decoding is lossy: malformed sequences become U+FFFD, so it never fails.
+//!
+//! [`is_text`] then tells a text document from random bytes or a program binary
+//! (NUL characters, or a high share of control or replacement characters).
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -90,13 +96,88 @@ pub fn choose_encoding(bytes: &[u8], content_type: Option<&str>) -> &'static Enc
         }
         return enc;
     }
-    if valid_utf8 {
+    if valid_utf8 || utf8_with_errors(&bytes[..bytes.len().min(DETECT_BYTES)]) {
         return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     det.feed(sample, sample.len() == bytes.len());
     det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Fewer non-ASCII bytes than this are too little evidence for a legacy-encoding
+/// guess: the bytes are read as UTF-8 and the odd bad byte becomes U+FFFD.
+const MIN_GUESS_EVIDENCE: usize = 8;
+
+/// Whether bytes that are not valid UTF-8 are still best read as UTF-8, with the
+/// malformed sequences becoming U+FFFD: either they hold well-formed multi-byte
+/// sequences at least twice as often as malformed ones (a UTF-8 page with a damaged
+/// spot; legacy-encoded text almost never forms valid UTF-8 sequences by chance), or
+/// they hold too few non-ASCII bytes for any guess to rest on.
+fn utf8_with_errors(bytes: &[u8]) -> bool {
+    let (mut good, mut bad, mut rest) = (0usize, 0usize, bytes);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                good += multibyte_chars(s);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                // `valid` is valid UTF-8 by construction.
+                good += std::str::from_utf8(valid).map_or(0, multibyte_chars);
+                bad += 1;
+                match e.error_len() {
+                    Some(len) => rest = &after[len..],
+                    None => break, // cut inside a character at the end
+                }
+            }
+        }
+    }
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    bad * 2 <= good || non_ascii < MIN_GUESS_EVIDENCE
+}
+
+fn multibyte_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_ascii()).count()
+}
+
+/// How many characters [`is_text`] looks at.
+const TEXT_CHECK_CHARS: usize = 64 * 1024;
+
+/// At most this share of the checked non-whitespace characters may be control or
+/// replacement characters in a text document.
+const MAX_BAD_SHARE: f32 = 0.10;
+
+/// Whether decoded input is a text document (HTML or plain text) rather than random
+/// bytes or a program binary. Within the first [`TEXT_CHECK_CHARS`] characters, a
+/// NUL character means binary (as `git` and `file` decide; UTF-16 with a byte-order
+/// mark was decoded before and has none), and so does a share above
+/// [`MAX_BAD_SHARE`] of control characters (other than tab, line feed, form feed and
+/// carriage return) and U+FFFD replacement characters among the non-whitespace ones.
+///
+/// ```
+/// use factwire_reader::is_text;
+/// assert!(is_text("<p>Revenue rose 24%.</p>"));
+/// assert!(is_text(""));
+/// assert!(!is_text("ELF\u{2}\u{1}\u{1}\0\0\0"));
+/// assert!(!is_text("\u{fffd}\u{fffd}x\u{fffd}\u{1b}\u{fffd}"));
+/// ```
+pub fn is_text(decoded: &str) -> bool {
+    let (mut seen, mut bad) = (0usize, 0usize);
+    for c in decoded.chars().take(TEXT_CHECK_CHARS) {
+        if c == '\0' {
+            return false;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        seen += 1;
+        if c == '\u{fffd}' || c.is_control() {
+            bad += 1;
+        }
+    }
+    bad as f32 <= MAX_BAD_SHARE * seen as f32
 }
 
 fn decode_with(bytes: &[u8], enc: &'static Encoding) -> (String, bool) {
@@ -197,6 +278,48 @@ mod tests {
             .encode("Облачные сервисы компании выросли на двадцать процентов за квартал.");
         let text = decode(&bytes, None);
         assert!(text.contains("Облачные"), "{text}");
+    }
+
+    #[test]
+    fn bad_bytes_in_utf8_become_replacement_characters() {
+        // ASCII with two stray bytes: too little to guess a legacy encoding from.
+        assert_eq!(
+            decode(b"Revenue \xff\xfe rose.", None),
+            "Revenue \u{fffd}\u{fffd} rose."
+        );
+        // A UTF-8 page with one damaged byte stays UTF-8.
+        let mut page = "<p>Überschuss: 5 € — Café Zürich, Straße, Größe, süß.</p>"
+            .as_bytes()
+            .to_vec();
+        page.insert(10, 0xE9);
+        let text = decode(&page, None);
+        assert!(
+            text.contains('\u{fffd}') && text.contains("Straße"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        assert!(is_text(
+            "<html><body><p>Plain words, tabs\tand\r\nbreaks.</p>"
+        ));
+        assert!(!is_text("MZ\u{90}\0\u{3}\0\0\0"));
+        // Random bytes, whatever they decode as.
+        let mut x: u32 = 0x1234_5678;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x.to_le_bytes()[0]
+            })
+            .collect();
+        assert!(!is_text(&decode(&bytes, None)));
+        assert!(!is_text(&decode(&bytes, Some("text/html; charset=utf-8"))));
+        // A page mostly of replacement characters (declared UTF-8, bytes are not).
+        let junk: String = "\u{fffd}\u{fffd}a".repeat(50);
+        assert!(!is_text(&junk));
     }
 
     #[test]

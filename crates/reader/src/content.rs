@@ -96,24 +96,83 @@ impl Block {
     }
 }
 
-/// The article body of `doc` as paragraphs joined by a blank line.
-pub(crate) fn extract(doc: &Doc, meta: &Meta) -> String {
+/// The article body the reader found.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    /// Paragraphs joined by a blank line.
+    pub text: String,
+    /// The usual method found nothing and `text` is the densest run of text blocks
+    /// ([`densest_run`]).
+    pub fallback: bool,
+}
+
+/// The article body of `doc`.
+pub(crate) fn extract(doc: &Doc, meta: &Meta) -> Body {
     let Some(body) = doc.first("body") else {
-        return String::new();
+        return Body::default();
     };
     let hard = hard_skips(doc);
     let first_pass = flatten(doc, body, &hard);
     let soft = soft_skips(doc, &first_pass, &hard);
     let blocks = flatten(doc, body, &soft);
-    if blocks.is_empty() {
-        return String::new();
+    if !blocks.is_empty() {
+        let container = choose_container(doc, &blocks, meta);
+        let mut chosen = lead_blocks(doc, &blocks, container, meta);
+        chosen.extend(blocks.iter().filter(|b| doc.is_within(b.el, container)));
+        let text = render(doc, &filter_blocks(doc, &chosen, meta));
+        if !text.is_empty() {
+            return Body {
+                text,
+                fallback: false,
+            };
+        }
     }
-    let container = choose_container(doc, &blocks, meta);
-    let chosen: Vec<&Block> = blocks
+    // Nothing survived (the body sat in a container whose name looks like
+    // boilerplate, or its paragraphs are all short): a page with readable
+    // paragraphs still gives them.
+    let text = densest_run(doc, &first_pass, meta);
+    Body {
+        fallback: !text.is_empty(),
+        text,
+    }
+}
+
+/// The fallback body: the run of consecutive blocks (of the page with only the
+/// never-content elements pruned) with the most readable text, as in the
+/// maximum-subarray problem. A readable block (prose, or a sentence, not
+/// link-heavy) counts its text; any other block counts against the run with its
+/// length, so navigation between two groups of paragraphs splits them. Empty
+/// when the page has no readable block at all.
+fn densest_run(doc: &Doc, blocks: &[Block], meta: &Meta) -> String {
+    let value = |b: &Block| {
+        if !b.is_linky() && (b.is_prose() || is_sentence(b)) {
+            b.weight * (1.0 - b.link_density())
+        } else {
+            -b.weight.max(1.0)
+        }
+    };
+    let (mut best, mut best_range) = (0f32, None);
+    let (mut sum, mut start) = (0f32, 0);
+    for (i, b) in blocks.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += value(b);
+        if sum > best {
+            best = sum;
+            best_range = Some((start, i + 1));
+        }
+    }
+    let Some((from, to)) = best_range else {
+        return String::new();
+    };
+    let run: Vec<&Block> = blocks[from..to]
         .iter()
-        .filter(|b| doc.is_within(b.el, container))
+        .filter(|b| !b.is_linky() && !is_label(b))
         .collect();
-    render(doc, &filter_blocks(doc, &chosen, meta))
+    let kept = filter_blocks(doc, &run, meta);
+    render(doc, if kept.is_empty() { &run } else { &kept })
 }
 
 // ---- 1. prune -------------------------------------------------------------------
@@ -515,11 +574,13 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     let total = st.prose[0].max(1.0);
     let mut skip = hard.to_vec();
     let cards = teaser_cards(doc, blocks, &st, hard);
+    let media_box = media_boxes(doc, &st);
     // Which elements a name alone would remove, and how much prose the page keeps
     // outside all of them: a container that a name would remove is spared only when
     // it holds most of the page's prose and the rest of the page has little (the
     // body itself carries an unlucky name), not when the rest holds a real article
     // (a long comment thread).
+    let in_text = inside_text_block(doc, hard);
     let named: Vec<bool> = doc
         .els
         .iter()
@@ -527,6 +588,7 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         .map(|(i, el)| {
             i > 0
                 && !hard[i]
+                && !in_text[i]
                 && !matches!(el.tag, "body" | "html" | "main" | "article")
                 && st.semantic[i] == 0
                 && boilerplate_name(&el.class_id)
@@ -561,7 +623,10 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if named[i] && !spared {
             skip[i] = true;
         }
-        if el.tag == "header" && st.prose[i] <= 0.2 * total {
+        if el.tag == "header" && st.prose[i] <= 0.2 * total && !within_tag(doc, i, "article") {
+            skip[i] = true;
+        }
+        if media_box[i] && !in_text[i] {
             skip[i] = true;
         }
         if st.widget[i] {
@@ -569,6 +634,109 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         }
     }
     skip
+}
+
+/// Weighted text below this is not "other text" of a block (a lone "By" or a bracket).
+const BLOCK_OTHER_TEXT: f32 = 3.0;
+
+/// Marks inline elements that sit inside a text block: the block they belong to has
+/// other text of its own besides theirs. Such an element is part of a sentence
+/// (`Shares of <a class="tag">Acme</a> rose`), so its class or id never removes it:
+/// boilerplate pruning never cuts inside a text block. An inline element that *is*
+/// its block's whole text (`<p><span class="credit">Photo: X</span></p>`) is judged
+/// by its name as before.
+fn inside_text_block(doc: &Doc, hard: &[bool]) -> Vec<bool> {
+    let n = doc.els.len();
+    // Text each element adds to its block: its own text plus that of its inline
+    // descendants (nested blocks are blocks of their own).
+    let mut inline = vec![0f32; n];
+    for (i, el) in doc.els.iter().enumerate() {
+        if hard[i] {
+            continue;
+        }
+        for c in &el.children {
+            if let Child::Text(a, b) = *c {
+                inline[i] += weight(doc.slice(a, b));
+            }
+        }
+    }
+    for i in (1..n).rev() {
+        if !hard[i] && !is_block_tag(doc.els[i].tag) {
+            inline[doc.els[i].parent] += inline[i];
+        }
+    }
+    // The block each element's text lands in (itself for a block element).
+    let mut block = vec![0; n];
+    let mut out = vec![false; n];
+    for i in 1..n {
+        let el = &doc.els[i];
+        if is_block_tag(el.tag) {
+            block[i] = i;
+            continue;
+        }
+        let b = block[el.parent];
+        block[i] = b;
+        out[i] = !hard[i] && inline[b] - inline[i] >= BLOCK_OTHER_TEXT;
+    }
+    out
+}
+
+/// Whether an ancestor of `id` is named `tag`.
+fn within_tag(doc: &Doc, mut id: Id, tag: &str) -> bool {
+    while id != 0 {
+        id = doc.els[id].parent;
+        if doc.els[id].tag == tag {
+            return true;
+        }
+    }
+    false
+}
+
+/// Text weight up to which an element around a picture is its caption box.
+const CAPTION_MAX: f32 = 400.0;
+
+/// Marks captions: a `<figure>` holding a picture, video or embed and no table,
+/// quote or code (those figures are content), and any other box whose own child is
+/// a picture (directly or through a link) with at most a caption's worth of text
+/// beside it (the caption and a "photographer | agency" credit line). A paragraph
+/// is never a caption box: an inline picture in running text is decoration.
+fn media_boxes(doc: &Doc, st: &Stats) -> Vec<bool> {
+    let n = doc.els.len();
+    let is_media = |t: &str| matches!(t, "img" | "picture" | "video" | "iframe" | "svg" | "canvas");
+    // Bottom-up: does the subtree hold media, and does it hold content-like figures?
+    let mut media = vec![false; n];
+    let mut textual = vec![false; n];
+    for i in (1..n).rev() {
+        let tag = doc.els[i].tag;
+        media[i] |= is_media(tag);
+        textual[i] |= matches!(tag, "table" | "blockquote" | "pre" | "ul" | "ol");
+        let p = doc.els[i].parent;
+        media[p] |= media[i];
+        textual[p] |= textual[i];
+    }
+    let direct_media = |i: Id| {
+        doc.els[i].children.iter().any(|c| match *c {
+            Child::El(e) => {
+                is_media(doc.els[e].tag)
+                    || (matches!(doc.els[e].tag, "a" | "picture" | "span")
+                        && media[e]
+                        && st.text[e] == 0.0)
+            }
+            Child::Text(..) => false,
+        })
+    };
+    (0..n)
+        .map(|i| {
+            let el = &doc.els[i];
+            match el.tag {
+                "figure" => media[i] && !textual[i],
+                "div" | "span" => {
+                    !textual[i] && st.text[i] <= CAPTION_MAX && st.blocks[i] <= 3 && direct_media(i)
+                }
+                _ => false,
+            }
+        })
+        .collect()
 }
 
 /// Marks teaser cards: see [`soft_skips`].
@@ -597,7 +765,7 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
                 _ => None,
             })
             .collect();
-        if kids.len() < 3 {
+        if kids.len() < 3 || in_text_flow(doc, p, st) {
             continue;
         }
         let cards: Vec<(Id, (&str, &str))> = kids
@@ -612,6 +780,38 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
         }
     }
     out
+}
+
+/// Whether element `list` (an `<ol>` or `<ul>`) sits in a run of article paragraphs:
+/// an earlier sibling of it is a paragraph holding prose, and the sibling just before
+/// it is not a heading (a list before the story's first paragraph, such as a ticker
+/// of other stories, or under its own "Related" heading, is not in the flow). Same-shaped linked items there are a roundup the story
+/// walks through (a numbered list of deals, each a linked headline and a blurb),
+/// not a box of teasers for other stories, which stands in a section of its own.
+fn in_text_flow(doc: &Doc, list: Id, st: &Stats) -> bool {
+    if list == 0 {
+        return false;
+    }
+    if !matches!(doc.els[list].tag, "ol" | "ul") {
+        return false;
+    }
+    let parent = doc.els[list].parent;
+    let before: Vec<Id> = doc.els[parent]
+        .children
+        .iter()
+        .filter_map(|c| match *c {
+            Child::El(e) if e < list => Some(e),
+            _ => None,
+        })
+        .collect();
+    // A list under its own heading is a box of its own ("Related", "Most read").
+    let titled = before
+        .last()
+        .is_some_and(|&e| kind_of(doc.els[e].tag) == Kind::Heading);
+    !titled
+        && before
+            .iter()
+            .any(|&e| doc.els[e].tag == "p" && st.prose[e] > 0.0)
 }
 
 // ---- 2. flatten -----------------------------------------------------------------
@@ -900,6 +1100,61 @@ fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Id {
     core
 }
 
+/// Most blocks [`lead_blocks`] looks back over, and most it takes.
+const LEAD_LOOKBACK: usize = 6;
+const LEAD_MAX: usize = 2;
+
+/// The lead (standfirst) of the story when it sits in its own container just before
+/// the body: walking back from the body's first block, within the same `article`
+/// or `main` (else the body's parent), sentences are taken while only the headline,
+/// short lines (byline, date) and nothing else lie between; a link-heavy block, a
+/// list item or another heading ends the walk.
+fn lead_blocks<'a>(doc: &Doc, blocks: &'a [Block], container: Id, meta: &Meta) -> Vec<&'a Block> {
+    let Some(first) = blocks.iter().position(|b| doc.is_within(b.el, container)) else {
+        return Vec::new();
+    };
+    let mut scope = doc.els[container].parent;
+    let mut a = container;
+    while a != 0 {
+        a = doc.els[a].parent;
+        if matches!(doc.els[a].tag, "article" | "main") {
+            scope = a;
+            break;
+        }
+    }
+    if matches!(doc.els[scope].tag, "body" | "html" | "#root") {
+        return Vec::new();
+    }
+    let mut lead = Vec::new();
+    for b in blocks[..first].iter().rev().take(LEAD_LOOKBACK) {
+        if !doc.is_within(b.el, scope) || b.is_linky() || b.kind == Kind::Item {
+            break;
+        }
+        let headline = b.lines.len() == 1
+            && meta
+                .headlines
+                .iter()
+                .chain(&meta.first_h1)
+                .any(|h| h.eq_ignore_ascii_case(&b.lines[0]));
+        if headline {
+            continue;
+        }
+        if b.kind == Kind::Heading {
+            break;
+        }
+        if is_sentence(b) || b.is_prose() {
+            lead.push(b);
+            if lead.len() == LEAD_MAX {
+                break;
+            }
+        } else if b.weight >= 100.0 {
+            break;
+        }
+    }
+    lead.reverse();
+    lead
+}
+
 /// Climbs from `best` (the element directly holding the most prose) to the ancestor
 /// that holds the whole body when the body is split into several groups: an ancestor
 /// is taken when it adds prose that lives in elements shaped like `best` (an article
@@ -1007,20 +1262,27 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 // ---- 5. filter ------------------------------------------------------------------
 
 fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
-    let is_headline = |b: &Block| {
-        b.lines.len() == 1
-            && meta
-                .headlines
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(&b.lines[0]))
+    let equals = |b: &Block, h: &str| b.lines.len() == 1 && h.eq_ignore_ascii_case(&b.lines[0]);
+    let declared = |b: &Block| meta.headlines.iter().any(|h| equals(b, h));
+    // The story's first paragraph of prose (not a heading, not the headline again).
+    let first_text = blocks
+        .iter()
+        .position(|b| b.is_prose() && b.kind != Kind::Heading && !declared(b));
+    let is_headline = |i: usize, b: &Block| {
+        declared(b)
+            || (meta.first_h1.as_deref().is_some_and(|h| equals(b, h))
+                && first_text.is_none_or(|f| i < f))
     };
     let mut keep: Vec<bool> = blocks
         .iter()
-        .map(|b| {
-            // A sentence with a linked phrase is still a sentence.
+        .enumerate()
+        .map(|(i, b)| {
+            // A sentence with a linked phrase is still a sentence, and a list item's
+            // linked headline goes with the item's text.
             let linky = b.is_linky()
-                && !(b.kind == Kind::Para && b.link_density() <= 0.7 && is_sentence(b));
-            !linky && !is_headline(b) && !is_label(b)
+                && !(b.kind == Kind::Para && b.link_density() <= 0.7 && is_sentence(b))
+                && !item_headline(doc, blocks, i);
+            !linky && !is_headline(i, b) && !is_label(b)
         })
         .collect();
     // A heading stays only if the next block kept after it belongs to the same
@@ -1041,14 +1303,17 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
     let first_prose = blocks.iter().position(|b| b.is_prose());
     let last_prose = blocks.iter().rposition(|b| b.is_prose());
     if let (Some(f), Some(l)) = (first_prose, last_prose) {
+        let text_like = |b: &Block| is_sentence(b) || is_list_text(b);
+        // Before the story, linked list items are a ticker of other stories.
+        let lead_like = |b: &Block| text_like(b) && (b.kind != Kind::Item || b.link_weight == 0.0);
         let mut extend = true;
         for i in (0..f).rev() {
-            extend &= keep[i] && is_sentence(blocks[i]);
+            extend &= keep[i] && lead_like(blocks[i]);
             keep[i] &= extend;
         }
         let mut extend = true;
         for i in l + 1..blocks.len() {
-            extend &= keep[i] && is_sentence(blocks[i]);
+            extend &= keep[i] && text_like(blocks[i]);
             keep[i] &= extend;
         }
     }
@@ -1058,6 +1323,40 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// Whether block `i` is the linked headline of a list item whose own text follows:
+/// the next block lies in the same `<li>` and is a sentence or prose that is not
+/// link-heavy (`<li><p><a><b>Deal signed</b></a></p><p>The bank said ...</p></li>`).
+fn item_headline(doc: &Doc, blocks: &[&Block], i: usize) -> bool {
+    let Some(item) = enclosing(doc, blocks[i].el, "li") else {
+        return false;
+    };
+    blocks.get(i + 1).is_some_and(|next| {
+        doc.is_within(next.el, item) && !next.is_linky() && (next.is_prose() || is_sentence(next))
+    })
+}
+
+/// The nearest element named `tag` at or above `id`, if any within a few levels.
+fn enclosing(doc: &Doc, mut id: Id, tag: &str) -> Option<Id> {
+    for _ in 0..4 {
+        if doc.els[id].tag == tag {
+            return Some(id);
+        }
+        if id == 0 {
+            break;
+        }
+        id = doc.els[id].parent;
+    }
+    None
+}
+
+/// A list item that reads as data rather than navigation: a few words, not
+/// link-heavy ("Cold storage down 18% to $0.8"). A story's closing list of
+/// results is kept although its items are not sentences.
+fn is_list_text(b: &Block) -> bool {
+    let words: usize = b.lines.iter().map(|l| l.split_whitespace().count()).sum();
+    b.kind == Kind::Item && !b.is_linky() && b.link_weight == 0.0 && words >= 3
 }
 
 /// A label rather than text: a few words without any punctuation, directly inside a

@@ -47,13 +47,18 @@ mod dom;
 mod lang;
 mod meta;
 
-pub use charset::{SNIFF_BYTES, choose_encoding, decode, sniff};
+pub use charset::{SNIFF_BYTES, choose_encoding, decode, is_text, sniff};
 
 /// Pages are cut to this many bytes (at a character boundary) before parsing, which
 /// bounds parse time and memory on huge inputs. The limit applies after script and
 /// style bodies are dropped, so it counts markup and text only; 8 MiB is far beyond
 /// any real article page.
 pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
+/// Plain text is cut to this many bytes (at a line or character boundary) before it
+/// is read, which bounds the work of every later analysis. [`Page::truncated`] says
+/// when it happened.
+pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the reader found in one document. Unknown values are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +80,12 @@ pub struct Page {
     pub canonical_url: Option<String>,
     /// The article body: paragraphs with whitespace folded, joined by `"\n\n"`.
     pub text: String,
+    /// The document was longer than [`MAX_HTML_BYTES`] (HTML) or [`MAX_TEXT_BYTES`]
+    /// (plain text) and only its start was read.
+    pub truncated: bool,
+    /// The article container could not be found (or held nothing readable), and
+    /// `text` is the densest run of text blocks on the page instead.
+    pub body_fallback: bool,
 }
 
 /// What kind of document some bytes are.
@@ -93,7 +104,10 @@ pub enum InputKind {
 pub fn read_html(html: &str, url: Option<&str>) -> Page {
     let doc = dom::Doc::parse(html);
     let meta = meta::extract(&doc, url);
-    let text = content::extract(&doc, &meta);
+    let content::Body {
+        text,
+        fallback: body_fallback,
+    } = content::extract(&doc, &meta);
     // The declaration wins unless the text clearly says otherwise.
     let language = match (meta.language.clone(), lang::detect_confident(&text)) {
         (Some(declared), Some(seen)) if declared != seen => Some(seen.to_owned()),
@@ -109,17 +123,30 @@ pub fn read_html(html: &str, url: Option<&str>) -> Page {
         language,
         canonical_url: meta.canonical_url,
         text,
+        truncated: doc.truncated,
+        body_fallback,
     }
 }
 
 /// Reads plain text: the text is normalised with
 /// [`factwire_core::text::normalize_text`]; the metadata is left `None`, except the
 /// language, which is detected from the text when it can be.
+///
+/// Text longer than [`MAX_TEXT_BYTES`] is cut at the last line break before the
+/// limit (or at a character boundary when there is none) and marked
+/// [`Page::truncated`].
 pub fn read_text(text: &str) -> Page {
-    let text = factwire_core::text::normalize_text(text);
+    let kept = dom::truncate(text, MAX_TEXT_BYTES);
+    let truncated = kept.len() < text.len();
+    let kept = match kept.rfind('\n') {
+        Some(nl) if truncated && nl > 0 => &kept[..nl],
+        _ => kept,
+    };
+    let text = factwire_core::text::normalize_text(kept);
     Page {
         language: lang::detect(&text).map(str::to_owned),
         text,
+        truncated,
         ..Page::default()
     }
 }

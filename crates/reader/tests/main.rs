@@ -2,8 +2,8 @@
 //!
 //! Each case folder holds `source.html` (raw bytes, any charset), `case.toml` (what
 //! the case tests and the page's `url`) and `expected.json`: the exact metadata
-//! (`null` = must be `None`) and text checks (`text_starts_with`, `must_contain`,
-//! `must_not_contain`). Every failure names the case and the field.
+//! (`null` = must be `None`) and text checks: `text` (the whole hand-checked text),
+//! `text_starts_with`, `must_contain`, `must_not_contain`. Every failure names the case and the field.
 
 // Test helpers may panic: a missing fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -89,6 +89,15 @@ fn fixture_cases() {
             if &want != got {
                 failures.push(format!("{name}: {field}: expected {want:?}, got {got:?}"));
             }
+        }
+        // The hand-checked whole text, when the case gives one.
+        if let Some(want) = exp["text"].as_str()
+            && page.text != want
+        {
+            failures.push(format!(
+                "{name}: text differs\n  expected: {want:?}\n  got:      {:?}",
+                page.text
+            ));
         }
         if let Some(start) = exp["text_starts_with"].as_str()
             && !page.text.starts_with(start)
