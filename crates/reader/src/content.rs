@@ -130,7 +130,8 @@ pub(crate) fn extract(doc: &Doc, meta: &Meta) -> Body {
     // Nothing survived (the body sat in a container whose name looks like
     // boilerplate, or its paragraphs are all short): a page with readable
     // paragraphs still gives them.
-    let text = densest_run(doc, &first_pass, meta);
+    let visible = flatten(doc, body, &invisible(doc));
+    let text = densest_run(doc, &visible, meta);
     Body {
         fallback: !text.is_empty(),
         text,
@@ -138,7 +139,8 @@ pub(crate) fn extract(doc: &Doc, meta: &Meta) -> Body {
 }
 
 /// The fallback body: the run of consecutive blocks (of the page with only the
-/// never-content elements pruned) with the most readable text, as in the
+/// invisible elements pruned, so that a post wrapped in an `<aside>` or a dialog is
+/// found too) with the most readable text, as in the
 /// maximum-subarray problem. A readable block (prose, or a sentence, not
 /// link-heavy) counts its text; any other block counts against the run with its
 /// length, so navigation between two groups of paragraphs splits them. Empty
@@ -177,7 +179,45 @@ fn densest_run(doc: &Doc, blocks: &[Block], meta: &Meta) -> String {
 
 // ---- 1. prune -------------------------------------------------------------------
 
-/// Elements skipped with their subtree regardless of size (never visible content).
+/// Elements that never show text to a reader: scripts, media, form controls and
+/// hidden elements, with their subtrees. The fallback of [`densest_run`] prunes only
+/// these.
+fn invisible(doc: &Doc) -> Vec<bool> {
+    let mut skip = vec![false; doc.els.len()];
+    for (i, el) in doc.els.iter().enumerate() {
+        skip[i] = (i > 0 && skip[el.parent])
+            || el.hidden
+            || matches!(
+                el.tag,
+                "script"
+                    | "style"
+                    | "noscript"
+                    | "template"
+                    | "svg"
+                    | "math"
+                    | "canvas"
+                    | "iframe"
+                    | "object"
+                    | "embed"
+                    | "video"
+                    | "audio"
+                    | "picture"
+                    | "img"
+                    | "button"
+                    | "input"
+                    | "select"
+                    | "option"
+                    | "textarea"
+                    | "head"
+                    | "title"
+                    | "meta"
+                    | "link"
+            );
+    }
+    skip
+}
+
+/// Elements skipped with their subtree regardless of size (never content).
 fn hard_skips(doc: &Doc) -> Vec<bool> {
     let mut skip = vec![false; doc.els.len()];
     for (i, el) in doc.els.iter().enumerate() {
@@ -209,7 +249,6 @@ fn hard_skips(doc: &Doc) -> Vec<bool> {
                 | "textarea"
                 | "label"
                 | "nav"
-                | "aside"
                 | "footer"
                 | "figcaption"
                 | "head"
@@ -629,6 +668,9 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if media_box[i] && !in_text[i] {
             skip[i] = true;
         }
+        if el.tag == "aside" && !fact_box(doc, i, &st) {
+            skip[i] = true;
+        }
         if st.widget[i] {
             skip[i] = true;
         }
@@ -679,6 +721,18 @@ fn inside_text_block(doc: &Doc, hard: &[bool]) -> Vec<bool> {
         out[i] = !hard[i] && inline[b] - inline[i] >= BLOCK_OTHER_TEXT;
     }
     out
+}
+
+/// Whether `<aside>` element `i` is a box of the story (key facts, a timeline)
+/// rather than a sidebar: it stands among the story's paragraphs (a sibling
+/// paragraph holds prose) and little of its text is links.
+fn fact_box(doc: &Doc, i: Id, st: &Stats) -> bool {
+    let parent = doc.els[i].parent;
+    let among_paragraphs = doc.els[parent].children.iter().any(|c| match *c {
+        Child::El(e) => e != i && doc.els[e].tag == "p" && st.prose[e] > 0.0,
+        Child::Text(..) => false,
+    });
+    among_paragraphs && st.text[i] > 0.0 && st.links_w[i] <= 0.2 * st.text[i]
 }
 
 /// Whether an ancestor of `id` is named `tag`.
@@ -743,6 +797,9 @@ fn media_boxes(doc: &Doc, st: &Stats) -> Vec<bool> {
 fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<bool> {
     let n = doc.els.len();
     let is_card = |i: Id| {
+        if linked_item(doc, i, st) {
+            return true;
+        }
         let nb = st.blocks[i];
         if !(2..=6).contains(&nb) || st.prose[i] > 500.0 || st.text[i] > 900.0 {
             return false;
@@ -780,6 +837,32 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
         }
     }
     out
+}
+
+/// Text weight up to which a list item opening with a link is a teaser.
+const LINKED_ITEM_MAX: f32 = 300.0;
+
+/// A list item that is one short block opening with a link: a linked headline and
+/// perhaps an excerpt (`<li><a>Prices climb</a> Rates rose for a third month.</li>`).
+fn linked_item(doc: &Doc, i: Id, st: &Stats) -> bool {
+    let el = &doc.els[i];
+    if el.tag != "li" || st.blocks[i] != 1 || st.text[i] > LINKED_ITEM_MAX {
+        return false;
+    }
+    let first = el.children.iter().find(|c| match **c {
+        Child::Text(a, b) => !doc.slice(a, b).trim().is_empty(),
+        Child::El(_) => true,
+    });
+    let opens_with_link = |e: Id| {
+        let t = doc.els[e].tag;
+        t == "a"
+            || (matches!(t, "strong" | "b" | "h3" | "h4" | "span")
+                && doc.els[e]
+                    .children
+                    .iter()
+                    .any(|c| matches!(*c, Child::El(x) if doc.els[x].tag == "a")))
+    };
+    matches!(first, Some(&Child::El(e)) if opens_with_link(e))
 }
 
 /// Whether element `list` (an `<ol>` or `<ul>`) sits in a run of article paragraphs:
