@@ -216,6 +216,7 @@ fn large_pages_stay_fast() {
         read_html(&html, None)
     });
     assert!(page.text.starts_with("Capacity in the region grew again"));
+    assert!(!page.truncated);
 }
 
 /// Slow in debug builds (it parses 8 MiB); run with `--include-ignored`.
@@ -236,6 +237,7 @@ fn huge_pages_are_cut() {
         read_html(&html, None)
     });
     assert!(!page.text.contains("MARKER-AFTER-LIMIT"));
+    assert!(page.truncated, "the cut is said");
     assert!(page.text.starts_with("Capacity in the region grew again"));
 }
 
