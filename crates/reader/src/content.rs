@@ -718,7 +718,15 @@ fn inside_text_block(doc: &Doc, hard: &[bool]) -> Vec<bool> {
         }
         let b = block[el.parent];
         block[i] = b;
-        out[i] = !hard[i] && inline[b] - inline[i] >= BLOCK_OTHER_TEXT;
+        // A paragraph-like block (`p`, `li`, a heading, a cell ...) needs only a
+        // word besides; a generic container (`div`) needs prose beside the element,
+        // or the element is one of its parts (a picture's caption span).
+        let need = if kind_of(doc.els[b].tag) == Kind::Other {
+            PROSE_MIN
+        } else {
+            BLOCK_OTHER_TEXT
+        };
+        out[i] = !hard[i] && inline[b] - inline[i] >= need;
     }
     out
 }
@@ -1368,6 +1376,7 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
             !linky && !is_headline(i, b) && !is_label(b)
         })
         .collect();
+    drop_story_furniture(blocks, &mut keep, meta, first_text);
     // A heading stays only if the next block kept after it belongs to the same
     // section of the page (lies within the heading's grandparent): the title of a
     // "related news" box whose links were dropped goes with them.
@@ -1406,6 +1415,115 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// Headings that open the closing furniture of a press release or a post:
+/// everything from such a heading on is not the story. Matched on the heading's
+/// whole text, lower case, after an optional "About" (see [`closing_heading`]).
+const CLOSING_HEADINGS: &[&str] = &[
+    "about the author",
+    "about the authors",
+    "media contact",
+    "media contacts",
+    "press contact",
+    "press contacts",
+    "contacts",
+    "contact",
+    "investor contact",
+    "forward-looking statements",
+    "cautionary statement",
+    "related",
+    "related articles",
+    "related stories",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+];
+
+/// Phrases of a call to action: newsletter and subscription promos, "follow us"
+/// lines, comment policies, "read more" call-outs. A short block holding one is
+/// dropped ([`drop_story_furniture`]).
+const CALL_TO_ACTION: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "signup",
+    "follow us",
+    "follow me",
+    "read more",
+    "read next",
+    "read also",
+    "comments are",
+    "comment policy",
+    "join the conversation",
+    "click here",
+    "in your inbox",
+];
+
+/// Prefixes of a date / author / tags line ("Tags: cloud, earnings").
+const META_LINE_PREFIXES: &[&str] = &[
+    "tags:",
+    "tagged",
+    "filed under",
+    "posted in",
+    "posted on",
+    "categories:",
+    "category:",
+    "topics:",
+];
+
+/// Short blocks (weighted chars) that may be a call to action or a meta line.
+const FURNITURE_MAX: f32 = 200.0;
+
+/// Whether heading-like block `b` opens the closing furniture: one of
+/// [`CLOSING_HEADINGS`], or "About" followed by a name of a few words (the
+/// company boilerplate at the foot of a press release).
+fn closing_heading(b: &Block) -> bool {
+    if b.lines.len() != 1 || b.punct && !b.lines[0].ends_with(':') {
+        return false;
+    }
+    let l = b.lines[0].trim_end_matches(':').to_lowercase();
+    let words = l.split_whitespace().count();
+    CLOSING_HEADINGS.contains(&l.as_str()) || (l.starts_with("about ") && words <= 6)
+}
+
+/// Drops what surrounds a story inside its own container, judged by the text of
+/// each block rather than by class names (which the pruning pass already used):
+/// - from a closing heading ([`closing_heading`], after the story's first
+///   paragraph) to the end: "About Acme", "Media contacts", "About the author";
+/// - an author bio: a block after the story's first paragraph that opens with the
+///   byline's name ("Lena Marsh is a reporter covering ...");
+/// - short calls to action ([`CALL_TO_ACTION`]) and date / author / tags lines
+///   (short lines that are not sentences, opening with one of
+///   [`META_LINE_PREFIXES`] or naming the byline).
+fn drop_story_furniture(blocks: &[&Block], keep: &mut [bool], meta: &Meta, first: Option<usize>) {
+    let Some(first) = first else {
+        return;
+    };
+    let byline = meta
+        .byline
+        .as_deref()
+        .filter(|b| !b.contains(',') && b.split_whitespace().count() >= 2)
+        .map(str::to_lowercase);
+    let mut closed = false;
+    for (i, b) in blocks.iter().enumerate() {
+        let opening = b.lines[0].to_lowercase();
+        let heading_like = b.kind == Kind::Heading || (b.weight < 60.0 && b.kind != Kind::Item);
+        if i > first && heading_like && closing_heading(b) {
+            closed = true;
+        }
+        let short = b.weight < FURNITURE_MAX;
+        let whole = || b.lines.join(" ").to_lowercase();
+        let bio = i > first && byline.as_deref().is_some_and(|n| opening.starts_with(n));
+        let cta = short && CALL_TO_ACTION.iter().any(|p| whole().contains(p));
+        let meta_line = short
+            && !is_sentence(b)
+            && (META_LINE_PREFIXES.iter().any(|p| opening.starts_with(p))
+                || byline.as_deref().is_some_and(|n| whole().contains(n)));
+        if closed || bio || cta || meta_line {
+            keep[i] = false;
+        }
+    }
 }
 
 /// Whether block `i` is the linked headline of a list item whose own text follows:
