@@ -614,6 +614,7 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     let mut skip = hard.to_vec();
     let cards = teaser_cards(doc, blocks, &st, hard);
     let media_box = media_boxes(doc, &st);
+    let prose_paragraphs = prose_paragraph_children(doc, &st);
     // Which elements a name alone would remove, and how much prose the page keeps
     // outside all of them: a container that a name would remove is spared only when
     // it holds most of the page's prose and the rest of the page has little (the
@@ -668,7 +669,7 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if media_box[i] && !in_text[i] {
             skip[i] = true;
         }
-        if el.tag == "aside" && !fact_box(doc, i, &st) {
+        if el.tag == "aside" && !fact_box(doc, i, &st, &prose_paragraphs) {
             skip[i] = true;
         }
         if st.widget[i] {
@@ -734,13 +735,20 @@ fn inside_text_block(doc: &Doc, hard: &[bool]) -> Vec<bool> {
 /// Whether `<aside>` element `i` is a box of the story (key facts, a timeline)
 /// rather than a sidebar: it stands among the story's paragraphs (a sibling
 /// paragraph holds prose) and little of its text is links.
-fn fact_box(doc: &Doc, i: Id, st: &Stats) -> bool {
-    let parent = doc.els[i].parent;
-    let among_paragraphs = doc.els[parent].children.iter().any(|c| match *c {
-        Child::El(e) => e != i && doc.els[e].tag == "p" && st.prose[e] > 0.0,
-        Child::Text(..) => false,
-    });
+fn fact_box(doc: &Doc, i: Id, st: &Stats, prose_paragraphs: &[u32]) -> bool {
+    let among_paragraphs = prose_paragraphs[doc.els[i].parent] > 0;
     among_paragraphs && st.text[i] > 0.0 && st.links_w[i] <= 0.2 * st.text[i]
+}
+
+/// How many child paragraphs holding prose each element has.
+fn prose_paragraph_children(doc: &Doc, st: &Stats) -> Vec<u32> {
+    let mut count = vec![0; doc.els.len()];
+    for (i, el) in doc.els.iter().enumerate().skip(1) {
+        if el.tag == "p" && st.prose[i] > 0.0 {
+            count[el.parent] += 1;
+        }
+    }
+    count
 }
 
 /// Whether an ancestor of `id` is named `tag`.
@@ -817,9 +825,10 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
         };
         first.is_linky() && first.weight <= 200.0
     };
+    let in_flow = lists_in_text_flow(doc, st);
     let mut out = vec![false; n];
     for (p, el) in doc.els.iter().enumerate() {
-        if hard[p] {
+        if hard[p] || in_flow[p] {
             continue;
         }
         let kids: Vec<Id> = el
@@ -830,7 +839,7 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
                 _ => None,
             })
             .collect();
-        if kids.len() < 3 || in_text_flow(doc, p, st) {
+        if kids.len() < 3 {
             continue;
         }
         let cards: Vec<(Id, (&str, &str))> = kids
@@ -873,36 +882,28 @@ fn linked_item(doc: &Doc, i: Id, st: &Stats) -> bool {
     matches!(first, Some(&Child::El(e)) if opens_with_link(e))
 }
 
-/// Whether element `list` (an `<ol>` or `<ul>`) sits in a run of article paragraphs:
-/// an earlier sibling of it is a paragraph holding prose, and the sibling just before
-/// it is not a heading (a list before the story's first paragraph, such as a ticker
-/// of other stories, or under its own "Related" heading, is not in the flow). Same-shaped linked items there are a roundup the story
-/// walks through (a numbered list of deals, each a linked headline and a blurb),
-/// not a box of teasers for other stories, which stands in a section of its own.
-fn in_text_flow(doc: &Doc, list: Id, st: &Stats) -> bool {
-    if list == 0 {
-        return false;
+/// Marks the lists (`<ol>`, `<ul>`) that sit in a run of article paragraphs: an
+/// earlier sibling is a paragraph holding prose, and the sibling just before the
+/// list is not a heading (a list before the story's first paragraph, such as a
+/// ticker of other stories, or under its own "Related" heading, is not in the
+/// flow). Same-shaped linked items there are a roundup the story walks through (a
+/// numbered list of deals, each a linked headline and a blurb), not a box of
+/// teasers for other stories, which stands in a section of its own. One pass over
+/// each element's children: linear.
+fn lists_in_text_flow(doc: &Doc, st: &Stats) -> Vec<bool> {
+    let mut out = vec![false; doc.els.len()];
+    for el in &doc.els {
+        let mut prose_before = false;
+        let mut prev_heading = false;
+        for c in &el.children {
+            let Child::El(e) = *c else { continue };
+            let tag = doc.els[e].tag;
+            out[e] = matches!(tag, "ol" | "ul") && prose_before && !prev_heading;
+            prose_before |= tag == "p" && st.prose[e] > 0.0;
+            prev_heading = kind_of(tag) == Kind::Heading;
+        }
     }
-    if !matches!(doc.els[list].tag, "ol" | "ul") {
-        return false;
-    }
-    let parent = doc.els[list].parent;
-    let before: Vec<Id> = doc.els[parent]
-        .children
-        .iter()
-        .filter_map(|c| match *c {
-            Child::El(e) if e < list => Some(e),
-            _ => None,
-        })
-        .collect();
-    // A list under its own heading is a box of its own ("Related", "Most read").
-    let titled = before
-        .last()
-        .is_some_and(|&e| kind_of(doc.els[e].tag) == Kind::Heading);
-    !titled
-        && before
-            .iter()
-            .any(|&e| doc.els[e].tag == "p" && st.prose[e] > 0.0)
+    out
 }
 
 // ---- 2. flatten -----------------------------------------------------------------
