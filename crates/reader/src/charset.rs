@@ -105,15 +105,15 @@ pub fn choose_encoding(bytes: &[u8], content_type: Option<&str>) -> &'static Enc
     det.guess(None, chardetng::Utf8Detection::Allow)
 }
 
-/// Fewer non-ASCII bytes than this are too little evidence for a legacy-encoding
-/// guess: the bytes are read as UTF-8 and the odd bad byte becomes U+FFFD.
+/// Fewer non-ASCII bytes than this are little evidence for a legacy-encoding guess
+/// (see [`too_little_to_guess`]).
 const MIN_GUESS_EVIDENCE: usize = 8;
 
 /// Whether bytes that are not valid UTF-8 are still best read as UTF-8, with the
 /// malformed sequences becoming U+FFFD: either they hold well-formed multi-byte
 /// sequences at least twice as often as malformed ones (a UTF-8 page with a damaged
 /// spot; legacy-encoded text almost never forms valid UTF-8 sequences by chance), or
-/// they hold too few non-ASCII bytes for any guess to rest on.
+/// they hold too few non-ASCII bytes, in the wrong places, for a guess to rest on.
 fn utf8_with_errors(bytes: &[u8]) -> bool {
     let (mut good, mut bad, mut rest) = (0usize, 0usize, bytes);
     loop {
@@ -134,8 +134,27 @@ fn utf8_with_errors(bytes: &[u8]) -> bool {
             }
         }
     }
+    bad * 2 <= good || too_little_to_guess(bytes)
+}
+
+/// A few non-ASCII bytes ([`MIN_GUESS_EVIDENCE`]) support a legacy guess only when
+/// each sits next to an ASCII letter or digit, as the accented letters, curly quotes
+/// and currency signs of a short windows-1252 text do (`Caf\xe9`, `\x805`); stray
+/// bytes on their own (`rose \xff\xfe 24%`) are damage, not an encoding.
+fn too_little_to_guess(bytes: &[u8]) -> bool {
     let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
-    bad * 2 <= good || non_ascii < MIN_GUESS_EVIDENCE
+    if non_ascii >= MIN_GUESS_EVIDENCE {
+        return false;
+    }
+    let alnum = |i: Option<usize>| {
+        i.and_then(|i| bytes.get(i))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    !bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_ascii())
+        .all(|(i, _)| alnum(i.checked_sub(1)) || alnum(Some(i + 1)))
 }
 
 fn multibyte_chars(s: &str) -> usize {
@@ -297,6 +316,12 @@ mod tests {
             text.contains('\u{fffd}') && text.contains("Straße"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_short_legacy_text_is_still_guessed() {
+        let text = decode(b"Caf\xe9 \x93quoted\x94 costs \x805", None);
+        assert_eq!(text, "Caf\u{e9} \u{201c}quoted\u{201d} costs \u{20ac}5");
     }
 
     #[test]
