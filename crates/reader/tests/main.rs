@@ -276,8 +276,52 @@ fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// Class and id names that look like boilerplate, as inline elements carry them.
+const LOOKALIKE_NAMES: &[&str] = &[
+    "class=\"tag\"",
+    "id=\"auto-tag_x1\"",
+    "id=\"share-price\"",
+    "class=\"social-handle\"",
+    "class=\"related-link\"",
+    "class=\"caption\"",
+    "class=\"author\"",
+    "class=\"promo-name\"",
+    "class=\"newsletter-term\"",
+    "class=\"comment-ref\"",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Boilerplate pruning never cuts inside a text block: whatever boilerplate-like
+    /// name an inline element in the middle of a sentence carries, its words stay.
+    #[test]
+    fn inline_names_never_cut_a_sentence(
+        picks in prop::collection::vec((0usize..10, "[A-Z][a-z]{2,8}", 0usize..3), 1..4),
+    ) {
+        let mut sentence = String::from("Analysts said on Tuesday that");
+        let mut words = Vec::new();
+        for (name, word, tag) in &picks {
+            let tag = ["a", "span", "em"][*tag];
+            sentence.push_str(&format!(
+                " <{tag} {} href=\"/x\">{word}</{tag}> and",
+                LOOKALIKE_NAMES[*name]
+            ));
+            words.push(word.clone());
+        }
+        sentence.push_str(" others gained ground during the quarter.");
+        let html = format!(
+            "<html><body><nav><a href=/>Home</a> <a href=/b>Business</a></nav><article>\
+             <p>The regional cloud market grew quickly last year, the report found, with \
+             most new capacity going to banks.</p><p>{sentence}</p><p>Prices for storage \
+             fell again, while prices for computing time held steady over the year.</p>\
+             </article></body></html>"
+        );
+        let page = read_html(&html, None);
+        for w in &words {
+            prop_assert!(page.text.contains(&format!(" {w} and")), "{w} lost: {:?}", page.text);
+        }
+    }
 
     #[test]
     fn random_html_never_panics(html in soup(), url in "\\PC{0,30}") {
