@@ -169,10 +169,10 @@ const TEXT_CHECK_CHARS: usize = 64 * 1024;
 const MAX_BAD_SHARE: f32 = 0.10;
 
 /// Whether decoded input is a text document (HTML or plain text) rather than random
-/// bytes or a program binary. Within the first [`TEXT_CHECK_CHARS`] characters, a
+/// bytes or a program binary. Within the first 65,536 characters, a
 /// NUL character means binary (as `git` and `file` decide; UTF-16 with a byte-order
 /// mark was decoded before and has none), and so does a share above
-/// [`MAX_BAD_SHARE`] of control characters (other than tab, line feed, form feed and
+/// 10% of control characters (other than tab, line feed, form feed and
 /// carriage return) and U+FFFD replacement characters among the non-whitespace ones.
 ///
 /// ```

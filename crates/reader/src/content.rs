@@ -9,8 +9,14 @@
 //!    what only *looks* like boilerplate: class/id names such as `share`,
 //!    `related`, `newsletter`, `comment`, `promo`, `cookie` ([`boilerplate_name`];
 //!    names of the body itself and of embeds win), unless the element holds most of
-//!    the page's prose; inline link clusters (hover cards); and "teaser cards"
-//!    (three or more same-shaped siblings, each a linked title and a short blurb).
+//!    the page's prose; inline link clusters (hover cards); "teaser cards"
+//!    (three or more same-shaped siblings, each a linked title and a short blurb,
+//!    unless they are a list in the story's run of paragraphs, [`lists_in_text_flow`]);
+//!    caption boxes around pictures ([`media_boxes`]); and `<aside>` boxes that are
+//!    not fact boxes among the paragraphs ([`fact_box`]). One rule overrides the
+//!    look-alike rules: pruning never cuts inside a text block — an inline element
+//!    with words of its block around it stays, whatever its name
+//!    ([`inside_text_block`]).
 //! 2. **Flatten.** The rest becomes a list of text blocks in reading order: one per
 //!    paragraph-like element (`p`, headings, `li`, `blockquote`, `pre`, table cells,
 //!    text directly inside a `div`), split into lines at `<br>`, each with its length
@@ -29,6 +35,12 @@
 //!    after the last prose block only adjoining sentences survive. A heading stays
 //!    only when the text after it belongs to its own section of the page.
 //!    The cells of a table row are joined into one line (`Segment | Q4 2025`).
+//!    A lead in its own container just before the body is prepended
+//!    ([`lead_blocks`]); the story's own furniture, judged by its text (a closing
+//!    "About …" section, an author bio, calls to action, date/author/tags lines),
+//!    is dropped ([`drop_story_furniture`]).
+//! 6. **Fall back.** When all this yields nothing, the densest run of visible text
+//!    blocks is the body ([`densest_run`]) and the page says so.
 //!
 //! Lengths are weighted by script so that Chinese, Japanese and Korean text, which
 //! says more per character, is judged like other languages.

@@ -14,14 +14,21 @@
 //!
 //! How the body is found (details in the `content` module):
 //! 1. the page is parsed (html5ever via `scraper`) and copied into a compact arena;
-//! 2. invisible and boilerplate elements are pruned (scripts, `nav`, `aside`, forms'
-//!    controls, hidden elements, and class/id names such as `share`, `related`,
-//!    `newsletter`, `comments`);
+//! 2. invisible and boilerplate elements are pruned (scripts, `nav`, sidebars, forms'
+//!    controls, hidden elements, caption boxes, and class/id names such as `share`,
+//!    `related`, `newsletter`, `comments`), but never inside a text block;
 //! 3. the rest is flattened into text blocks, each with its length and link density;
 //! 4. the element holding the most good text and the least link-heavy text is chosen,
 //!    cross-checked against semantic containers (`article`, `main`,
 //!    `[itemprop=articleBody]`) and JSON-LD `articleBody`;
-//! 5. blocks inside it are kept or dropped by their own density and their neighbours.
+//! 5. blocks inside it are kept or dropped by their own density and their neighbours;
+//!    a lead just before it is added, the story's furniture (bios, promos, "About …")
+//!    removed;
+//! 6. if nothing is left, the densest run of visible text blocks is taken instead
+//!    ([`Page::body_fallback`]).
+//!
+//! Documents longer than [`MAX_HTML_BYTES`] / [`MAX_TEXT_BYTES`] are read up to the
+//! cap ([`Page::truncated`]); [`is_text`] tells a document from binary data.
 //!
 //! ```
 //! use factwire_reader::read_html;
