@@ -683,6 +683,7 @@ impl Generator {
             summary,
             entities,
             facts,
+            ..ArticleRecord::default()
         };
         NewArticle::new(url, record, published)
     }

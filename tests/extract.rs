@@ -5,9 +5,9 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::util::{Dir, fixture};
+use crate::util::{Dir, assert_error, fixture};
 
-const RECORD_KEYS: [&str; 10] = [
+const RECORD_KEYS: [&str; 12] = [
     "url",
     "title",
     "byline",
@@ -18,6 +18,8 @@ const RECORD_KEYS: [&str; 10] = [
     "summary",
     "entities",
     "facts",
+    "truncated",
+    "body_fallback",
 ];
 const FACT_KEYS: [&str; 12] = [
     "kind",
@@ -174,13 +176,6 @@ fn empty_and_garbage_inputs_give_a_record_not_a_panic() {
     let rec = d.json(&["extract", empty.to_str().unwrap()]);
     assert_record_shape(&rec);
     assert_eq!(rec["text"], "");
-    let garbage = d.path().join("garbage.bin");
-    let bytes: Vec<u8> = (0..5000u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
-    std::fs::write(&garbage, bytes).unwrap();
-    let rec = d.json(&["extract", garbage.to_str().unwrap()]);
-    assert_record_shape(&rec);
     let html = d.path().join("broken.html");
     std::fs::write(
         &html,
@@ -189,6 +184,48 @@ fn empty_and_garbage_inputs_give_a_record_not_a_panic() {
     .unwrap();
     let rec = d.json(&["extract", "--html", html.to_str().unwrap()]);
     assert_record_shape(&rec);
+}
+
+/// Random bytes and a program binary are not documents: exit 2 with one `error:`
+/// line saying `not a text document`, whatever `--html`/`--text` says; invalid UTF-8
+/// in a real text is read with U+FFFD, not as a guessed legacy encoding.
+#[test]
+fn binary_input_is_not_text() {
+    let d = Dir::new();
+    let garbage = d.path().join("garbage.bin");
+    let bytes: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(&garbage, &bytes).unwrap();
+    // A program binary: an ELF header, NUL padding, then some strings.
+    let program = d.path().join("tool");
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
+    elf.extend(std::iter::repeat_n(0u8, 300));
+    elf.extend(b"GLIBC_2.34 main printf revenue rose 24% to $35.6 billion".iter());
+    std::fs::write(&program, &elf).unwrap();
+    for path in [&garbage, &program] {
+        let p = path.to_str().unwrap();
+        for flag in [None, Some("--html"), Some("--text")] {
+            let mut args = vec!["extract"];
+            args.extend(flag);
+            args.push(p);
+            let out = d.run(&args);
+            assert_error(&out, 2, "not a text document");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(p), "the error names the input: {err}");
+        }
+    }
+    // High bytes that are no UTF-8: replacement characters, not `яю`.
+    let damaged = d.path().join("damaged.txt");
+    std::fs::write(
+        &damaged,
+        b"Revenue rose \xff\xfe24% to $35.6 billion in the quarter.",
+    )
+    .unwrap();
+    let rec = d.json(&["extract", damaged.to_str().unwrap()]);
+    let text = rec["text"].as_str().unwrap();
+    assert!(text.contains("rose \u{fffd}\u{fffd}24%"), "{text}");
+    assert!(!text.contains("яю"), "{text}");
 }
 
 #[test]
@@ -239,7 +276,14 @@ fn reader_fixtures_metadata_through_the_binary() {
                 assert_eq!(&rec[key], want, "{name}: {key}");
             }
         }
+        for key in ["truncated", "body_fallback"] {
+            let want = expected.get(key).cloned().unwrap_or(Value::Bool(false));
+            assert_eq!(rec[key], want, "{name}: {key}");
+        }
         let text = rec["text"].as_str().unwrap();
+        if let Some(want) = expected.get("text") {
+            assert_eq!(text, want.as_str().unwrap(), "{name}: text");
+        }
         for s in expected["must_contain"].as_array().into_iter().flatten() {
             assert!(text.contains(s.as_str().unwrap()), "{name}: missing {s}");
         }

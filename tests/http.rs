@@ -757,3 +757,48 @@ fn crawl_delay_spaces_one_hosts_article_requests() {
         );
     }
 }
+
+/// Random bytes and a program binary served as `text/html` are not articles: each is
+/// skipped with reason `not_text`, and the real article beside them is stored.
+#[test]
+fn binary_pages_are_skipped_as_not_text() {
+    let server = TestServer::serve_dir(fixture("sites/demo"));
+    let mut x: u32 = 0x9E37_79B9;
+    let noise: Vec<u8> = (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[1]
+        })
+        .collect();
+    let mut program = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+    program.extend(std::iter::repeat_n(0u8, 500));
+    program.extend(b"<p>revenue rose 24% to $35.6 billion</p>".iter());
+    server.set_route("/noise.html", Route::ok("text/html", noise));
+    server.set_route(
+        "/program.html",
+        Route::ok("text/html; charset=utf-8", program),
+    );
+    server.set_route(
+        "/feeds/binary.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                "/articles/openai-aws-38-billion-deal.html",
+                "/noise.html",
+                "/program.html",
+            ]),
+        ),
+    );
+    let d = Dir::new();
+    let report = ingest_json(&d, &["--feed", &server.url("/feeds/binary.xml")]);
+    assert_eq!(report["new"], 1, "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert_eq!(report["skipped"], 2, "{report}");
+    for skip in report["skips"].as_array().unwrap() {
+        assert_eq!(skip["reason"], "not_text", "{report}");
+    }
+    let stats = d.json(&["stats", "--format", "json"]);
+    assert_eq!(stats["articles"], 1, "{stats}");
+}

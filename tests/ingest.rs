@@ -248,3 +248,34 @@ fn a_bulk_load_and_a_reindex_leave_one_index_segment() {
     assert_eq!(segments(&d), 1);
     assert_eq!(d.json(&["stats", "--format", "json"])["indexed"], 30);
 }
+
+/// A document over the reader's 8 MiB cap is read up to the cap and says so: the
+/// report counts it under `truncated` and lists it in `warnings`.
+#[test]
+fn a_document_over_the_cap_is_stored_truncated_and_reported() {
+    let d = Dir::new();
+    let line = "Capacity in the region grew again, the operator said, and prices held steady.\n";
+    let big = line.repeat(8 * 1024 * 1024 / line.len() + 1000);
+    let path = d.path().join("big.txt");
+    std::fs::write(&path, &big).unwrap();
+    let rec = d.json(&["extract", "--text", path.to_str().unwrap()]);
+    assert_eq!(rec["truncated"], true);
+    let text = rec["text"].as_str().unwrap();
+    let lines_read = text.matches("held steady.").count();
+    let cap_lines = 8 * 1024 * 1024 / line.len();
+    assert!(
+        lines_read <= cap_lines && lines_read + 2 >= cap_lines,
+        "{lines_read} lines read, the cap holds {cap_lines}"
+    );
+    assert!(text.ends_with("held steady."), "cut at a line break");
+    let report = d.json(&["ingest", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(report["new"], 1, "{report}");
+    assert_eq!(report["truncated"], 1, "{report}");
+    assert_eq!(report["warnings"][0]["reason"], "truncated", "{report}");
+    // A small document is not truncated.
+    let small = d.path().join("small.txt");
+    std::fs::write(&small, line).unwrap();
+    let rec = d.json(&["extract", "--text", small.to_str().unwrap()]);
+    assert_eq!(rec["truncated"], false);
+    assert_eq!(rec["body_fallback"], false);
+}

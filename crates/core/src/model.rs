@@ -25,6 +25,14 @@ pub struct ArticleRecord {
     pub entities: Vec<Entity>,
     /// Numeric facts, in text order.
     pub facts: Vec<Fact>,
+    /// The document was longer than the reader's 8 MiB cap and only its start was
+    /// read: `text` (and everything found in it) covers that start only.
+    #[serde(default)]
+    pub truncated: bool,
+    /// No article container was found, so `text` is the densest run of text blocks on
+    /// the page (a best effort; may hold some boilerplate).
+    #[serde(default)]
+    pub body_fallback: bool,
 }
 
 /// The kind of a named entity.
@@ -194,7 +202,8 @@ pub struct FeedEntry {
     pub author: Option<String>,
 }
 
-/// Why one item of an ingest run did not make it into the store.
+/// Why one item of an ingest run did not make it into the store (or, in
+/// [`RunReport::warnings`], what went wrong with one that did).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemFailure {
     /// The feed or article URL.
@@ -226,6 +235,10 @@ pub struct RunReport {
     /// another stored article, and linked to it.
     #[serde(default)]
     pub near_duplicates: u64,
+    /// Stored articles whose document was longer than the reader's 8 MiB cap, so
+    /// only its start was read; each is listed in `warnings`.
+    #[serde(default)]
+    pub truncated: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// Whether a stop request (SIGINT, SIGTERM) ended the run early: what it stored is
@@ -238,6 +251,10 @@ pub struct RunReport {
     /// One entry per skipped item.
     #[serde(default)]
     pub skips: Vec<ItemFailure>,
+    /// Stored items with something to say about them (reason `truncated`: only the
+    /// start of the document was read).
+    #[serde(default)]
+    pub warnings: Vec<ItemFailure>,
 }
 
 /// One search result, as `factwire search --format json` prints it.

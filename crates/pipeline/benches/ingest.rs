@@ -406,7 +406,7 @@ fn main() {
     let t = Instant::now();
     for p in &pages {
         let rec = analyzer.analyze(p.as_bytes(), &AnalyzeOptions::default());
-        std::hint::black_box(rec);
+        let _ = std::hint::black_box(rec);
     }
     let base = t.elapsed().as_secs_f64() / sample as f64;
     let base_cpu = cpu_secs().zip(cpu_b0).map(|(b, a)| (b - a) / sample as f64);

@@ -4,6 +4,8 @@ use factwire_core::ArticleRecord;
 use factwire_extractor::{Context, Extractor, Gazetteer};
 use factwire_reader::{InputKind, Page};
 
+use crate::{Error, Result};
+
 /// What kind of input a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputHint {
@@ -59,19 +61,24 @@ impl Analyzer {
         }
     }
 
-    /// Analyses one document. Never fails: unreadable parts become nulls.
-    pub fn analyze(&self, bytes: &[u8], opts: &AnalyzeOptions) -> ArticleRecord {
+    /// Analyses one document: unreadable parts become nulls. Fails only with
+    /// [`Error::NotText`], when the bytes are not a text document at all (random bytes,
+    /// a program binary; see [`factwire_reader::is_text`]), whatever `opts.hint` says.
+    pub fn analyze(&self, bytes: &[u8], opts: &AnalyzeOptions) -> Result<ArticleRecord> {
+        let decoded = factwire_reader::decode(bytes, opts.content_type.as_deref());
+        if !factwire_reader::is_text(&decoded) {
+            return Err(Error::NotText);
+        }
         let kind = match opts.hint {
             InputHint::Html => InputKind::Html,
             InputHint::Text => InputKind::Text,
             InputHint::Sniff => factwire_reader::sniff(bytes),
         };
-        let decoded = factwire_reader::decode(bytes, opts.content_type.as_deref());
         let page = match kind {
             InputKind::Html => factwire_reader::read_html(&decoded, opts.url.as_deref()),
             InputKind::Text => factwire_reader::read_text(&decoded),
         };
-        self.analyze_page(page, opts)
+        Ok(self.analyze_page(page, opts))
     }
 
     /// Analyses an already read page.
@@ -105,6 +112,8 @@ impl Analyzer {
             summary,
             entities: extraction.entities,
             facts: extraction.facts,
+            truncated: page.truncated,
+            body_fallback: page.body_fallback,
         }
     }
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use factwire_core::RunReport;
 
-/// A problem that stops a whole run (per-article problems are report lines instead).
+/// A problem that stops a whole run (per-article problems are report lines instead),
+/// or a document that cannot be analysed at all ([`Error::NotText`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -54,6 +55,11 @@ pub enum Error {
         /// What stopped it.
         error: Box<Error>,
     },
+    /// A document is not text: random bytes or a program binary (NUL characters, or
+    /// a high share of control or replacement characters). For `extract` this is bad
+    /// input; during ingest the article is skipped with reason `not_text`.
+    #[error("not a text document (binary data: NUL, control or undecodable bytes)")]
+    NotText,
 }
 
 /// Result of a pipeline operation.

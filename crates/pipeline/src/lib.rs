@@ -10,7 +10,9 @@
 //! * [`reindex`] rebuilds the tantivy index from the store alone.
 //!
 //! Per-article failures are data (lines of the run report), never errors; only
-//! run-level problems (the lock is held, the store cannot open) are [`Error`]s. This
+//! run-level problems (the lock is held, the store cannot open) and a document that
+//! is not text at all ([`Error::NotText`], from [`Analyzer::analyze`]) are
+//! [`Error`]s. This
 //! crate does no printing: progress is reported through a callback.
 //!
 //! ```
@@ -18,7 +20,7 @@
 //! let analyzer = Analyzer::new(factwire_extractor::Gazetteer::builtin());
 //! let rec = analyzer.analyze(b"AWS revenue rose 24% to $35.6 billion.", &AnalyzeOptions {
 //!     hint: InputHint::Text, ..Default::default()
-//! });
+//! }).unwrap();
 //! assert!(rec.facts.iter().any(|f| f.text == "24%"));
 //! ```
 

@@ -9,9 +9,15 @@
 //!    page is far more common than a legacy-encoded page that happens to be valid
 //!    UTF-8: when the bytes are valid UTF-8 and contain non-ASCII, UTF-8 beats a meta
 //!    declaration;
-//! 4. otherwise UTF-8 when the bytes are valid UTF-8, else `chardetng`'s guess.
+//! 4. otherwise UTF-8 when the bytes are valid UTF-8, or are UTF-8 with a few bad
+//!    bytes ([`utf8_with_errors`]: the bad bytes become U+FFFD rather than turning
+//!    the whole page into a wrong legacy guess such as `яю`), else `chardetng`'s
+//!    guess.
 //!
 //! Decoding is lossy: malformed sequences become U+FFFD, so it never fails.
+//!
+//! [`is_text`] then tells a text document from random bytes or a program binary
+//! (NUL characters, or a high share of control or replacement characters).
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -90,13 +96,107 @@ pub fn choose_encoding(bytes: &[u8], content_type: Option<&str>) -> &'static Enc
         }
         return enc;
     }
-    if valid_utf8 {
+    if valid_utf8 || utf8_with_errors(&bytes[..bytes.len().min(DETECT_BYTES)]) {
         return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     det.feed(sample, sample.len() == bytes.len());
     det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Fewer non-ASCII bytes than this are little evidence for a legacy-encoding guess
+/// (see [`too_little_to_guess`]).
+const MIN_GUESS_EVIDENCE: usize = 8;
+
+/// Whether bytes that are not valid UTF-8 are still best read as UTF-8, with the
+/// malformed sequences becoming U+FFFD: either they hold well-formed multi-byte
+/// sequences at least twice as often as malformed ones (a UTF-8 page with a damaged
+/// spot; legacy-encoded text almost never forms valid UTF-8 sequences by chance), or
+/// they hold too few non-ASCII bytes, in the wrong places, for a guess to rest on.
+fn utf8_with_errors(bytes: &[u8]) -> bool {
+    let (mut good, mut bad, mut rest) = (0usize, 0usize, bytes);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                good += multibyte_chars(s);
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                // `valid` is valid UTF-8 by construction.
+                good += std::str::from_utf8(valid).map_or(0, multibyte_chars);
+                bad += 1;
+                match e.error_len() {
+                    Some(len) => rest = &after[len..],
+                    None => break, // cut inside a character at the end
+                }
+            }
+        }
+    }
+    bad * 2 <= good || too_little_to_guess(bytes)
+}
+
+/// A few non-ASCII bytes ([`MIN_GUESS_EVIDENCE`]) support a legacy guess only when
+/// each sits next to an ASCII letter or digit, as the accented letters, curly quotes
+/// and currency signs of a short windows-1252 text do (`Caf\xe9`, `\x805`); stray
+/// bytes on their own (`rose \xff\xfe 24%`) are damage, not an encoding.
+fn too_little_to_guess(bytes: &[u8]) -> bool {
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    if non_ascii >= MIN_GUESS_EVIDENCE {
+        return false;
+    }
+    let alnum = |i: Option<usize>| {
+        i.and_then(|i| bytes.get(i))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    !bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_ascii())
+        .all(|(i, _)| alnum(i.checked_sub(1)) || alnum(Some(i + 1)))
+}
+
+fn multibyte_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_ascii()).count()
+}
+
+/// How many characters [`is_text`] looks at.
+const TEXT_CHECK_CHARS: usize = 64 * 1024;
+
+/// At most this share of the checked non-whitespace characters may be control or
+/// replacement characters in a text document.
+const MAX_BAD_SHARE: f32 = 0.10;
+
+/// Whether decoded input is a text document (HTML or plain text) rather than random
+/// bytes or a program binary. Within the first 65,536 characters, a
+/// NUL character means binary (as `git` and `file` decide; UTF-16 with a byte-order
+/// mark was decoded before and has none), and so does a share above
+/// 10% of control characters (other than tab, line feed, form feed and
+/// carriage return) and U+FFFD replacement characters among the non-whitespace ones.
+///
+/// ```
+/// use factwire_reader::is_text;
+/// assert!(is_text("<p>Revenue rose 24%.</p>"));
+/// assert!(is_text(""));
+/// assert!(!is_text("ELF\u{2}\u{1}\u{1}\0\0\0"));
+/// assert!(!is_text("\u{fffd}\u{fffd}x\u{fffd}\u{1b}\u{fffd}"));
+/// ```
+pub fn is_text(decoded: &str) -> bool {
+    let (mut seen, mut bad) = (0usize, 0usize);
+    for c in decoded.chars().take(TEXT_CHECK_CHARS) {
+        if c == '\0' {
+            return false;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        seen += 1;
+        if c == '\u{fffd}' || c.is_control() {
+            bad += 1;
+        }
+    }
+    bad as f32 <= MAX_BAD_SHARE * seen as f32
 }
 
 fn decode_with(bytes: &[u8], enc: &'static Encoding) -> (String, bool) {
@@ -197,6 +297,54 @@ mod tests {
             .encode("Облачные сервисы компании выросли на двадцать процентов за квартал.");
         let text = decode(&bytes, None);
         assert!(text.contains("Облачные"), "{text}");
+    }
+
+    #[test]
+    fn bad_bytes_in_utf8_become_replacement_characters() {
+        // ASCII with two stray bytes: too little to guess a legacy encoding from.
+        assert_eq!(
+            decode(b"Revenue \xff\xfe rose.", None),
+            "Revenue \u{fffd}\u{fffd} rose."
+        );
+        // A UTF-8 page with one damaged byte stays UTF-8.
+        let mut page = "<p>Überschuss: 5 € — Café Zürich, Straße, Größe, süß.</p>"
+            .as_bytes()
+            .to_vec();
+        page.insert(10, 0xE9);
+        let text = decode(&page, None);
+        assert!(
+            text.contains('\u{fffd}') && text.contains("Straße"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_short_legacy_text_is_still_guessed() {
+        let text = decode(b"Caf\xe9 \x93quoted\x94 costs \x805", None);
+        assert_eq!(text, "Caf\u{e9} \u{201c}quoted\u{201d} costs \u{20ac}5");
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        assert!(is_text(
+            "<html><body><p>Plain words, tabs\tand\r\nbreaks.</p>"
+        ));
+        assert!(!is_text("MZ\u{90}\0\u{3}\0\0\0"));
+        // Random bytes, whatever they decode as.
+        let mut x: u32 = 0x1234_5678;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x.to_le_bytes()[0]
+            })
+            .collect();
+        assert!(!is_text(&decode(&bytes, None)));
+        assert!(!is_text(&decode(&bytes, Some("text/html; charset=utf-8"))));
+        // A page mostly of replacement characters (declared UTF-8, bytes are not).
+        let junk: String = "\u{fffd}\u{fffd}a".repeat(50);
+        assert!(!is_text(&junk));
     }
 
     #[test]

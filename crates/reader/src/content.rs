@@ -9,8 +9,14 @@
 //!    what only *looks* like boilerplate: class/id names such as `share`,
 //!    `related`, `newsletter`, `comment`, `promo`, `cookie` ([`boilerplate_name`];
 //!    names of the body itself and of embeds win), unless the element holds most of
-//!    the page's prose; inline link clusters (hover cards); and "teaser cards"
-//!    (three or more same-shaped siblings, each a linked title and a short blurb).
+//!    the page's prose; inline link clusters (hover cards); "teaser cards"
+//!    (three or more same-shaped siblings, each a linked title and a short blurb,
+//!    unless they are a list in the story's run of paragraphs, [`lists_in_text_flow`]);
+//!    caption boxes around pictures ([`media_boxes`]); and `<aside>` boxes that are
+//!    not fact boxes among the paragraphs ([`fact_box`]). One rule overrides the
+//!    look-alike rules: pruning never cuts inside a text block — an inline element
+//!    with words of its block around it stays, whatever its name
+//!    ([`inside_text_block`]).
 //! 2. **Flatten.** The rest becomes a list of text blocks in reading order: one per
 //!    paragraph-like element (`p`, headings, `li`, `blockquote`, `pre`, table cells,
 //!    text directly inside a `div`), split into lines at `<br>`, each with its length
@@ -29,6 +35,12 @@
 //!    after the last prose block only adjoining sentences survive. A heading stays
 //!    only when the text after it belongs to its own section of the page.
 //!    The cells of a table row are joined into one line (`Segment | Q4 2025`).
+//!    A lead in its own container just before the body is prepended
+//!    ([`lead_blocks`]); the story's own furniture, judged by its text (a closing
+//!    "About …" section, an author bio, calls to action, date/author/tags lines),
+//!    is dropped ([`drop_story_furniture`]).
+//! 6. **Fall back.** When all this yields nothing, the densest run of visible text
+//!    blocks is the body ([`densest_run`]) and the page says so.
 //!
 //! Lengths are weighted by script so that Chinese, Japanese and Korean text, which
 //! says more per character, is judged like other languages.
@@ -96,29 +108,128 @@ impl Block {
     }
 }
 
-/// The article body of `doc` as paragraphs joined by a blank line.
-pub(crate) fn extract(doc: &Doc, meta: &Meta) -> String {
+/// The article body the reader found.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    /// Paragraphs joined by a blank line.
+    pub text: String,
+    /// The usual method found nothing and `text` is the densest run of text blocks
+    /// ([`densest_run`]).
+    pub fallback: bool,
+}
+
+/// The article body of `doc`.
+pub(crate) fn extract(doc: &Doc, meta: &Meta) -> Body {
     let Some(body) = doc.first("body") else {
-        return String::new();
+        return Body::default();
     };
     let hard = hard_skips(doc);
     let first_pass = flatten(doc, body, &hard);
     let soft = soft_skips(doc, &first_pass, &hard);
     let blocks = flatten(doc, body, &soft);
-    if blocks.is_empty() {
-        return String::new();
+    if !blocks.is_empty() {
+        let container = choose_container(doc, &blocks, meta);
+        let mut chosen = lead_blocks(doc, &blocks, container, meta);
+        chosen.extend(blocks.iter().filter(|b| doc.is_within(b.el, container)));
+        let text = render(doc, &filter_blocks(doc, &chosen, meta));
+        if !text.is_empty() {
+            return Body {
+                text,
+                fallback: false,
+            };
+        }
     }
-    let container = choose_container(doc, &blocks, meta);
-    let chosen: Vec<&Block> = blocks
+    // Nothing survived (the body sat in a container whose name looks like
+    // boilerplate, or its paragraphs are all short): a page with readable
+    // paragraphs still gives them.
+    let visible = flatten(doc, body, &invisible(doc));
+    let text = densest_run(doc, &visible, meta);
+    Body {
+        fallback: !text.is_empty(),
+        text,
+    }
+}
+
+/// The fallback body: the run of consecutive blocks (of the page with only the
+/// invisible elements pruned, so that a post wrapped in an `<aside>` or a dialog is
+/// found too) with the most readable text, as in the
+/// maximum-subarray problem. A readable block (prose, or a sentence, not
+/// link-heavy) counts its text; any other block counts against the run with its
+/// length, so navigation between two groups of paragraphs splits them. Empty
+/// when the page has no readable block at all.
+fn densest_run(doc: &Doc, blocks: &[Block], meta: &Meta) -> String {
+    let value = |b: &Block| {
+        if !b.is_linky() && (b.is_prose() || is_sentence(b)) {
+            b.weight * (1.0 - b.link_density())
+        } else {
+            -b.weight.max(1.0)
+        }
+    };
+    let (mut best, mut best_range) = (0f32, None);
+    let (mut sum, mut start) = (0f32, 0);
+    for (i, b) in blocks.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += value(b);
+        if sum > best {
+            best = sum;
+            best_range = Some((start, i + 1));
+        }
+    }
+    let Some((from, to)) = best_range else {
+        return String::new();
+    };
+    let run: Vec<&Block> = blocks[from..to]
         .iter()
-        .filter(|b| doc.is_within(b.el, container))
+        .filter(|b| !b.is_linky() && !is_label(b))
         .collect();
-    render(doc, &filter_blocks(doc, &chosen, meta))
+    let kept = filter_blocks(doc, &run, meta);
+    render(doc, if kept.is_empty() { &run } else { &kept })
 }
 
 // ---- 1. prune -------------------------------------------------------------------
 
-/// Elements skipped with their subtree regardless of size (never visible content).
+/// Elements that never show text to a reader: scripts, media, form controls and
+/// hidden elements, with their subtrees. The fallback of [`densest_run`] prunes only
+/// these.
+fn invisible(doc: &Doc) -> Vec<bool> {
+    let mut skip = vec![false; doc.els.len()];
+    for (i, el) in doc.els.iter().enumerate() {
+        skip[i] = (i > 0 && skip[el.parent])
+            || el.hidden
+            || matches!(
+                el.tag,
+                "script"
+                    | "style"
+                    | "noscript"
+                    | "template"
+                    | "svg"
+                    | "math"
+                    | "canvas"
+                    | "iframe"
+                    | "object"
+                    | "embed"
+                    | "video"
+                    | "audio"
+                    | "picture"
+                    | "img"
+                    | "button"
+                    | "input"
+                    | "select"
+                    | "option"
+                    | "textarea"
+                    | "head"
+                    | "title"
+                    | "meta"
+                    | "link"
+            );
+    }
+    skip
+}
+
+/// Elements skipped with their subtree regardless of size (never content).
 fn hard_skips(doc: &Doc) -> Vec<bool> {
     let mut skip = vec![false; doc.els.len()];
     for (i, el) in doc.els.iter().enumerate() {
@@ -150,7 +261,6 @@ fn hard_skips(doc: &Doc) -> Vec<bool> {
                 | "textarea"
                 | "label"
                 | "nav"
-                | "aside"
                 | "footer"
                 | "figcaption"
                 | "head"
@@ -515,11 +625,14 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     let total = st.prose[0].max(1.0);
     let mut skip = hard.to_vec();
     let cards = teaser_cards(doc, blocks, &st, hard);
+    let media_box = media_boxes(doc, &st);
+    let prose_paragraphs = prose_paragraph_children(doc, &st);
     // Which elements a name alone would remove, and how much prose the page keeps
     // outside all of them: a container that a name would remove is spared only when
     // it holds most of the page's prose and the rest of the page has little (the
     // body itself carries an unlucky name), not when the rest holds a real article
     // (a long comment thread).
+    let in_text = inside_text_block(doc, hard);
     let named: Vec<bool> = doc
         .els
         .iter()
@@ -527,6 +640,7 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         .map(|(i, el)| {
             i > 0
                 && !hard[i]
+                && !in_text[i]
                 && !matches!(el.tag, "body" | "html" | "main" | "article")
                 && st.semantic[i] == 0
                 && boilerplate_name(&el.class_id)
@@ -561,7 +675,13 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
         if named[i] && !spared {
             skip[i] = true;
         }
-        if el.tag == "header" && st.prose[i] <= 0.2 * total {
+        if el.tag == "header" && st.prose[i] <= 0.2 * total && !within_tag(doc, i, "article") {
+            skip[i] = true;
+        }
+        if media_box[i] && !in_text[i] {
+            skip[i] = true;
+        }
+        if el.tag == "aside" && !fact_box(doc, i, &st, &prose_paragraphs) {
             skip[i] = true;
         }
         if st.widget[i] {
@@ -571,10 +691,143 @@ fn soft_skips(doc: &Doc, blocks: &[Block], hard: &[bool]) -> Vec<bool> {
     skip
 }
 
+/// Weighted text below this is not "other text" of a block (a lone "By" or a bracket).
+const BLOCK_OTHER_TEXT: f32 = 3.0;
+
+/// Marks inline elements that sit inside a text block: the block they belong to has
+/// other text of its own besides theirs. Such an element is part of a sentence
+/// (`Shares of <a class="tag">Acme</a> rose`), so its class or id never removes it:
+/// boilerplate pruning never cuts inside a text block. An inline element that *is*
+/// its block's whole text (`<p><span class="credit">Photo: X</span></p>`) is judged
+/// by its name as before.
+fn inside_text_block(doc: &Doc, hard: &[bool]) -> Vec<bool> {
+    let n = doc.els.len();
+    // Text each element adds to its block: its own text plus that of its inline
+    // descendants (nested blocks are blocks of their own).
+    let mut inline = vec![0f32; n];
+    for (i, el) in doc.els.iter().enumerate() {
+        if hard[i] {
+            continue;
+        }
+        for c in &el.children {
+            if let Child::Text(a, b) = *c {
+                inline[i] += weight(doc.slice(a, b));
+            }
+        }
+    }
+    for i in (1..n).rev() {
+        if !hard[i] && !is_block_tag(doc.els[i].tag) {
+            inline[doc.els[i].parent] += inline[i];
+        }
+    }
+    // The block each element's text lands in (itself for a block element).
+    let mut block = vec![0; n];
+    let mut out = vec![false; n];
+    for i in 1..n {
+        let el = &doc.els[i];
+        if is_block_tag(el.tag) {
+            block[i] = i;
+            continue;
+        }
+        let b = block[el.parent];
+        block[i] = b;
+        // A paragraph-like block (`p`, `li`, a heading, a cell ...) needs only a
+        // word besides; a generic container (`div`) needs prose beside the element,
+        // or the element is one of its parts (a picture's caption span).
+        let need = if kind_of(doc.els[b].tag) == Kind::Other {
+            PROSE_MIN
+        } else {
+            BLOCK_OTHER_TEXT
+        };
+        out[i] = !hard[i] && inline[b] - inline[i] >= need;
+    }
+    out
+}
+
+/// Whether `<aside>` element `i` is a box of the story (key facts, a timeline)
+/// rather than a sidebar: it stands among the story's paragraphs (a sibling
+/// paragraph holds prose) and little of its text is links.
+fn fact_box(doc: &Doc, i: Id, st: &Stats, prose_paragraphs: &[u32]) -> bool {
+    let among_paragraphs = prose_paragraphs[doc.els[i].parent] > 0;
+    among_paragraphs && st.text[i] > 0.0 && st.links_w[i] <= 0.2 * st.text[i]
+}
+
+/// How many child paragraphs holding prose each element has.
+fn prose_paragraph_children(doc: &Doc, st: &Stats) -> Vec<u32> {
+    let mut count = vec![0; doc.els.len()];
+    for (i, el) in doc.els.iter().enumerate().skip(1) {
+        if el.tag == "p" && st.prose[i] > 0.0 {
+            count[el.parent] += 1;
+        }
+    }
+    count
+}
+
+/// Whether an ancestor of `id` is named `tag`.
+fn within_tag(doc: &Doc, mut id: Id, tag: &str) -> bool {
+    while id != 0 {
+        id = doc.els[id].parent;
+        if doc.els[id].tag == tag {
+            return true;
+        }
+    }
+    false
+}
+
+/// Text weight up to which an element around a picture is its caption box.
+const CAPTION_MAX: f32 = 400.0;
+
+/// Marks captions: a `<figure>` holding a picture, video or embed and no table,
+/// quote or code (those figures are content), and any other box whose own child is
+/// a picture (directly or through a link) with at most a caption's worth of text
+/// beside it (the caption and a "photographer | agency" credit line). A paragraph
+/// is never a caption box: an inline picture in running text is decoration.
+fn media_boxes(doc: &Doc, st: &Stats) -> Vec<bool> {
+    let n = doc.els.len();
+    let is_media = |t: &str| matches!(t, "img" | "picture" | "video" | "iframe" | "svg" | "canvas");
+    // Bottom-up: does the subtree hold media, and does it hold content-like figures?
+    let mut media = vec![false; n];
+    let mut textual = vec![false; n];
+    for i in (1..n).rev() {
+        let tag = doc.els[i].tag;
+        media[i] |= is_media(tag);
+        textual[i] |= matches!(tag, "table" | "blockquote" | "pre" | "ul" | "ol");
+        let p = doc.els[i].parent;
+        media[p] |= media[i];
+        textual[p] |= textual[i];
+    }
+    let direct_media = |i: Id| {
+        doc.els[i].children.iter().any(|c| match *c {
+            Child::El(e) => {
+                is_media(doc.els[e].tag)
+                    || (matches!(doc.els[e].tag, "a" | "picture" | "span")
+                        && media[e]
+                        && st.text[e] == 0.0)
+            }
+            Child::Text(..) => false,
+        })
+    };
+    (0..n)
+        .map(|i| {
+            let el = &doc.els[i];
+            match el.tag {
+                "figure" => media[i] && !textual[i],
+                "div" | "span" => {
+                    !textual[i] && st.text[i] <= CAPTION_MAX && st.blocks[i] <= 3 && direct_media(i)
+                }
+                _ => false,
+            }
+        })
+        .collect()
+}
+
 /// Marks teaser cards: see [`soft_skips`].
 fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<bool> {
     let n = doc.els.len();
     let is_card = |i: Id| {
+        if linked_item(doc, i, st) {
+            return true;
+        }
         let nb = st.blocks[i];
         if !(2..=6).contains(&nb) || st.prose[i] > 500.0 || st.text[i] > 900.0 {
             return false;
@@ -584,9 +837,10 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
         };
         first.is_linky() && first.weight <= 200.0
     };
+    let in_flow = lists_in_text_flow(doc, st);
     let mut out = vec![false; n];
     for (p, el) in doc.els.iter().enumerate() {
-        if hard[p] {
+        if hard[p] || in_flow[p] {
             continue;
         }
         let kids: Vec<Id> = el
@@ -609,6 +863,56 @@ fn teaser_cards(doc: &Doc, blocks: &[Block], st: &Stats, hard: &[bool]) -> Vec<b
             if cards.iter().filter(|(_, s)| s == sig).count() >= 3 {
                 out[*k] = true;
             }
+        }
+    }
+    out
+}
+
+/// Text weight up to which a list item opening with a link is a teaser.
+const LINKED_ITEM_MAX: f32 = 300.0;
+
+/// A list item that is one short block opening with a link: a linked headline and
+/// perhaps an excerpt (`<li><a>Prices climb</a> Rates rose for a third month.</li>`).
+fn linked_item(doc: &Doc, i: Id, st: &Stats) -> bool {
+    let el = &doc.els[i];
+    if el.tag != "li" || st.blocks[i] != 1 || st.text[i] > LINKED_ITEM_MAX {
+        return false;
+    }
+    let first = el.children.iter().find(|c| match **c {
+        Child::Text(a, b) => !doc.slice(a, b).trim().is_empty(),
+        Child::El(_) => true,
+    });
+    let opens_with_link = |e: Id| {
+        let t = doc.els[e].tag;
+        t == "a"
+            || (matches!(t, "strong" | "b" | "h3" | "h4" | "span")
+                && doc.els[e]
+                    .children
+                    .iter()
+                    .any(|c| matches!(*c, Child::El(x) if doc.els[x].tag == "a")))
+    };
+    matches!(first, Some(&Child::El(e)) if opens_with_link(e))
+}
+
+/// Marks the lists (`<ol>`, `<ul>`) that sit in a run of article paragraphs: an
+/// earlier sibling is a paragraph holding prose, and the sibling just before the
+/// list is not a heading (a list before the story's first paragraph, such as a
+/// ticker of other stories, or under its own "Related" heading, is not in the
+/// flow). Same-shaped linked items there are a roundup the story walks through (a
+/// numbered list of deals, each a linked headline and a blurb), not a box of
+/// teasers for other stories, which stands in a section of its own. One pass over
+/// each element's children: linear.
+fn lists_in_text_flow(doc: &Doc, st: &Stats) -> Vec<bool> {
+    let mut out = vec![false; doc.els.len()];
+    for el in &doc.els {
+        let mut prose_before = false;
+        let mut prev_heading = false;
+        for c in &el.children {
+            let Child::El(e) = *c else { continue };
+            let tag = doc.els[e].tag;
+            out[e] = matches!(tag, "ol" | "ul") && prose_before && !prev_heading;
+            prose_before |= tag == "p" && st.prose[e] > 0.0;
+            prev_heading = kind_of(tag) == Kind::Heading;
         }
     }
     out
@@ -900,6 +1204,61 @@ fn choose_container(doc: &Doc, blocks: &[Block], meta: &Meta) -> Id {
     core
 }
 
+/// Most blocks [`lead_blocks`] looks back over, and most it takes.
+const LEAD_LOOKBACK: usize = 6;
+const LEAD_MAX: usize = 2;
+
+/// The lead (standfirst) of the story when it sits in its own container just before
+/// the body: walking back from the body's first block, within the same `article`
+/// or `main` (else the body's parent), sentences are taken while only the headline,
+/// short lines (byline, date) and nothing else lie between; a link-heavy block, a
+/// list item or another heading ends the walk.
+fn lead_blocks<'a>(doc: &Doc, blocks: &'a [Block], container: Id, meta: &Meta) -> Vec<&'a Block> {
+    let Some(first) = blocks.iter().position(|b| doc.is_within(b.el, container)) else {
+        return Vec::new();
+    };
+    let mut scope = doc.els[container].parent;
+    let mut a = container;
+    while a != 0 {
+        a = doc.els[a].parent;
+        if matches!(doc.els[a].tag, "article" | "main") {
+            scope = a;
+            break;
+        }
+    }
+    if matches!(doc.els[scope].tag, "body" | "html" | "#root") {
+        return Vec::new();
+    }
+    let mut lead = Vec::new();
+    for b in blocks[..first].iter().rev().take(LEAD_LOOKBACK) {
+        if !doc.is_within(b.el, scope) || b.is_linky() || b.kind == Kind::Item {
+            break;
+        }
+        let headline = b.lines.len() == 1
+            && meta
+                .headlines
+                .iter()
+                .chain(&meta.first_h1)
+                .any(|h| h.eq_ignore_ascii_case(&b.lines[0]));
+        if headline {
+            continue;
+        }
+        if b.kind == Kind::Heading {
+            break;
+        }
+        if is_sentence(b) || b.is_prose() {
+            lead.push(b);
+            if lead.len() == LEAD_MAX {
+                break;
+            }
+        } else if b.weight >= 100.0 {
+            break;
+        }
+    }
+    lead.reverse();
+    lead
+}
+
 /// Climbs from `best` (the element directly holding the most prose) to the ancestor
 /// that holds the whole body when the body is split into several groups: an ancestor
 /// is taken when it adds prose that lives in elements shaped like `best` (an article
@@ -1007,22 +1366,30 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 // ---- 5. filter ------------------------------------------------------------------
 
 fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Block> {
-    let is_headline = |b: &Block| {
-        b.lines.len() == 1
-            && meta
-                .headlines
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(&b.lines[0]))
+    let equals = |b: &Block, h: &str| b.lines.len() == 1 && h.eq_ignore_ascii_case(&b.lines[0]);
+    let declared = |b: &Block| meta.headlines.iter().any(|h| equals(b, h));
+    // The story's first paragraph of prose (not a heading, not the headline again).
+    let first_text = blocks
+        .iter()
+        .position(|b| b.is_prose() && b.kind != Kind::Heading && !declared(b));
+    let is_headline = |i: usize, b: &Block| {
+        declared(b)
+            || (meta.first_h1.as_deref().is_some_and(|h| equals(b, h))
+                && first_text.is_none_or(|f| i < f))
     };
     let mut keep: Vec<bool> = blocks
         .iter()
-        .map(|b| {
-            // A sentence with a linked phrase is still a sentence.
+        .enumerate()
+        .map(|(i, b)| {
+            // A sentence with a linked phrase is still a sentence, and a list item's
+            // linked headline goes with the item's text.
             let linky = b.is_linky()
-                && !(b.kind == Kind::Para && b.link_density() <= 0.7 && is_sentence(b));
-            !linky && !is_headline(b) && !is_label(b)
+                && !(b.kind == Kind::Para && b.link_density() <= 0.7 && is_sentence(b))
+                && !item_headline(doc, blocks, i);
+            !linky && !is_headline(i, b) && !is_label(b)
         })
         .collect();
+    drop_story_furniture(blocks, &mut keep, meta, first_text);
     // A heading stays only if the next block kept after it belongs to the same
     // section of the page (lies within the heading's grandparent): the title of a
     // "related news" box whose links were dropped goes with them.
@@ -1041,14 +1408,17 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
     let first_prose = blocks.iter().position(|b| b.is_prose());
     let last_prose = blocks.iter().rposition(|b| b.is_prose());
     if let (Some(f), Some(l)) = (first_prose, last_prose) {
+        let text_like = |b: &Block| is_sentence(b) || is_list_text(b);
+        // Before the story, linked list items are a ticker of other stories.
+        let lead_like = |b: &Block| text_like(b) && (b.kind != Kind::Item || b.link_weight == 0.0);
         let mut extend = true;
         for i in (0..f).rev() {
-            extend &= keep[i] && is_sentence(blocks[i]);
+            extend &= keep[i] && lead_like(blocks[i]);
             keep[i] &= extend;
         }
         let mut extend = true;
         for i in l + 1..blocks.len() {
-            extend &= keep[i] && is_sentence(blocks[i]);
+            extend &= keep[i] && text_like(blocks[i]);
             keep[i] &= extend;
         }
     }
@@ -1058,6 +1428,149 @@ fn filter_blocks<'a>(doc: &Doc, blocks: &[&'a Block], meta: &Meta) -> Vec<&'a Bl
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// Headings that open the closing furniture of a press release or a post:
+/// everything from such a heading on is not the story. Matched on the heading's
+/// whole text, lower case, after an optional "About" (see [`closing_heading`]).
+const CLOSING_HEADINGS: &[&str] = &[
+    "about the author",
+    "about the authors",
+    "media contact",
+    "media contacts",
+    "press contact",
+    "press contacts",
+    "contacts",
+    "contact",
+    "investor contact",
+    "forward-looking statements",
+    "cautionary statement",
+    "related",
+    "related articles",
+    "related stories",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+];
+
+/// Phrases of a call to action: newsletter and subscription promos, "follow us"
+/// lines, comment policies, "read more" call-outs. A short block holding one is
+/// dropped ([`drop_story_furniture`]).
+const CALL_TO_ACTION: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "signup",
+    "follow us",
+    "follow me",
+    "read more",
+    "read next",
+    "read also",
+    "comments are",
+    "comment policy",
+    "join the conversation",
+    "click here",
+    "in your inbox",
+];
+
+/// Prefixes of a date / author / tags line ("Tags: cloud, earnings").
+const META_LINE_PREFIXES: &[&str] = &[
+    "tags:",
+    "tagged",
+    "filed under",
+    "posted in",
+    "posted on",
+    "categories:",
+    "category:",
+    "topics:",
+];
+
+/// Short blocks (weighted chars) that may be a call to action or a meta line.
+const FURNITURE_MAX: f32 = 200.0;
+
+/// Whether heading-like block `b` opens the closing furniture: one of
+/// [`CLOSING_HEADINGS`], or "About" followed by a name of a few words (the
+/// company boilerplate at the foot of a press release).
+fn closing_heading(b: &Block) -> bool {
+    if b.lines.len() != 1 || b.punct && !b.lines[0].ends_with(':') {
+        return false;
+    }
+    let l = b.lines[0].trim_end_matches(':').to_lowercase();
+    let words = l.split_whitespace().count();
+    CLOSING_HEADINGS.contains(&l.as_str()) || (l.starts_with("about ") && words <= 6)
+}
+
+/// Drops what surrounds a story inside its own container, judged by the text of
+/// each block rather than by class names (which the pruning pass already used):
+/// - from a closing heading ([`closing_heading`], after the story's first
+///   paragraph) to the end: "About Acme", "Media contacts", "About the author";
+/// - an author bio: a block after the story's first paragraph that opens with the
+///   byline's name ("Lena Marsh is a reporter covering ...");
+/// - short calls to action ([`CALL_TO_ACTION`]) and date / author / tags lines
+///   (short lines that are not sentences, opening with one of
+///   [`META_LINE_PREFIXES`] or naming the byline).
+fn drop_story_furniture(blocks: &[&Block], keep: &mut [bool], meta: &Meta, first: Option<usize>) {
+    let Some(first) = first else {
+        return;
+    };
+    let byline = meta
+        .byline
+        .as_deref()
+        .filter(|b| !b.contains(',') && b.split_whitespace().count() >= 2)
+        .map(str::to_lowercase);
+    let mut closed = false;
+    for (i, b) in blocks.iter().enumerate() {
+        let opening = b.lines[0].to_lowercase();
+        let heading_like = b.kind == Kind::Heading || (b.weight < 60.0 && b.kind != Kind::Item);
+        if i > first && heading_like && closing_heading(b) {
+            closed = true;
+        }
+        let short = b.weight < FURNITURE_MAX;
+        let whole = || b.lines.join(" ").to_lowercase();
+        let bio = i > first && byline.as_deref().is_some_and(|n| opening.starts_with(n));
+        let cta = short && CALL_TO_ACTION.iter().any(|p| whole().contains(p));
+        let meta_line = short
+            && !is_sentence(b)
+            && (META_LINE_PREFIXES.iter().any(|p| opening.starts_with(p))
+                || byline.as_deref().is_some_and(|n| whole().contains(n)));
+        if closed || bio || cta || meta_line {
+            keep[i] = false;
+        }
+    }
+}
+
+/// Whether block `i` is the linked headline of a list item whose own text follows:
+/// the next block lies in the same `<li>` and is a sentence or prose that is not
+/// link-heavy (`<li><p><a><b>Deal signed</b></a></p><p>The bank said ...</p></li>`).
+fn item_headline(doc: &Doc, blocks: &[&Block], i: usize) -> bool {
+    let Some(item) = enclosing(doc, blocks[i].el, "li") else {
+        return false;
+    };
+    blocks.get(i + 1).is_some_and(|next| {
+        doc.is_within(next.el, item) && !next.is_linky() && (next.is_prose() || is_sentence(next))
+    })
+}
+
+/// The nearest element named `tag` at or above `id`, if any within a few levels.
+fn enclosing(doc: &Doc, mut id: Id, tag: &str) -> Option<Id> {
+    for _ in 0..4 {
+        if doc.els[id].tag == tag {
+            return Some(id);
+        }
+        if id == 0 {
+            break;
+        }
+        id = doc.els[id].parent;
+    }
+    None
+}
+
+/// A list item that reads as data rather than navigation: a few words, not
+/// link-heavy ("Cold storage down 18% to $0.8"). A story's closing list of
+/// results is kept although its items are not sentences.
+fn is_list_text(b: &Block) -> bool {
+    let words: usize = b.lines.iter().map(|l| l.split_whitespace().count()).sum();
+    b.kind == Kind::Item && !b.is_linky() && b.link_weight == 0.0 && words >= 3
 }
 
 /// A label rather than text: a few words without any punctuation, directly inside a

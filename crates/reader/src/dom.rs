@@ -120,6 +120,8 @@ pub(crate) struct Doc {
     pub els: Vec<El>,
     /// All text, concatenated; [`Child::Text`] ranges point into it.
     pub text: String,
+    /// The page was longer than [`crate::MAX_HTML_BYTES`] and only its start was read.
+    pub truncated: bool,
 }
 
 impl Doc {
@@ -127,7 +129,9 @@ impl Doc {
     /// [`prepare`] and is cut to [`crate::MAX_HTML_BYTES`] first.
     pub fn parse(html: &str) -> Doc {
         let html = prepare(html, MAX_NESTING);
-        let parsed = Html::parse_document(truncate(&html, crate::MAX_HTML_BYTES));
+        let kept = truncate(&html, crate::MAX_HTML_BYTES);
+        let truncated = kept.len() < html.len();
+        let parsed = Html::parse_document(kept);
         let mut doc = Doc {
             els: vec![El {
                 tag: "#root",
@@ -140,6 +144,7 @@ impl Doc {
                 attrs: Vec::new(),
             }],
             text: String::new(),
+            truncated,
         };
         // Explicit stack of (scraper node, our parent id): no recursion.
         let mut stack = Vec::new();
@@ -311,7 +316,7 @@ impl Doc {
 }
 
 /// `s` cut to at most `max` bytes at a character boundary.
-fn truncate(s: &str, max: usize) -> &str {
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }

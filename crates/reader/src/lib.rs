@@ -14,14 +14,21 @@
 //!
 //! How the body is found (details in the `content` module):
 //! 1. the page is parsed (html5ever via `scraper`) and copied into a compact arena;
-//! 2. invisible and boilerplate elements are pruned (scripts, `nav`, `aside`, forms'
-//!    controls, hidden elements, and class/id names such as `share`, `related`,
-//!    `newsletter`, `comments`);
+//! 2. invisible and boilerplate elements are pruned (scripts, `nav`, sidebars, forms'
+//!    controls, hidden elements, caption boxes, and class/id names such as `share`,
+//!    `related`, `newsletter`, `comments`), but never inside a text block;
 //! 3. the rest is flattened into text blocks, each with its length and link density;
 //! 4. the element holding the most good text and the least link-heavy text is chosen,
 //!    cross-checked against semantic containers (`article`, `main`,
 //!    `[itemprop=articleBody]`) and JSON-LD `articleBody`;
-//! 5. blocks inside it are kept or dropped by their own density and their neighbours.
+//! 5. blocks inside it are kept or dropped by their own density and their neighbours;
+//!    a lead just before it is added, the story's furniture (bios, promos, "About …")
+//!    removed;
+//! 6. if nothing is left, the densest run of visible text blocks is taken instead
+//!    ([`Page::body_fallback`]).
+//!
+//! Documents longer than [`MAX_HTML_BYTES`] / [`MAX_TEXT_BYTES`] are read up to the
+//! cap ([`Page::truncated`]); [`is_text`] tells a document from binary data.
 //!
 //! ```
 //! use factwire_reader::read_html;
@@ -47,13 +54,18 @@ mod dom;
 mod lang;
 mod meta;
 
-pub use charset::{SNIFF_BYTES, choose_encoding, decode, sniff};
+pub use charset::{SNIFF_BYTES, choose_encoding, decode, is_text, sniff};
 
 /// Pages are cut to this many bytes (at a character boundary) before parsing, which
 /// bounds parse time and memory on huge inputs. The limit applies after script and
 /// style bodies are dropped, so it counts markup and text only; 8 MiB is far beyond
 /// any real article page.
 pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
+/// Plain text is cut to this many bytes (at a line or character boundary) before it
+/// is read, which bounds the work of every later analysis. [`Page::truncated`] says
+/// when it happened.
+pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the reader found in one document. Unknown values are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +87,12 @@ pub struct Page {
     pub canonical_url: Option<String>,
     /// The article body: paragraphs with whitespace folded, joined by `"\n\n"`.
     pub text: String,
+    /// The document was longer than [`MAX_HTML_BYTES`] (HTML) or [`MAX_TEXT_BYTES`]
+    /// (plain text) and only its start was read.
+    pub truncated: bool,
+    /// The article container could not be found (or held nothing readable), and
+    /// `text` is the densest run of text blocks on the page instead.
+    pub body_fallback: bool,
 }
 
 /// What kind of document some bytes are.
@@ -93,7 +111,10 @@ pub enum InputKind {
 pub fn read_html(html: &str, url: Option<&str>) -> Page {
     let doc = dom::Doc::parse(html);
     let meta = meta::extract(&doc, url);
-    let text = content::extract(&doc, &meta);
+    let content::Body {
+        text,
+        fallback: body_fallback,
+    } = content::extract(&doc, &meta);
     // The declaration wins unless the text clearly says otherwise.
     let language = match (meta.language.clone(), lang::detect_confident(&text)) {
         (Some(declared), Some(seen)) if declared != seen => Some(seen.to_owned()),
@@ -109,17 +130,30 @@ pub fn read_html(html: &str, url: Option<&str>) -> Page {
         language,
         canonical_url: meta.canonical_url,
         text,
+        truncated: doc.truncated,
+        body_fallback,
     }
 }
 
 /// Reads plain text: the text is normalised with
 /// [`factwire_core::text::normalize_text`]; the metadata is left `None`, except the
 /// language, which is detected from the text when it can be.
+///
+/// Text longer than [`MAX_TEXT_BYTES`] is cut at the last line break before the
+/// limit (or at a character boundary when there is none) and marked
+/// [`Page::truncated`].
 pub fn read_text(text: &str) -> Page {
-    let text = factwire_core::text::normalize_text(text);
+    let kept = dom::truncate(text, MAX_TEXT_BYTES);
+    let truncated = kept.len() < text.len();
+    let kept = match kept.rfind('\n') {
+        Some(nl) if truncated && nl > 0 => &kept[..nl],
+        _ => kept,
+    };
+    let text = factwire_core::text::normalize_text(kept);
     Page {
         language: lang::detect(&text).map(str::to_owned),
         text,
+        truncated,
         ..Page::default()
     }
 }

@@ -35,9 +35,16 @@ pub(crate) struct Meta {
     pub canonical_url: Option<String>,
     /// JSON-LD `articleBody`, whitespace-folded.
     pub jsonld_body: Option<String>,
-    /// Headline candidates (title, og:title, h1): a body block equal to one is dropped.
+    /// Headline candidates (title, og:title, JSON-LD headline): a body block equal to
+    /// one is dropped.
     pub headlines: Vec<String>,
+    /// The page's first `<h1>`: a block equal to it is dropped before the story's
+    /// first paragraph, kept after it (a heading inside the body).
+    pub first_h1: Option<String>,
 }
+
+/// Where the first `<h1>` sits among the title candidates of [`extract`].
+const H1_CANDIDATE: usize = 3;
 
 /// What JSON-LD said about the article.
 #[derive(Debug, Default)]
@@ -82,7 +89,14 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
         .flatten()
         .find(|t| !t.is_empty() && !is_site(t))
         .map(|t| strip_site_suffix(t, site_name.as_deref(), url));
-    let mut headlines: Vec<String> = candidates.into_iter().flatten().collect();
+    // The first `<h1>` is kept apart: it is the headline when it opens the page,
+    // but may be a heading inside the body (the headline sits in another element).
+    let mut headlines: Vec<String> = candidates
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != H1_CANDIDATE)
+        .filter_map(|(_, c)| c)
+        .collect();
     if let Some(t) = &title {
         headlines.push(t.clone());
     }
@@ -115,6 +129,7 @@ pub(crate) fn extract(doc: &Doc, url: Option<&str>) -> Meta {
             .map(|b| fold_whitespace(&b))
             .filter(|b| !b.is_empty()),
         headlines,
+        first_h1: h1.filter(|h| !h.is_empty()),
     }
 }
 

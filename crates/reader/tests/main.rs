@@ -2,8 +2,8 @@
 //!
 //! Each case folder holds `source.html` (raw bytes, any charset), `case.toml` (what
 //! the case tests and the page's `url`) and `expected.json`: the exact metadata
-//! (`null` = must be `None`) and text checks (`text_starts_with`, `must_contain`,
-//! `must_not_contain`). Every failure names the case and the field.
+//! (`null` = must be `None`) and text checks: `text` (the whole hand-checked text),
+//! `text_starts_with`, `must_contain`, `must_not_contain`. Every failure names the case and the field.
 
 // Test helpers may panic: a missing fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -89,6 +89,15 @@ fn fixture_cases() {
             if &want != got {
                 failures.push(format!("{name}: {field}: expected {want:?}, got {got:?}"));
             }
+        }
+        // The hand-checked whole text, when the case gives one.
+        if let Some(want) = exp["text"].as_str()
+            && page.text != want
+        {
+            failures.push(format!(
+                "{name}: text differs\n  expected: {want:?}\n  got:      {:?}",
+                page.text
+            ));
         }
         if let Some(start) = exp["text_starts_with"].as_str()
             && !page.text.starts_with(start)
@@ -207,6 +216,7 @@ fn large_pages_stay_fast() {
         read_html(&html, None)
     });
     assert!(page.text.starts_with("Capacity in the region grew again"));
+    assert!(!page.truncated);
 }
 
 /// Slow in debug builds (it parses 8 MiB); run with `--include-ignored`.
@@ -227,6 +237,7 @@ fn huge_pages_are_cut() {
         read_html(&html, None)
     });
     assert!(!page.text.contains("MARKER-AFTER-LIMIT"));
+    assert!(page.truncated, "the cut is said");
     assert!(page.text.starts_with("Capacity in the region grew again"));
 }
 
@@ -265,8 +276,52 @@ fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// Class and id names that look like boilerplate, as inline elements carry them.
+const LOOKALIKE_NAMES: &[&str] = &[
+    "class=\"tag\"",
+    "id=\"auto-tag_x1\"",
+    "id=\"share-price\"",
+    "class=\"social-handle\"",
+    "class=\"related-link\"",
+    "class=\"caption\"",
+    "class=\"author\"",
+    "class=\"promo-name\"",
+    "class=\"newsletter-term\"",
+    "class=\"comment-ref\"",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Boilerplate pruning never cuts inside a text block: whatever boilerplate-like
+    /// name an inline element in the middle of a sentence carries, its words stay.
+    #[test]
+    fn inline_names_never_cut_a_sentence(
+        picks in prop::collection::vec((0usize..10, "[A-Z][a-z]{2,8}", 0usize..3), 1..4),
+    ) {
+        let mut sentence = String::from("Analysts said on Tuesday that");
+        let mut words = Vec::new();
+        for (name, word, tag) in &picks {
+            let tag = ["a", "span", "em"][*tag];
+            sentence.push_str(&format!(
+                " <{tag} {} href=\"/x\">{word}</{tag}> and",
+                LOOKALIKE_NAMES[*name]
+            ));
+            words.push(word.clone());
+        }
+        sentence.push_str(" others gained ground during the quarter.");
+        let html = format!(
+            "<html><body><nav><a href=/>Home</a> <a href=/b>Business</a></nav><article>\
+             <p>The regional cloud market grew quickly last year, the report found, with \
+             most new capacity going to banks.</p><p>{sentence}</p><p>Prices for storage \
+             fell again, while prices for computing time held steady over the year.</p>\
+             </article></body></html>"
+        );
+        let page = read_html(&html, None);
+        for w in &words {
+            prop_assert!(page.text.contains(&format!(" {w} and")), "{w} lost: {:?}", page.text);
+        }
+    }
 
     #[test]
     fn random_html_never_panics(html in soup(), url in "\\PC{0,30}") {

@@ -964,6 +964,9 @@ fn article_row(r: &Row<'_>) -> rusqlite::Result<RawArticle> {
                 summary: Vec::new(),
                 entities: Vec::new(),
                 facts: Vec::new(),
+                // Not stored: what the reader said about the document at extraction.
+                truncated: false,
+                body_fallback: false,
             },
             source: r.get(3)?,
             feed_url: r.get(4)?,

@@ -36,7 +36,10 @@ pub fn run(global: &GlobalArgs, a: ExtractArgs) -> CmdResult {
         fallback_title: None,
         fallback_published: None,
     };
-    let mut record = analyzer.analyze(&bytes, &opts);
+    let mut record = analyzer.analyze(&bytes, &opts).map_err(|e| {
+        let name = if a.path == "-" { "stdin" } else { &a.path };
+        Fail::Input(anyhow::anyhow!("{name}: {e}"))
+    })?;
     if record.url.is_none() {
         record.url = a.url;
     }

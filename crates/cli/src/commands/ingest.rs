@@ -142,6 +142,7 @@ fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 10] {
         ("failed", "failed", r.failed.to_string()),
         ("skipped", "skipped", r.skipped.to_string()),
         ("near_duplicates", "copies", r.near_duplicates.to_string()),
+        ("truncated", "truncated", r.truncated.to_string()),
         ("seconds", "in", format!("{:.3}", r.seconds)),
         ("interrupted", "interrupted", r.interrupted.to_string()),
     ]
@@ -169,7 +170,7 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
                 .collect();
             let mut s = line.join("  ");
             s.push('\n');
-            if !r.failures.is_empty() || !r.skips.is_empty() {
+            if !r.failures.is_empty() || !r.skips.is_empty() || !r.warnings.is_empty() {
                 let mut t = Table::new(vec!["status", "reason", "url", "detail"]);
                 for f in &r.failures {
                     t.row(vec![
@@ -182,6 +183,14 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
                 for f in &r.skips {
                     t.row(vec![
                         "skipped".into(),
+                        f.reason.clone(),
+                        f.url.clone(),
+                        f.detail.clone(),
+                    ]);
+                }
+                for f in &r.warnings {
+                    t.row(vec![
+                        "stored".into(),
                         f.reason.clone(),
                         f.url.clone(),
                         f.detail.clone(),

@@ -31,7 +31,9 @@ use crate::{AnalyzeOptions, Analyzer, InputHint, Result};
 pub(super) const GIVE_UP_AFTER: u32 = 8;
 
 /// What analysing a fetched page gives: the record and its SimHash.
-type Analysis = (ArticleRecord, Option<u64>);
+/// An analysed page (its record and fingerprint), or why it is no article
+/// ([`crate::Error::NotText`]).
+type Analysis = std::result::Result<(ArticleRecord, Option<u64>), crate::Error>;
 /// A fetch outcome and, for a fetched page, what analysing it gave.
 type Analysed<T> = (FetchOutcome, Option<T>);
 
@@ -52,7 +54,7 @@ pub(super) fn analyse(
             fallback_title: c.title.clone(),
             fallback_published: c.published.clone(),
         },
-    );
+    )?;
     // A page dated after it was fetched (beyond a day of clock skew) has a wrong date;
     // the feed's date, already checked the same way, or none.
     if rec
@@ -64,7 +66,7 @@ pub(super) fn analyse(
         rec.published = c.published.clone();
     }
     let fingerprint = simhash(&rec.text);
-    (rec, fingerprint)
+    Ok((rec, fingerprint))
 }
 
 /// Stage "fetch articles": runs `fetcher.fetch_all(requests)` on a feeder thread and
@@ -160,7 +162,24 @@ impl<'r> Commit<'r> {
         analysis: Option<Analysis>,
     ) -> Result<()> {
         match (outcome, analysis) {
-            (Outcome::Fetched(f), Some((rec, fingerprint))) => {
+            (Outcome::Fetched(_), Some(Err(e))) => {
+                // Random bytes or a binary served as a page: not an article. Recorded
+                // as a failure, so the link waits out a backoff if listed again.
+                self.report.skipped += 1;
+                tracing::info!(url = %c.url, outcome = "skipped", reason = "not_text", "article");
+                self.report.skips.push(failure(&c.url, "not_text", &e));
+                self.store.record_failure(&c.key, "not_text", &e.to_string())?;
+                self.finish_pending(c)?;
+            }
+            (Outcome::Fetched(f), Some(Ok((rec, fingerprint)))) => {
+                if rec.truncated {
+                    self.report.truncated += 1;
+                    self.report.warnings.push(failure(
+                        &c.url,
+                        "truncated",
+                        "longer than the reader's 8 MiB cap: only the start was read",
+                    ));
+                }
                 if rec.text.trim().is_empty() {
                     tracing::info!(url = %c.url, outcome = "failed", reason = "empty", "article");
                     self.failed(c, "empty", "no article text found in the page")?;

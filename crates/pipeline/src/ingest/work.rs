@@ -46,7 +46,11 @@ pub(super) fn claim_work(
     report: &mut RunReport,
 ) -> Result<Work> {
     let feed_urls: Vec<&str> = feeds.iter().map(|f| f.url.as_str()).collect();
-    let queue = store.pending_links(&feed_urls)?;
+    let mut queue = store.pending_links(&feed_urls)?;
+    // Of two feeds listing one link, the one that trusts it decides (a remote feed's
+    // copy of a local feed's file link is refused, and must not shadow the local
+    // feed's own): trusted links first, otherwise in queue order.
+    queue.sort_by_key(|l| !l.trusted);
     let mut claims = Claims {
         store,
         report,
