@@ -213,29 +213,40 @@ fn markdown_and_html_digests() {
     screenshot_if_chromium(&html_path, d.path());
 }
 
-/// Renders the page headless when chromium is installed, as a check that a browser
-/// lays it out; without chromium this part is skipped.
+/// Renders the page in headless Chromium and keeps the screenshot in the test output
+/// folder (`target/test-output/`) to look at. Without Chromium this part prints a
+/// notice and is skipped, except under `FACTWIRE_REQUIRE_EXTERNAL=1` (CI), where a
+/// missing browser is a failure.
 fn screenshot_if_chromium(html: &Path, tmp: &Path) {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() {
-        eprintln!("chromium not installed: skipping the screenshot");
+        assert!(
+            std::env::var("FACTWIRE_REQUIRE_EXTERNAL").as_deref() != Ok("1"),
+            "FACTWIRE_REQUIRE_EXTERNAL=1 but /usr/bin/chromium is missing (apt-get install chromium)"
+        );
+        eprintln!("notice: chromium not installed, skipping the digest screenshot");
         return;
     }
-    let png = tmp.join("digest.png");
+    let out_dir = crate::util::root().join("target").join("test-output");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let png = out_dir.join("digest.png");
+    let _ = std::fs::remove_file(&png);
     let profile = tmp.join("chromium-profile");
     let out = Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-quic",
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", png.display()))
-        .arg("--window-size=1200,1600")
+        .arg("--window-size=1200,2400")
         .arg(format!("file://{}", html.display()))
         .output()
         .unwrap();
@@ -246,12 +257,117 @@ fn screenshot_if_chromium(html: &Path, tmp: &Path) {
     );
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
-    // A blank 1200x1600 page compresses to a few KB; a laid-out digest is far more.
+    // A blank page compresses to a few KB; a laid-out digest is far more.
     assert!(
         bytes.len() > 20_000,
         "suspiciously small screenshot: {} bytes",
         bytes.len()
     );
+}
+
+/// The digest's charts keep the rules of `summarizer::digest::charts`: one subject,
+/// metric, unit and period granularity per chart, at least three points, at most three
+/// charts per story and one per metric, and a caption and a labelled scale drawn
+/// before the bars.
+#[test]
+fn digest_charts_tell_the_truth() {
+    let d = Dir::new();
+    ingest_demo(&d);
+    let json = d.ok(&["digest", "--since", "2025-01-01", "--format", "json"]);
+    let digest: Value = serde_json::from_str(&json).unwrap();
+    let mut charts = 0;
+    for story in digest["stories"].as_array().unwrap() {
+        let series = story["series"].as_array().unwrap();
+        assert!(
+            series.len() <= 3,
+            "at most three charts a story: {series:?}"
+        );
+        let mut metrics: Vec<&str> = series
+            .iter()
+            .map(|s| s["metric"].as_str().unwrap())
+            .collect();
+        metrics.sort_unstable();
+        metrics.dedup();
+        assert_eq!(
+            metrics.len(),
+            series.len(),
+            "one chart per metric: {series:?}"
+        );
+        for s in series {
+            charts += 1;
+            let points = s["points"].as_array().unwrap();
+            assert!(points.len() >= 3, "a chart has three points or more: {s}");
+            let granularity = s["granularity"].as_str().unwrap();
+            for p in points {
+                let period = p["period"].as_str().unwrap();
+                assert_eq!(granularity_of(period), granularity, "{s}");
+            }
+            let periods: Vec<&str> = points
+                .iter()
+                .map(|p| p["period"].as_str().unwrap())
+                .collect();
+            let mut sorted = periods.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(periods, sorted, "one point a period, in order: {s}");
+            // The figures behind a chart agree: each point's period is a key figure of
+            // the story that no outlet disputes.
+            for p in &periods {
+                let fig = story["key_figures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| {
+                        f["subject"] == s["subject"]
+                            && f["metric"] == s["metric"]
+                            && f["unit"] == s["unit"]
+                            && f["period"].as_str() == Some(p)
+                    })
+                    .unwrap_or_else(|| panic!("no key figure behind {p} of {s}"));
+                assert_eq!(fig["disagreement"], false, "{fig}");
+            }
+        }
+    }
+    assert!(
+        charts >= 1,
+        "the demo corpus has quarterly series to chart: {json}"
+    );
+
+    let html_path = d.path().join("digest.html");
+    d.ok(&[
+        "digest",
+        "--since",
+        "2025-01-01",
+        "--format",
+        "html",
+        "--out",
+        html_path.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert_eq!(html.matches("<figure class=\"chart\">").count(), charts);
+    for fig in html.split("<figure class=\"chart\">").skip(1) {
+        let caption = fig.find("<figcaption>").unwrap();
+        assert!(
+            caption < fig.find("<svg").unwrap(),
+            "caption above the chart"
+        );
+        assert!(fig.contains("class=\"tick\""), "a labelled value axis");
+    }
+}
+
+fn granularity_of(period: &str) -> &'static str {
+    let fiscal = period.starts_with("FY");
+    let rest = period.trim_start_matches("FY");
+    match (fiscal, rest.len(), rest.get(4..6)) {
+        (false, 4, _) => "year",
+        (true, 4, _) => "fiscal_year",
+        (false, 7, Some("-Q")) => "quarter",
+        (true, 7, Some("-Q")) => "fiscal_quarter",
+        (false, 7, Some("-H")) => "half",
+        (true, 7, Some("-H")) => "fiscal_half",
+        (false, 7, _) => "month",
+        _ => "unknown",
+    }
 }
 
 #[test]

@@ -56,6 +56,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::tokens::TermSink;
 
+pub mod charts;
 mod figures;
 mod render;
 mod time;
@@ -696,7 +697,7 @@ fn tell(
         .into_iter()
         .map(|(f, _)| f)
         .collect();
-    let series = figures::series(&key_figures);
+    let series = charts::charts(&key_figures);
     // Articles stating a value the others contradict make poor story leads.
     let contradicted: HashSet<i64> = key_figures
         .iter()

@@ -109,7 +109,7 @@ impl Consolidated {
     }
 }
 
-/// A subject's metric over several periods, for a small chart.
+/// A subject's metric over several periods, for a small chart (see [`super::charts`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Series {
     /// Canonical name of the entity measured.
@@ -118,6 +118,10 @@ pub struct Series {
     pub metric: String,
     /// The unit shared by the points.
     pub unit: Option<String>,
+    /// The kind of period every point covers (`quarter`, `fiscal_year`, ...).
+    pub granularity: super::charts::Granularity,
+    /// Articles reporting any of the points (summed over the points).
+    pub articles: usize,
     /// One point per period, in period order.
     pub points: Vec<Point>,
 }
@@ -206,7 +210,7 @@ const METRIC_ORDER: &[&str] = &[
 ];
 
 /// Where a metric sorts among figures reported equally often (unknown ones last).
-fn metric_rank(m: &str) -> usize {
+pub(crate) fn metric_rank(m: &str) -> usize {
     METRIC_ORDER
         .iter()
         .position(|x| *x == m)
@@ -424,35 +428,6 @@ pub fn consolidate(rows: &[FactRow]) -> Vec<Consolidated> {
             .then_with(|| a.figure.unit.cmp(&b.figure.unit))
     });
     out
-}
-
-/// Series of a subject's metric over two or more periods, from key figures.
-pub(crate) fn series(figures: &[KeyFigure]) -> Vec<Series> {
-    type SeriesKey = (String, String, Option<String>);
-    let mut by: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
-    for f in figures {
-        if let Some(p) = &f.period {
-            by.entry((f.subject.clone(), f.metric.clone(), f.unit.clone()))
-                .or_default()
-                .push(Point {
-                    period: p.clone(),
-                    value: f.value,
-                    text: f.text.clone(),
-                });
-        }
-    }
-    by.into_iter()
-        .filter(|(_, pts)| pts.len() >= 2)
-        .map(|((subject, metric, unit), mut points)| {
-            points.sort_by(|a, b| a.period.cmp(&b.period));
-            Series {
-                subject,
-                metric,
-                unit,
-                points,
-            }
-        })
-        .collect()
 }
 
 /// A value written for people: `$35.6 billion`, `24%`, `1,200 customer`.

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use super::charts::{ChartScale, Granularity};
 #[cfg(test)]
 use super::figures::Point;
 use super::figures::{KeyFigure, Series, format_value};
@@ -175,68 +176,107 @@ fn story_html(out: &mut String, s: &Story) {
     out.push_str("</ul>\n</article>\n");
 }
 
-/// A small bar chart of a series, as inline SVG.
+/// A small bar chart of a series, as inline SVG: the caption above, one scale for
+/// every bar, a labelled value axis with its zero line (bars below it for negative
+/// values).
 fn chart_svg(s: &Series) -> String {
-    const W: f64 = 360.0;
-    const H: f64 = 150.0;
-    const TOP: f64 = 28.0;
+    const W: f64 = 380.0;
+    const H: f64 = 170.0;
+    const LEFT: f64 = 58.0;
+    const TOP: f64 = 22.0;
     const BOTTOM: f64 = 24.0;
-    let max = s
-        .points
-        .iter()
-        .map(|p| p.value)
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max)
-        .max(f64::MIN_POSITIVE);
-    let n = s.points.len() as f64;
-    let slot = W / n;
+    let scale = ChartScale::of(s);
+    let finite = || s.points.iter().map(|p| p.value).filter(|v| v.is_finite());
+    let hi = finite().fold(0.0f64, f64::max);
+    let lo = finite().fold(0.0f64, f64::min);
+    let span = (hi - lo).max(f64::MIN_POSITIVE);
+    let plot = H - TOP - BOTTOM;
+    let y_of = |v: f64| TOP + (hi - v) / span * plot;
+    let zero = y_of(0.0);
+    let slot = (W - LEFT) / s.points.len().max(1) as f64;
     let bar = (slot * 0.6).min(56.0);
-    let label = format!("{} {}", s.subject, metric_label(&s.metric));
+    let caption = chart_caption(s, &scale);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<figure class=\"chart\"><svg viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" \
-         role=\"img\" aria-label=\"{}\"><title>{}</title>",
-        esc(&label),
-        esc(&label)
+        "<figure class=\"chart\"><figcaption>{}</figcaption>\
+         <svg viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" \
+         aria-label=\"{}\"><title>{}</title>",
+        esc(&caption),
+        esc(&caption),
+        esc(&caption)
     );
+    // The value axis: a line, the top and bottom values, the zero line.
     let _ = write!(
         out,
-        "<line x1=\"0\" y1=\"{y}\" x2=\"{W}\" y2=\"{y}\" class=\"axis\"/>",
-        y = H - BOTTOM
+        "<line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{b:.1}\" class=\"axis\"/>\
+         <line x1=\"{LEFT}\" y1=\"{zero:.1}\" x2=\"{W}\" y2=\"{zero:.1}\" class=\"axis\"/>",
+        b = TOP + plot
     );
+    let mut ticks = vec![hi, 0.0];
+    if lo < 0.0 {
+        ticks.push(lo);
+    }
+    for t in ticks {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\">{}</text>",
+            LEFT - 4.0,
+            y_of(t) + 4.0,
+            esc(&scale.label(t))
+        );
+    }
     for (i, point) in s.points.iter().enumerate() {
-        let (period, value, text) = (&point.period, &point.value, &point.text);
-        let h = if value.is_finite() && *value > 0.0 {
-            (value / max) * (H - TOP - BOTTOM)
+        let v = if point.value.is_finite() {
+            point.value
         } else {
             0.0
         };
-        let x = slot * i as f64 + (slot - bar) / 2.0;
-        let y = H - BOTTOM - h;
-        let cx = x + bar / 2.0;
-        let shown = if text.is_empty() {
-            format_value(*value, s.unit.as_deref())
+        let (top, h) = if v >= 0.0 {
+            (y_of(v), zero - y_of(v))
         } else {
-            text.clone()
+            (zero, y_of(v) - zero)
         };
+        let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
+        let cx = x + bar / 2.0;
+        let label_y = if v >= 0.0 { top - 5.0 } else { top + h + 13.0 };
         let _ = write!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" rx=\"3\"/>\
-             <text x=\"{cx:.1}\" y=\"{:.1}\" class=\"v\">{}</text>\
+            "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" rx=\"3\">\
+             <title>{}: {}</title></rect>\
+             <text x=\"{cx:.1}\" y=\"{label_y:.1}\" class=\"v\">{}</text>\
              <text x=\"{cx:.1}\" y=\"{:.1}\" class=\"p\">{}</text>",
-            y - 6.0,
-            esc(&shown),
+            esc(&point.period),
+            esc(if point.text.is_empty() {
+                &point.period
+            } else {
+                &point.text
+            }),
+            esc(&scale.label(v)),
             H - 7.0,
-            esc(period)
+            esc(&point.period)
         );
     }
-    let _ = writeln!(
-        out,
-        "</svg><figcaption>{}</figcaption></figure>",
-        esc(&label)
-    );
+    out.push_str("</svg></figure>\n");
     out
+}
+
+/// `AWS revenue by quarter (USD, billions)`.
+fn chart_caption(s: &Series, scale: &ChartScale) -> String {
+    let by = match s.granularity {
+        Granularity::Quarter => "by quarter",
+        Granularity::FiscalQuarter => "by fiscal quarter",
+        Granularity::Half => "by half-year",
+        Granularity::FiscalHalf => "by fiscal half-year",
+        Granularity::Month => "by month",
+        Granularity::Year => "by year",
+        Granularity::FiscalYear => "by fiscal year",
+    };
+    let mut c = format!("{} {} {by}", s.subject, metric_label(&s.metric));
+    if !scale.axis.is_empty() {
+        let _ = write!(c, " ({})", scale.axis);
+    }
+    c
 }
 
 /// `4 articles · 3 outlets · 2026-02-05 21:30 to 2026-02-06 08:00`.
@@ -388,9 +428,11 @@ tr.flag td{background:#fff6ed}tr.flag td:last-child{color:var(--flag);font-weigh
 .outlets{list-style:none;padding:0;margin:.6rem 0 0;font:14px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif}
 .outlets li{padding:.15rem 0}.outlets b{color:var(--muted);font-weight:600;margin-right:.3rem}
 .outlets a{color:var(--accent);text-decoration:none}.outlets em{color:var(--muted)}
-figure.chart{margin:.8rem 0}figure.chart svg{max-width:100%;height:auto}
+figure.chart{margin:.8rem 0}figure.chart svg{max-width:100%;height:auto;display:block}
+figure.chart figcaption{font:600 13px/1.4 sans-serif;color:var(--muted);margin-bottom:.2rem}
 svg rect{fill:var(--accent);opacity:.85}svg .axis{stroke:var(--line);stroke-width:1}
 svg text{font:12px sans-serif;fill:var(--ink);text-anchor:middle}svg text.p{fill:var(--muted)}
+svg text.tick{text-anchor:end;fill:var(--muted);font-size:11px}
 footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:1rem}
 @media (prefers-color-scheme:dark){
 :root{--ink:#e6e9ec;--muted:#9aa5b1;--line:#2e353c;--accent:#6ea8fe;--flag:#f5a35c;--bg:#15191d}
@@ -431,6 +473,8 @@ mod tests {
             subject: "Helio <Corp>".into(),
             metric: "capex".into(),
             unit: Some("USD".into()),
+            granularity: Granularity::Year,
+            articles: 2,
             points: vec![
                 Point {
                     period: "2025".into(),
@@ -446,7 +490,14 @@ mod tests {
         };
         let svg = chart_svg(&s);
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains("$120 billion"));
-        assert!(svg.contains("Helio &lt;Corp&gt;"));
+        // One scale: both bars in billions, the axis says so, the caption comes first.
+        assert!(svg.contains(">$120bn<"), "{svg}");
+        assert!(svg.contains(">$83bn<"), "{svg}");
+        assert!(svg.contains("Helio &lt;Corp&gt; capex by year (USD, billions)"));
+        assert!(svg.find("<figcaption>") < svg.find("<svg"));
+        assert!(
+            svg.contains("$83 billion"),
+            "the figure as written, on hover"
+        );
     }
 }
