@@ -582,6 +582,12 @@ impl<'a> Scanner<'a> {
                 if w.as_bytes()[0].is_ascii_uppercase() {
                     return true;
                 }
+                // Lower-case currency prefixes and codes: "c$3", "usd 40".
+                if (self.w(i + 1) == "$" && n::dollar_prefix(w).is_some())
+                    || (n::currency_code(w).is_some() && self.is_num(i + 1))
+                {
+                    return true;
+                }
                 if (w == "q" || w.len() >= 3) && self.lower_month_or_q(i) {
                     return true;
                 }
@@ -645,9 +651,18 @@ impl<'a> Scanner<'a> {
         if !w.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) || w.len() > 9 {
             return None;
         }
-        let mut cap = w.to_string();
-        cap[..1].make_ascii_uppercase();
-        let m = n::month(&cap)?;
+        // Cheap tests first: a number must be next to it.
+        let near_number = self.is_num(i + 1)
+            || self.is_num(i + 2)
+            || self.is_num(i + 3)
+            || (i > 0 && self.is_num(i - 1));
+        if !near_number {
+            return None;
+        }
+        let mut buf = [0u8; 9];
+        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[0] = buf[0].to_ascii_uppercase();
+        let m = n::month(std::str::from_utf8(&buf[..w.len()]).ok()?)?;
         let mut k = i + 1;
         if self.w(k) == "." && self.glued(k) {
             k += 1;
@@ -1692,7 +1707,10 @@ impl<'a> Scanner<'a> {
         // Glued to letters after that are no scale or unit: "96xlarge", "4o".
         if self.is_word(ni + 1) && self.glued(ni + 1) {
             let w = self.w(ni + 1);
-            let ok = n::scale(w, true).is_some() || n::quantity_unit(w).is_some();
+            // "315p" (pence) and "2.4pc" (percent) are glued units too.
+            let ok = n::scale(w, true).is_some()
+                || n::quantity_unit(w).is_some()
+                || matches!(w, "p" | "pc");
             if !ok {
                 return false;
             }
@@ -2311,5 +2329,109 @@ mod tests {
             values("two companies merged")[0].2.as_deref(),
             Some("company")
         );
+    }
+
+    fn with_units(t: &str) -> Vec<(String, FactKind, Option<f64>, Option<String>)> {
+        scan(t).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect()
+    }
+
+    #[test]
+    fn cents_pence_and_currency_words() {
+        let v =
+            with_units("EPS of 35 cents, shares at 315p, 20 pence, but 1080p video and 5 per cent");
+        let got: Vec<_> = v
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.3.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("35 cents", Some(0.35), Some("USD")),
+                ("315p", Some(3.15), Some("GBP")),
+                ("20 pence", Some(0.2), Some("GBP")),
+                ("5 per cent", Some(5.0), Some("%")),
+            ]
+        );
+        let v = with_units(
+            "80 million Australian dollars, 5,000 Swiss francs, 3 billion Hong Kong dollars and 40 million Danish crowns",
+        );
+        let units: Vec<_> = v.iter().map(|f| f.3.as_deref().unwrap_or("")).collect();
+        assert_eq!(units, ["AUD", "CHF", "HKD", "DKK"]);
+        assert_eq!(v[0].0, "80 million Australian dollars");
+        let v = with_units(
+            "C$5 million, c$3, HK$2 billion, HK $2.1 billion, $A45 million, usd 40, RMB120 billion",
+        );
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.3.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("C$5 million", Some("CAD")),
+                ("c$3", Some("CAD")),
+                ("HK$2 billion", Some("HKD")),
+                ("HK $2.1 billion", Some("HKD")),
+                ("$A45 million", Some("AUD")),
+                ("usd 40", Some("USD")),
+                ("RMB120 billion", Some("CNY")),
+            ]
+        );
+        // Pounds by context: a weight before "of" or after "weighs".
+        let v = with_units("it weighs 12 pounds; 5 pounds of sugar; 40 million pounds profit");
+        let units: Vec<_> = v.iter().map(|f| f.3.as_deref().unwrap_or("")).collect();
+        assert_eq!(units, ["lb", "lb", "GBP"]);
+    }
+
+    #[test]
+    fn measures_and_rates_are_quantities() {
+        let v = with_units(
+            "500,000 barrels a day, 120 km/h, 70 miles an hour, 3,000 square feet, 12 sq m, 2 million cubic feet, 40 tonnes, 300 horsepower, 60 Hz, 30 mpg, 98 °F, 5 litres, 12 inches",
+        );
+        let got: Vec<_> = v
+            .iter()
+            .map(|f| (f.1, f.3.as_deref().unwrap_or("")))
+            .collect();
+        let units: Vec<_> = got.iter().map(|g| g.1).collect();
+        assert_eq!(
+            units,
+            [
+                "barrel/day",
+                "km/h",
+                "mph",
+                "sq ft",
+                "m²",
+                "cu ft",
+                "t",
+                "hp",
+                "Hz",
+                "mpg",
+                "°F",
+                "l",
+                "in"
+            ]
+        );
+        assert!(got.iter().all(|g| g.0 == FactKind::Quantity));
+        let v = with_units("a 42-year-old engineer, a 2.4pc rise, 5 TWh and 2 TW");
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.3.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("42-year-old", Some("age")),
+                ("2.4pc", Some("%")),
+                ("5 TWh", Some("TWh")),
+                ("2 TW", Some("TW"))
+            ]
+        );
+        // Durations keep their unit and are no rates.
+        assert_eq!(
+            with_units("13 quarters a year")[0].3.as_deref(),
+            Some("quarter")
+        );
+    }
+
+    #[test]
+    fn lower_case_dates_and_periods() {
+        let got = spans("in march 2016, q2 2021, on 9 oct 2022 and Jun, 2019");
+        assert_eq!(got, ["march 2016", "q2 2021", "9 oct 2022", "Jun, 2019"]);
+        // Lower-case month words alone are words.
+        assert!(spans("they march on; may we? a q2 chip").is_empty());
     }
 }
