@@ -1583,7 +1583,9 @@ impl<'a> Scanner<'a> {
             return Some(mk(kind, after, v, unit));
         }
         if scaled && !in_words {
-            return Some(mk(FactKind::Count, after, v, None));
+            // "monthly active users exceeded 650 million": the noun before the verb.
+            let unit = self.subject_noun_before(start).map(n::singular);
+            return Some(mk(FactKind::Count, after, v, unit));
         }
         None
     }
@@ -1667,6 +1669,64 @@ impl<'a> Scanner<'a> {
             "pence" | "penny" => Some(("GBP", j + 1)),
             _ => None,
         }
+    }
+
+    /// The counted noun of "users exceeded 650 million", "users of the app have
+    /// surpassed 650 million": the nearest plural lower-case word before a verb of
+    /// reaching a total, within the clause.
+    fn subject_noun_before(&self, start: usize) -> Option<&'a str> {
+        let low = |k: usize| n::Lower::new(self.w(k));
+        let mut k = start.checked_sub(1)?;
+        while k > 0
+            && low(k).is_some_and(|l| {
+                matches!(
+                    l.as_str(),
+                    "more" | "than" | "about" | "nearly" | "over" | "almost" | "roughly"
+                )
+            })
+        {
+            k -= 1;
+        }
+        let verb = low(k)?;
+        if !matches!(
+            verb.as_str(),
+            "exceeded"
+                | "surpassed"
+                | "reached"
+                | "topped"
+                | "hit"
+                | "passed"
+                | "crossed"
+                | "totaled"
+                | "totalled"
+                | "numbered"
+                | "exceed"
+                | "surpass"
+                | "reach"
+                | "top"
+        ) {
+            return None;
+        }
+        for j in (k.saturating_sub(7)..k).rev() {
+            let w = self.w(j);
+            if matches!(w, "," | ";" | ":" | "." | "(" | ")") {
+                return None;
+            }
+            let lower = w.chars().next().is_some_and(char::is_lowercase);
+            let l = w.to_ascii_lowercase();
+            if self.is_word(j)
+                && lower
+                && l.len() > 3
+                && l.ends_with('s')
+                && !l.ends_with("ss")
+                && !l.ends_with("ous")
+                && !NOT_NOUN.contains(&l.as_str())
+                && !is_function_word(w)
+            {
+                return Some(w);
+            }
+        }
+        None
     }
 
     /// The lower-case noun glued by a hyphen after a number ("1,000,000-chip").
@@ -2433,5 +2493,19 @@ mod tests {
         assert_eq!(got, ["march 2016", "q2 2021", "9 oct 2022", "Jun, 2019"]);
         // Lower-case month words alone are words.
         assert!(spans("they march on; may we? a q2 chip").is_empty());
+    }
+
+    #[test]
+    fn a_total_takes_the_noun_of_its_subject() {
+        let v = values("monthly active users exceeded 650 million");
+        assert_eq!(
+            (v[0].0.as_str(), v[0].2.as_deref()),
+            ("650 million", Some("user"))
+        );
+        let v = values("users of the app have surpassed 75 million");
+        assert_eq!(v[0].2.as_deref(), Some("user"));
+        // Not across a clause, and not without a verb of reaching a total.
+        assert_eq!(values("users grew, and it passed 5 million")[0].2, None);
+        assert_eq!(values("users said 5 million")[0].2, None);
     }
 }
