@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod crash;
+mod bounded;
 mod digest;
 mod durable;
 mod errors;

@@ -559,7 +559,7 @@ impl<'a> Finder<'a> {
                 continue;
             }
             // "U.S.-based": fine; "AWS" inside a URL: not.
-            if blocked.iter().any(|&(bs, be)| s < be && e > bs) {
+            if crate::lex::overlaps(blocked, s, e) {
                 continue;
             }
             let Some(&entry) = self.m.pat_entry.get(mat.pattern().as_usize()) else {
@@ -585,318 +585,393 @@ impl<'a> Finder<'a> {
     }
 
     /// Discovery pass over one sentence's tokens.
+    ///
+    /// At each token the steps below are tried in order; a step that finds a name
+    /// says where to go on, the others let the next step look:
+    /// 1. [`Finder::product_extension`]: "Claude" + "Opus 4.6" becomes one product;
+    /// 2. [`Finder::can_start_name`]: only capitalised words and cue words go on;
+    /// 3. [`Finder::product_code`]: "C8id", "MI300X", "Graviton5";
+    /// 4. [`Finder::honorific`]: "Mr Nadella" (merged with the full name later);
+    /// 5. [`Finder::company_evidence`]: "Zalando’s", "Acme said" (org candidates);
+    /// 6. [`Finder::cue_names`]: "CEO Andy Jassy", "said Jane Doe", "analysts at X";
+    /// 7. [`Finder::name_shape`]: "Acme Robotics Inc.", "Jane Doe, chief executive".
     pub fn discover(&mut self, toks: &[Token], heading: bool) {
+        let mut i = 0;
+        while i < toks.len() {
+            if let Some(next) = self.product_extension(toks, i) {
+                i = next;
+                continue;
+            }
+            let Some(upper) = self.can_start_name(toks, i, heading) else {
+                i += 1;
+                continue;
+            };
+            if let Some(next) = self
+                .product_code(toks, i)
+                .or_else(|| self.honorific(toks, i, upper))
+            {
+                i = next;
+                continue;
+            }
+            self.company_evidence(toks, i, heading);
+            if !heading {
+                self.cue_names(toks, i);
+            }
+            i = self.name_shape(toks, i, heading).unwrap_or(i + 1);
+        }
+    }
+
+    /// A known product's extension ("Claude" + "Opus 4.6"): the token after it.
+    fn product_extension(&mut self, toks: &[Token], i: usize) -> Option<usize> {
+        let text = self.text;
+        let t = toks[i];
+        // Product extension of a known product: "Claude Opus 4.6".
+        while self.pe_cursor < self.product_ends.len() && self.product_ends[self.pe_cursor].e < t.e
+        {
+            self.pe_cursor += 1;
+        }
+        let pe = self
+            .product_ends
+            .get(self.pe_cursor)
+            .filter(|m| m.e == t.e)
+            .copied();
+        if let Some(m) = pe {
+            let (end, ok) = self.extension(toks, i + 1);
+            if ok {
+                let s = m.s;
+                let e = toks[end - 1].e;
+                let name = text[s..e].to_string();
+                let base = self.ents[m.ent].name.clone();
+                self.remove_mention(m);
+                let id = self.ent_for(&name, EntityKind::Product, s);
+                self.ents[id].parent = Some(base);
+                self.add_mention(s, e, id);
+                return Some(end);
+            }
+        }
+        None
+    }
+
+    /// Whether token `i` may start a name: a word, capitalised or a cue word outside
+    /// headings. Returns whether it is capitalised.
+    fn can_start_name(&self, toks: &[Token], i: usize, heading: bool) -> Option<bool> {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let t = toks[i];
+        // Only words can start a name; lower-case ones only as titles or cues.
+        if t.kind != Tk::Word {
+            return None;
+        }
+        let upper = text[t.s..].chars().next().is_some_and(char::is_uppercase);
+        if !upper {
+            let word = w(i);
+            let maybe = word_flags().contains_key(word)
+                || matches!(
+                    word,
+                    "analysts"
+                        | "analyst"
+                        | "economists"
+                        | "strategists"
+                        | "according"
+                        | "data"
+                        | "estimates"
+                        | "figures"
+                        | "research"
+                );
+            if !maybe || heading {
+                return None;
+            }
+        }
+        Some(upper)
+    }
+
+    /// Product codes: "C8id", "MI300X", "Graviton5".
+    fn product_code(&mut self, toks: &[Token], i: usize) -> Option<usize> {
         let text = self.text;
         let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
         let n = toks.len();
-        let mut i = 0;
-        while i < n {
-            let t = toks[i];
-            // Product extension of a known product: "Claude Opus 4.6".
-            while self.pe_cursor < self.product_ends.len()
-                && self.product_ends[self.pe_cursor].e < t.e
+        let t = toks[i];
+        // Product codes: "C8id", "MI300X", "Graviton5".
+        if t.kind == Tk::Word
+            && i + 1 < n
+            && toks[i + 1].kind == Tk::Num
+            && !toks[i + 1].space
+            && !self.covered(t.s, toks[i + 1].e)
+        {
+            let word = w(i);
+            let mut end = i + 2;
+            if end < n && toks[end].kind == Tk::Word && !toks[end].space && w(end).len() <= 3 {
+                end += 1;
+            }
+            let glued_more = end < n && !toks[end].space && toks[end].kind != Tk::Punct;
+            let digits = w(i + 1);
+            let code_like = (word.chars().all(|c| c.is_ascii_uppercase()) && word.len() <= 3)
+                || (is_cap_word(word)
+                    && word.chars().skip(1).all(|c| c.is_lowercase())
+                    && word.len() >= 4
+                    && end == i + 2);
+            let period_like = matches!(word, "Q" | "H" | "FY" | "CY" | "FQ" | "FH" | "COVID");
+            let b2b = end == i + 3 && digits == "2" && w(i + 2).len() == 1;
+            if code_like
+                && !period_like
+                && !b2b
+                && !glued_more
+                && digits.len() <= 4
+                && !digits.contains(',')
+                && (t.space || i == 0)
             {
-                self.pe_cursor += 1;
-            }
-            let pe = self
-                .product_ends
-                .get(self.pe_cursor)
-                .filter(|m| m.e == t.e)
-                .copied();
-            if let Some(m) = pe {
-                let (end, ok) = self.extension(toks, i + 1);
-                if ok {
-                    let s = m.s;
-                    let e = toks[end - 1].e;
-                    let name = text[s..e].to_string();
-                    let base = self.ents[m.ent].name.clone();
-                    self.remove_mention(m);
-                    let id = self.ent_for(&name, EntityKind::Product, s);
-                    self.ents[id].parent = Some(base);
-                    self.add_mention(s, e, id);
-                    i = end;
-                    continue;
+                let s = t.s;
+                let e = toks[end - 1].e;
+                let name = text[s..e].to_string();
+                let id = self.ent_for(&name, EntityKind::Product, s);
+                if self.g.get(&name).is_none() {
+                    self.ents[id].code = true;
                 }
+                self.add_mention(s, e, id);
+                return Some(end);
             }
-            // Only words can start a name; lower-case ones only as titles or cues.
-            if t.kind != Tk::Word {
-                i += 1;
-                continue;
+        }
+        None
+    }
+
+    /// "Mr Satya Nadella": noted for merging with the full name; the token after it.
+    fn honorific(&mut self, toks: &[Token], i: usize, upper: bool) -> Option<usize> {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let n = toks.len();
+        let t = toks[i];
+        if upper && HONORIFICS.contains(&w(i)) {
+            let mut j = i + 1;
+            if w(j) == "." && toks.get(j).is_some_and(|t| !t.space) {
+                j += 1;
             }
-            let upper = text[t.s..].chars().next().is_some_and(char::is_uppercase);
-            if !upper {
-                let word = w(i);
-                let maybe = word_flags().contains_key(word)
-                    || matches!(
-                        word,
-                        "analysts"
-                            | "analyst"
-                            | "economists"
-                            | "strategists"
-                            | "according"
-                            | "data"
-                            | "estimates"
-                            | "figures"
-                            | "research"
-                    );
-                if !maybe || heading {
-                    i += 1;
-                    continue;
-                }
-            }
-            // Product codes: "C8id", "MI300X", "Graviton5".
-            if t.kind == Tk::Word
-                && i + 1 < n
-                && toks[i + 1].kind == Tk::Num
-                && !toks[i + 1].space
-                && !self.covered(t.s, toks[i + 1].e)
-            {
-                let word = w(i);
-                let mut end = i + 2;
-                if end < n && toks[end].kind == Tk::Word && !toks[end].space && w(end).len() <= 3 {
-                    end += 1;
-                }
-                let glued_more = end < n && !toks[end].space && toks[end].kind != Tk::Punct;
-                let digits = w(i + 1);
-                let code_like = (word.chars().all(|c| c.is_ascii_uppercase()) && word.len() <= 3)
-                    || (is_cap_word(word)
-                        && word.chars().skip(1).all(|c| c.is_lowercase())
-                        && word.len() >= 4
-                        && end == i + 2);
-                let period_like = matches!(word, "Q" | "H" | "FY" | "CY" | "FQ" | "FH" | "COVID");
-                let b2b = end == i + 3 && digits == "2" && w(i + 2).len() == 1;
-                if code_like
-                    && !period_like
-                    && !b2b
-                    && !glued_more
-                    && digits.len() <= 4
-                    && !digits.contains(',')
-                    && (t.space || i == 0)
-                {
-                    let s = t.s;
-                    let e = toks[end - 1].e;
-                    let name = text[s..e].to_string();
-                    let id = self.ent_for(&name, EntityKind::Product, s);
-                    if self.g.get(&name).is_none() {
-                        self.ents[id].code = true;
-                    }
-                    self.add_mention(s, e, id);
-                    i = end;
-                    continue;
-                }
-            }
-            if upper && HONORIFICS.contains(&w(i)) {
-                let mut j = i + 1;
-                if w(j) == "." && toks.get(j).is_some_and(|t| !t.space) {
-                    j += 1;
-                }
-                if j < n && toks[j].kind == Tk::Word && is_cap_word(w(j)) && !has(w(j), F_STOP) {
-                    // The surname is the last capitalised word: "Mr Satya Nadella".
-                    let mut k = j;
-                    while k + 1 < n
-                        && toks[k + 1].kind == Tk::Word
-                        && toks[k + 1].space
-                        && is_cap_word(w(k + 1))
-                        && !has(w(k + 1), F_STOP)
-                        && k + 1 - j < 2
-                    {
-                        k += 1;
-                    }
-                    self.honorific.push((t.s, toks[k].e, toks[k].s, toks[k].e));
-                    i = k + 1;
-                    continue;
-                }
-            }
-            // Company evidence for a capitalised name: "Zalando’s", "Acme said".
-            if t.kind == Tk::Word
-                && !heading
-                && i > 0
-                && t.s < text.len()
-                && text.as_bytes()[t.s].is_ascii_uppercase()
-                && is_cap_word(w(i))
-                && !(toks[i - 1].kind == Tk::Word && is_cap_word(w(i - 1)))
-                && !has(w(i), F_STOP)
-                && !self.covered(t.s, t.e)
-            {
-                let mut k = i;
+            if j < n && toks[j].kind == Tk::Word && is_cap_word(w(j)) && !has(w(j), F_STOP) {
+                // The surname is the last capitalised word: "Mr Satya Nadella".
+                let mut k = j;
                 while k + 1 < n
-                    && k - i < 2
                     && toks[k + 1].kind == Tk::Word
                     && toks[k + 1].space
                     && is_cap_word(w(k + 1))
                     && !has(w(k + 1), F_STOP)
+                    && k + 1 - j < 2
                 {
                     k += 1;
                 }
-                let after = w(k + 1);
-                let possessive = matches!(after, "’" | "'")
-                    && w(k + 2) == "s"
-                    && toks.get(k + 1).is_some_and(|t| !t.space);
-                let verb = matches!(
-                    after,
-                    "reported"
-                        | "announced"
-                        | "posted"
-                        | "launched"
-                        | "unveiled"
-                        | "acquired"
-                        | "raised"
-                        | "agreed"
-                        | "expects"
-                        | "plans"
-                        | "reports"
-                        | "announces"
-                        | "launches"
-                        | "acquires"
-                        | "raises"
-                        | "employs"
-                        | "operates"
-                        | "shares"
-                        | "stock"
-                ) || (matches!(after, "said" | "says") && k == i);
-                let after_amp = i > 0 && matches!(w(i - 1), "&" | "-" | "/");
-                if (possessive || verb)
-                    && !after_amp
-                    && !DEMONYMS.contains(&w(i))
-                    && !self.covered(t.s, toks[k].e)
-                {
-                    self.orgish.push((t.s, toks[k].e));
-                }
+                self.honorific.push((t.s, toks[k].e, toks[k].s, toks[k].e));
+                return Some(k + 1);
             }
-            if t.kind == Tk::Word && !heading {
-                let word = w(i);
-                let flags = word_flags().get(word).copied().unwrap_or(0);
-                // Title then name: "CEO Andy Jassy", "executives A B and C D".
-                if flags & F_TITLE != 0 {
-                    let mut j = i + 1;
-                    // "chief executive officer Jane Doe"
-                    while j < n
-                        && matches!(
-                            w(j),
-                            "executive"
-                                | "officer"
-                                | "financial"
-                                | "operating"
-                                | "technology"
-                                | "Executive"
-                                | "Officer"
-                                | "Financial"
-                        )
-                    {
-                        j += 1;
-                    }
-                    while let Some((s_tok, e_tok)) = self.name_at(toks, j) {
-                        if e_tok - s_tok >= 2 {
-                            self.person(toks, s_tok, e_tok);
-                        }
-                        // "A B and C D", "A B, C D and E F"
-                        if (w(e_tok) == "and" || w(e_tok) == ",") && e_tok + 1 < n {
-                            j = e_tok + 1;
-                            if w(j) == "and" {
-                                j += 1;
-                            }
-                            continue;
-                        }
-                        break;
-                    }
-                }
-                // "said Jane Doe"
-                if flags & F_SPEECH != 0
-                    && let Some((s_tok, e_tok)) = self.name_at(toks, i + 1)
-                    && e_tok - s_tok >= 2
-                    && (e_tok >= n || matches!(w(e_tok), "," | "." | "in" | "on" | "at"))
-                {
-                    self.person(toks, s_tok, e_tok);
-                }
-                // "analysts at X", "according to X", "data from X"
-                let src = (matches!(word, "analysts" | "analyst" | "economists" | "strategists")
-                    && w(i + 1) == "at")
-                    || (word == "according" && w(i + 1) == "to")
-                    || (matches!(word, "data" | "estimates" | "figures" | "research")
-                        && w(i + 1) == "from");
-                if src && let Some((s_tok, e_tok)) = self.name_at(toks, i + 2) {
-                    let s = toks[s_tok].s;
-                    let e = toks[e_tok - 1].e;
-                    let name = text[s..e].to_string();
-                    let looks_person = e_tok - s_tok == 2
-                        && matches!(w(e_tok), ",")
-                        && toks.get(e_tok + 1).is_some_and(|_| {
-                            has(w(e_tok + 1), F_TITLE)
-                                || w(e_tok + 1) == "a"
-                                || w(e_tok + 1) == "an"
-                                || w(e_tok + 1) == "the"
-                        });
-                    if !looks_person && !self.covered(s, e) && self.g.canonical(&name).is_none() {
-                        let id = self.ent_for(&name, EntityKind::Org, s);
-                        if word.starts_with("analyst") {
-                            self.ents[id].role = Role::Analyst;
-                        }
-                        self.add_mention(s, e, id);
-                    }
-                }
-            }
-            // Names: "Jane Doe, chief executive", "Jane Doe said", "Acme Robotics Inc."
-            // A heading may still be a transcript's speaker line ("Jane Doe -- CFO").
-            let dash_next = |k: usize| matches!(w(k), "-" | "—" | "–");
-            if t.kind == Tk::Word
-                && is_cap_word(w(i))
-                && !self.covered(t.s, t.e)
-                && let Some((s_tok, e_tok)) = self.name_at(toks, i)
-                && (!heading || dash_next(e_tok))
-            {
-                {
-                    let last = w(e_tok - 1);
-                    let after = w(e_tok);
-                    let s = toks[s_tok].s;
-                    let e = toks[e_tok - 1].e;
-                    let len = e_tok - s_tok;
-                    // Corporate suffix.
-                    let suffix_tok = if has(after, F_SUFFIX)
-                        && !toks
-                            .get(e_tok)
-                            .is_none_or(|t| !t.space && t.kind == Tk::Word)
-                    {
-                        Some(e_tok)
-                    } else {
-                        None
-                    };
-                    if let Some(k) = suffix_tok {
-                        let mut end = toks[k].e;
-                        if w(k + 1) == "." && toks.get(k + 1).is_some_and(|t| !t.space) {
-                            end = toks[k + 1].e;
-                        }
-                        let _ = end;
-                        let name = text[s..e].to_string();
-                        if self.g.canonical(&name).is_none() {
-                            let id = self.ent_for(&name, EntityKind::Org, s);
-                            self.add_mention(s, e, id);
-                        }
-                        i = e_tok;
-                        continue;
-                    }
-                    if len >= 2 && has(last, F_TAIL) && self.g.canonical(&text[s..e]).is_none() {
-                        let name = text[s..e].to_string();
-                        let id = self.ent_for(&name, EntityKind::Org, s);
-                        self.add_mention(s, e, id);
-                        i = e_tok;
-                        continue;
-                    }
-                    // Person: two or three capitalised words then ", <title>" or "said".
-                    if (2..=3).contains(&len) && !has(last, F_TAIL) {
-                        // "Jane Doe, chief executive", "Jane Doe -- Chief Financial Officer".
-                        let title_after = matches!(after, "," | "-" | "—" | "–")
-                            && (1..=4).any(|k| has(w(e_tok + k), F_TITLE));
-                        let speech_after = has(after, F_SPEECH);
-                        if title_after || speech_after {
-                            self.person(toks, s_tok, e_tok);
-                            i = e_tok;
-                            continue;
-                        }
-                    }
-                }
-            }
-            i += 1;
         }
+        None
+    }
+
+    /// Company evidence for a capitalised name ("Zalando’s", "Acme said").
+    fn company_evidence(&mut self, toks: &[Token], i: usize, heading: bool) {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let n = toks.len();
+        let t = toks[i];
+        // Company evidence for a capitalised name: "Zalando’s", "Acme said".
+        if t.kind == Tk::Word
+            && !heading
+            && i > 0
+            && t.s < text.len()
+            && text.as_bytes()[t.s].is_ascii_uppercase()
+            && is_cap_word(w(i))
+            && !(toks[i - 1].kind == Tk::Word && is_cap_word(w(i - 1)))
+            && !has(w(i), F_STOP)
+            && !self.covered(t.s, t.e)
+        {
+            let mut k = i;
+            while k + 1 < n
+                && k - i < 2
+                && toks[k + 1].kind == Tk::Word
+                && toks[k + 1].space
+                && is_cap_word(w(k + 1))
+                && !has(w(k + 1), F_STOP)
+            {
+                k += 1;
+            }
+            let after = w(k + 1);
+            let possessive = matches!(after, "’" | "'")
+                && w(k + 2) == "s"
+                && toks.get(k + 1).is_some_and(|t| !t.space);
+            let verb = matches!(
+                after,
+                "reported"
+                    | "announced"
+                    | "posted"
+                    | "launched"
+                    | "unveiled"
+                    | "acquired"
+                    | "raised"
+                    | "agreed"
+                    | "expects"
+                    | "plans"
+                    | "reports"
+                    | "announces"
+                    | "launches"
+                    | "acquires"
+                    | "raises"
+                    | "employs"
+                    | "operates"
+                    | "shares"
+                    | "stock"
+            ) || (matches!(after, "said" | "says") && k == i);
+            let after_amp = i > 0 && matches!(w(i - 1), "&" | "-" | "/");
+            if (possessive || verb)
+                && !after_amp
+                && !DEMONYMS.contains(&w(i))
+                && !self.covered(t.s, toks[k].e)
+            {
+                self.orgish.push((t.s, toks[k].e));
+            }
+        }
+    }
+
+    /// Names a cue word introduces: titles, speech verbs, sources.
+    fn cue_names(&mut self, toks: &[Token], i: usize) {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let n = toks.len();
+        let t = toks[i];
+        if t.kind == Tk::Word {
+            let word = w(i);
+            let flags = word_flags().get(word).copied().unwrap_or(0);
+            // Title then name: "CEO Andy Jassy", "executives A B and C D".
+            if flags & F_TITLE != 0 {
+                let mut j = i + 1;
+                // "chief executive officer Jane Doe"
+                while j < n
+                    && matches!(
+                        w(j),
+                        "executive"
+                            | "officer"
+                            | "financial"
+                            | "operating"
+                            | "technology"
+                            | "Executive"
+                            | "Officer"
+                            | "Financial"
+                    )
+                {
+                    j += 1;
+                }
+                while let Some((s_tok, e_tok)) = self.name_at(toks, j) {
+                    if e_tok - s_tok >= 2 {
+                        self.person(toks, s_tok, e_tok);
+                    }
+                    // "A B and C D", "A B, C D and E F"
+                    if (w(e_tok) == "and" || w(e_tok) == ",") && e_tok + 1 < n {
+                        j = e_tok + 1;
+                        if w(j) == "and" {
+                            j += 1;
+                        }
+                        continue;
+                    }
+                    break;
+                }
+            }
+            // "said Jane Doe"
+            if flags & F_SPEECH != 0
+                && let Some((s_tok, e_tok)) = self.name_at(toks, i + 1)
+                && e_tok - s_tok >= 2
+                && (e_tok >= n || matches!(w(e_tok), "," | "." | "in" | "on" | "at"))
+            {
+                self.person(toks, s_tok, e_tok);
+            }
+            // "analysts at X", "according to X", "data from X"
+            let src = (matches!(word, "analysts" | "analyst" | "economists" | "strategists")
+                && w(i + 1) == "at")
+                || (word == "according" && w(i + 1) == "to")
+                || (matches!(word, "data" | "estimates" | "figures" | "research")
+                    && w(i + 1) == "from");
+            if src && let Some((s_tok, e_tok)) = self.name_at(toks, i + 2) {
+                let s = toks[s_tok].s;
+                let e = toks[e_tok - 1].e;
+                let name = text[s..e].to_string();
+                let looks_person = e_tok - s_tok == 2
+                    && matches!(w(e_tok), ",")
+                    && toks.get(e_tok + 1).is_some_and(|_| {
+                        has(w(e_tok + 1), F_TITLE)
+                            || w(e_tok + 1) == "a"
+                            || w(e_tok + 1) == "an"
+                            || w(e_tok + 1) == "the"
+                    });
+                if !looks_person && !self.covered(s, e) && self.g.canonical(&name).is_none() {
+                    let id = self.ent_for(&name, EntityKind::Org, s);
+                    if word.starts_with("analyst") {
+                        self.ents[id].role = Role::Analyst;
+                    }
+                    self.add_mention(s, e, id);
+                }
+            }
+        }
+    }
+
+    /// A name by its shape: a corporate suffix or tail word (org), or two or three
+    /// capitalised words before a title or speech verb (person). The token after it.
+    fn name_shape(&mut self, toks: &[Token], i: usize, heading: bool) -> Option<usize> {
+        let text = self.text;
+        let w = |i: usize| toks.get(i).map_or("", |t| &text[t.s..t.e]);
+        let t = toks[i];
+        // Names: "Jane Doe, chief executive", "Jane Doe said", "Acme Robotics Inc."
+        // A heading may still be a transcript's speaker line ("Jane Doe -- CFO").
+        let dash_next = |k: usize| matches!(w(k), "-" | "—" | "–");
+        if t.kind == Tk::Word
+            && is_cap_word(w(i))
+            && !self.covered(t.s, t.e)
+            && let Some((s_tok, e_tok)) = self.name_at(toks, i)
+            && (!heading || dash_next(e_tok))
+        {
+            {
+                let last = w(e_tok - 1);
+                let after = w(e_tok);
+                let s = toks[s_tok].s;
+                let e = toks[e_tok - 1].e;
+                let len = e_tok - s_tok;
+                // Corporate suffix.
+                let suffix_tok = if has(after, F_SUFFIX)
+                    && !toks
+                        .get(e_tok)
+                        .is_none_or(|t| !t.space && t.kind == Tk::Word)
+                {
+                    Some(e_tok)
+                } else {
+                    None
+                };
+                if let Some(k) = suffix_tok {
+                    let mut end = toks[k].e;
+                    if w(k + 1) == "." && toks.get(k + 1).is_some_and(|t| !t.space) {
+                        end = toks[k + 1].e;
+                    }
+                    let _ = end;
+                    let name = text[s..e].to_string();
+                    if self.g.canonical(&name).is_none() {
+                        let id = self.ent_for(&name, EntityKind::Org, s);
+                        self.add_mention(s, e, id);
+                    }
+                    return Some(e_tok);
+                }
+                if len >= 2 && has(last, F_TAIL) && self.g.canonical(&text[s..e]).is_none() {
+                    let name = text[s..e].to_string();
+                    let id = self.ent_for(&name, EntityKind::Org, s);
+                    self.add_mention(s, e, id);
+                    return Some(e_tok);
+                }
+                // Person: two or three capitalised words then ", <title>" or "said".
+                if (2..=3).contains(&len) && !has(last, F_TAIL) {
+                    // "Jane Doe, chief executive", "Jane Doe -- Chief Financial Officer".
+                    let title_after = matches!(after, "," | "-" | "—" | "–")
+                        && (1..=4).any(|k| has(w(e_tok + k), F_TITLE));
+                    let speech_after = has(after, F_SPEECH);
+                    if title_after || speech_after {
+                        self.person(toks, s_tok, e_tok);
+                        return Some(e_tok);
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// The product-extension tail after a known product: tiers and version numbers.

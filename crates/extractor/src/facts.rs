@@ -230,6 +230,19 @@ fn is_function_word(w: &str) -> bool {
     n::Lower::new(w).is_some_and(|l| FUNCTION_WORDS.contains(&l.as_str()))
 }
 
+/// Fraction words: "two-thirds" is a share, not a count of thirds.
+const FRACTIONS: &[&str] = &[
+    "half", "halves", "third", "thirds", "fifth", "fifths", "sixth", "sixths", "seventh",
+    "sevenths", "eighth", "eighths", "ninth", "ninths", "tenth", "tenths",
+];
+
+/// Counted nouns that make a vague phrase, not a fact ("two decades").
+const VAGUE_NOUNS: &[&str] = &["decade", "century", "generation", "millennium", "millennia"];
+
+/// Words before a number word that refer back to things already named ("the two
+/// companies", "all three platforms", "both").
+const DEFINITE: &[&str] = &["the", "all", "these", "those", "both"];
+
 /// Words that cannot be the counted noun of a count.
 const NOT_NOUN: &[&str] = &[
     "was",
@@ -569,17 +582,29 @@ impl<'a> Scanner<'a> {
                 if w.as_bytes()[0].is_ascii_uppercase() {
                     return true;
                 }
+                // Lower-case currency prefixes and codes: "c$3", "usd 40".
+                if (self.w(i + 1) == "$" && n::dollar_prefix(w).is_some())
+                    || (n::currency_code(w).is_some() && self.is_num(i + 1))
+                {
+                    return true;
+                }
+                if (w == "q" || w.len() >= 3) && self.lower_month_or_q(i) {
+                    return true;
+                }
                 // Number words, ordinals, "fiscal", "twice", "-fold" words all start
                 // with one of these letters.
                 if !matches!(
                     w.as_bytes()[0],
-                    b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h'
+                    b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h' | b'a'
                 ) {
                     return false;
                 }
                 n::Lower::new(w).is_some_and(|l| {
                     let l = l.as_str();
                     n::small_word(l).is_some()
+                        || ((l == "a" || l == "an")
+                            && (n::scale(self.w(i + 1), false).is_some()
+                                || self.lower_is(i + 1, "hundred")))
                         || matches!(
                             l,
                             "first" | "second" | "third" | "fourth" | "fiscal" | "twice" | "thrice"
@@ -597,7 +622,10 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let w = self.w(i);
-        let m = n::month(w)?;
+        let m = match n::month(w) {
+            Some(m) => m,
+            None => self.lower_month(i)?,
+        };
         if n::is_full_month(w) {
             // "Sept." written in full plus a stop is still fine.
             return Some((m, i + 1));
@@ -606,6 +634,45 @@ impl<'a> Scanner<'a> {
             return Some((m, i + 2));
         }
         Some((m, i + 1))
+    }
+
+    fn lower_month_or_q(&self, i: usize) -> bool {
+        let w = self.w(i);
+        if w == "q" {
+            return self.is_num(i + 1) && self.glued(i + 1);
+        }
+        w.len() <= 9 && self.lower_month(i).is_some()
+    }
+
+    /// A month written in lower case ("march 2016", "9 oct 2022", "jun, 2019"): only
+    /// next to a year or after a day number, since "march", "may" and "sat" are words.
+    fn lower_month(&self, i: usize) -> Option<u32> {
+        let w = self.w(i);
+        if !w.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) || w.len() > 9 {
+            return None;
+        }
+        // Cheap tests first: a number must be next to it.
+        let near_number = self.is_num(i + 1)
+            || self.is_num(i + 2)
+            || self.is_num(i + 3)
+            || (i > 0 && self.is_num(i - 1));
+        if !near_number {
+            return None;
+        }
+        let mut buf = [0u8; 9];
+        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[0] = buf[0].to_ascii_uppercase();
+        let m = n::month(std::str::from_utf8(&buf[..w.len()]).ok()?)?;
+        let mut k = i + 1;
+        if self.w(k) == "." && self.glued(k) {
+            k += 1;
+        }
+        if self.w(k) == "," {
+            k += 1;
+        }
+        let dated = self.year_value(k).is_some()
+            || (i > 0 && self.is_num(i - 1) && self.day_value(i - 1).is_some());
+        (dated && m != 5).then_some(m)
     }
 
     fn year_value(&self, i: usize) -> Option<i32> {
@@ -689,7 +756,7 @@ impl<'a> Scanner<'a> {
             }
             let (year, end) = if let Some(y) = self.year_value(j) {
                 (Some(y), j + 1)
-            } else if self.w(j) == "," && self.year_value(j + 1).is_some() && full {
+            } else if self.w(j) == "," && self.year_value(j + 1).is_some() {
                 (self.year_value(j + 1), j + 2)
             } else {
                 (None, j)
@@ -772,7 +839,9 @@ impl<'a> Scanner<'a> {
 
     fn quarter_code(&self, i: usize) -> Option<(u32, usize)> {
         // "Q4" = Word "Q" + glued Num 1-4 (not glued to more).
-        if self.w(i) == "Q" && self.is_num(i + 1) && self.glued(i + 1) {
+        // "q2 2021": lower case only with its year.
+        let lower_ok = self.w(i) == "q" && self.year_value(i + 2).is_some();
+        if (self.w(i) == "Q" || lower_ok) && self.is_num(i + 1) && self.glued(i + 1) {
             let q: u32 = self.w(i + 1).parse().ok()?;
             if (1..=4).contains(&q) && !(self.glued(i + 2) && self.kind(i + 2) != Some(Tk::Punct)) {
                 return Some((q, i + 2));
@@ -1152,12 +1221,25 @@ impl<'a> Scanner<'a> {
     /// A currency written before a number; returns (code, index of the number).
     fn currency_prefix(&self, i: usize) -> Option<(&'static str, usize)> {
         let w = self.w(i);
+        // "$A45 million", "$C10": the country letter after the sign.
+        if w == "$"
+            && self.is_word(i + 1)
+            && self.glued(i + 1)
+            && self.is_num(i + 2)
+            && self.glued(i + 2)
+            && self.w(i + 1).bytes().all(|b| b.is_ascii_uppercase())
+            && let Some(c) = n::dollar_prefix(self.w(i + 1))
+        {
+            return Some((c, i + 2));
+        }
         if let Some(c) = n::currency_symbol(w) {
             return Some((c, i + 1));
         }
+        // "US$", "C$", "c$", "HK$", and "HK $2.1 billion" (two capitals may stand apart).
+        let spaced_ok = w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase());
         if self.is_word(i)
             && self.w(i + 1) == "$"
-            && self.glued(i + 1)
+            && (self.glued(i + 1) || spaced_ok)
             && let Some(c) = n::dollar_prefix(w)
         {
             return Some((c, i + 2));
@@ -1175,11 +1257,80 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number in digits or words: (value, end, written in words).
+    ///
+    /// Words follow the English grammar of cardinals: `thirty-five`, `one hundred
+    /// forty-two`, `one hundred and twenty`, a decimal part (`thirty-five point six`)
+    /// and a half (`twelve and a half`); the scale (`billion`) is read after this by
+    /// [`Scanner::scale_at`]. A decimal comma glued to one or two digits (`€1,2 Mrd.`)
+    /// is read after a currency.
     fn number_core(&self, i: usize) -> Option<(f64, usize, bool)> {
         if self.is_num(i) {
             let v = parse_digits(self.w(i))?;
+            // European decimal comma: "€1,2 Mrd.", "1,25 Mio." (thousands groups have
+            // three digits, so "1,2" is split by the tokenizer).
+            if i > 0
+                && n::currency_symbol(self.w(i - 1)).is_some()
+                && self.w(i + 1) == ","
+                && self.glued(i + 1)
+                && self.is_num(i + 2)
+                && self.glued(i + 2)
+                && (1..=2).contains(&self.w(i + 2).len())
+                && !self.w(i).contains(['.', ','])
+                && self.is_word(i + 3)
+                && n::scale(self.w(i + 3), true).is_some()
+                && let Ok(frac) = format!("{}.{}", self.w(i), self.w(i + 2)).parse::<f64>()
+            {
+                return Some((frac, i + 3, false));
+            }
             return Some((v, i + 1, false));
         }
+        // "a thousand", "a million", "a hundred": one of the scale.
+        if self.lower_is(i, "a") || self.lower_is(i, "an") {
+            if self.lower_is(i + 1, "hundred") {
+                return Some((100.0, i + 2, true));
+            }
+            return n::scale(self.w(i + 1), false)
+                .filter(|s| *s >= 1e3)
+                .map(|_| (1.0, i + 1, true));
+        }
+        let (mut v, mut j) = self.word_group(i)?;
+        // "thirty-five point six", "one point two five"
+        if self.lower_is(j, "point") && self.digit_word(j + 1).is_some() {
+            let mut k = j + 1;
+            let mut place = 0.1;
+            while let Some(d) = self.digit_word(k) {
+                v += d * place;
+                place /= 10.0;
+                k += 1;
+            }
+            j = k;
+        }
+        // "twelve and a half (billion)"
+        if self.lower_is(j, "and") && self.lower_is(j + 1, "a") && self.lower_is(j + 2, "half") {
+            v += 0.5;
+            j += 3;
+        }
+        Some((v, j, true))
+    }
+
+    /// A cardinal below a thousand in words: `seven`, `forty-two`, `one hundred
+    /// forty-two`, `one hundred and twenty`: (value, end).
+    fn word_group(&self, i: usize) -> Option<(f64, usize)> {
+        let (mut v, mut j) = self.tens_units(i)?;
+        if self.lower_is(j, "hundred") && v < 10.0 {
+            v *= 100.0;
+            j += 1;
+            let k = if self.lower_is(j, "and") { j + 1 } else { j };
+            if let Some((rest, e)) = self.tens_units(k) {
+                v += rest;
+                j = e;
+            }
+        }
+        Some((v, j))
+    }
+
+    /// `seven`, `forty`, `forty-two`, `forty two`: (value, end).
+    fn tens_units(&self, i: usize) -> Option<(f64, usize)> {
         if !self.is_word(i) {
             return None;
         }
@@ -1187,21 +1338,27 @@ impl<'a> Scanner<'a> {
         let lw = lower.as_str();
         let mut v = n::small_word(lw)?;
         let mut j = i + 1;
-        if n::is_tens(lw)
-            && self.w(j) == "-"
-            && self.glued(j)
-            && let Some(u) = n::Lower::new(self.w(j + 1))
-                .and_then(|l| n::small_word(l.as_str()))
-                .filter(|u| *u < 10.0)
-        {
-            v += u;
-            j += 2;
+        if n::is_tens(lw) {
+            let unit_at = if self.w(j) == "-" && self.glued(j) {
+                j + 1
+            } else {
+                j
+            };
+            if let Some(u) = self.digit_word(unit_at).filter(|u| *u >= 1.0) {
+                v += u;
+                j = unit_at + 1;
+            }
         }
-        if self.lower_is(j, "hundred") {
-            v *= 100.0;
-            j += 1;
+        Some((v, j))
+    }
+
+    /// A digit in words (`zero` … `nine`).
+    fn digit_word(&self, i: usize) -> Option<f64> {
+        if !self.is_word(i) {
+            return None;
         }
-        Some((v, j, true))
+        let l = n::Lower::new(self.w(i))?;
+        n::small_word(l.as_str()).filter(|d| *d < 10.0)
     }
 
     /// A scale after a number: (multiplier, end).
@@ -1220,15 +1377,32 @@ impl<'a> Scanner<'a> {
         }
         let glued = self.glued(j);
         let w = self.w(j);
-        // "4K video" is a resolution, "$4K" an amount.
-        if w == "K" && !has_currency {
+        // "4K video" and "8K" are resolutions, "$4K", "350K" and "27K" amounts: a
+        // display resolution is one digit.
+        if w == "K"
+            && !has_currency
+            && (!glued || j == 0 || self.w(j - 1).len() == 1 || !self.is_num(j - 1))
+        {
             return None;
         }
         let short_ok = glued
             || (has_currency
                 && (matches!(
                     w,
-                    "B" | "M" | "K" | "T" | "bn" | "mn" | "tn" | "m" | "b" | "trn" | "bln" | "mln"
+                    "B" | "M"
+                        | "K"
+                        | "T"
+                        | "bn"
+                        | "mn"
+                        | "tn"
+                        | "m"
+                        | "b"
+                        | "trn"
+                        | "bln"
+                        | "mln"
+                        | "Mrd"
+                        | "Mio"
+                        | "Md"
                 )));
         let s = n::scale(w, short_ok)?;
         // "5 m" without currency is metres; "5m" alone is ambiguous but usually money.
@@ -1277,7 +1451,7 @@ impl<'a> Scanner<'a> {
             None => (None, start),
         };
         let (v0, mut j, in_words) = self.number_core(ni)?;
-        if self.blocked(ni) {
+        if self.blocked(ni) || self.fraction_at(j) {
             return None;
         }
         if !in_words && !self.number_context_ok(ni, currency.is_some()) {
@@ -1315,6 +1489,14 @@ impl<'a> Scanner<'a> {
             f.unit = unit;
             f
         };
+        // "35 cents", "315p", "20 pence": a hundredth of the currency.
+        if currency.is_none()
+            && let Some((cur, end)) = self.subunit_at(after)
+        {
+            let mut f = mk(FactKind::Money, end, v / 100.0, Some(cur.into()));
+            f.value_max = vmax.map(|m| tidy(m / 100.0));
+            return Some(f);
+        }
         if let Some(cur) = currency {
             let mut f = mk(FactKind::Money, after, v, Some(cur.to_string()));
             f.per_share = self.per_share_at(after);
@@ -1328,9 +1510,18 @@ impl<'a> Scanner<'a> {
                 f.per_share = self.per_share_at(end);
                 return Some(f);
             }
-            if in_words && v0 == 1.0 && kind != FactKind::Quantity {
+            if in_words && v == 1.0 && kind != FactKind::Quantity {
                 return None;
             }
+            // "three months ago": a point in time, not a duration.
+            if kind == FactKind::Quantity && n::is_duration(&unit) && self.lower_is(end, "ago") {
+                return None;
+            }
+            // "120 km/h", "500,000 barrels a day": the rate is the unit.
+            let (unit, end) = match self.rate_tail(&unit, end) {
+                Some((rate, e)) if kind == FactKind::Quantity => (rate, e),
+                _ => (unit, end),
+            };
             let mut f = mk(kind, end, v, Some(unit.clone()));
             // "37% to 38%", "100 MW-200 MW": a range with the unit on both ends.
             if f.value_max.is_none()
@@ -1354,6 +1545,14 @@ impl<'a> Scanner<'a> {
             }
             return Some(f);
         }
+        // A count used as a modifier: "a 1,000,000-chip order", "a 500-employee firm".
+        if let Some(noun) = self.hyphen_noun(after)
+            && v >= 100.0
+            && !in_words
+            && self.year_value(ni).is_none()
+        {
+            return Some(mk(FactKind::Count, after, v, Some(n::singular(noun))));
+        }
         // Counted noun ("100,000+ customers": the plus is not part of the span).
         let noun_at = if self.w(after) == "+" && self.glued(after) {
             after + 1
@@ -1361,7 +1560,14 @@ impl<'a> Scanner<'a> {
             after
         };
         if let Some((noun, _)) = self.noun_after(noun_at) {
-            if in_words && v0 <= 1.0 {
+            if in_words && v <= 1.0 {
+                return None;
+            }
+            // "two decades": vague; "the two tech giants", "all three platforms": a
+            // reference to things already named, not a count.
+            if VAGUE_NOUNS.contains(&n::singular(noun).as_str())
+                || (in_words && start > 0 && DEFINITE.iter().any(|d| self.lower_is(start - 1, d)))
+            {
                 return None;
             }
             return Some(mk(FactKind::Count, after, v, Some(n::singular(noun))));
@@ -1377,9 +1583,179 @@ impl<'a> Scanner<'a> {
             return Some(mk(kind, after, v, unit));
         }
         if scaled && !in_words {
-            return Some(mk(FactKind::Count, after, v, None));
+            // "monthly active users exceeded 650 million": the noun before the verb.
+            let unit = self.subject_noun_before(start).map(n::singular);
+            return Some(mk(FactKind::Count, after, v, unit));
         }
         None
+    }
+
+    /// "square feet", "sq m", "sq. km", "cubic feet": (kind, unit, end).
+    fn area_unit(&self, j: usize) -> Option<(FactKind, String, usize)> {
+        let cubic = self.lower_is(j, "cubic");
+        let k = if self.w(j + 1) == "." { j + 2 } else { j + 1 };
+        let l = n::Lower::new(self.w(k))?;
+        let base = match l.as_str() {
+            "feet" | "foot" | "ft" => "ft",
+            "metres" | "meters" | "metre" | "meter" | "m" => "m",
+            "kilometres" | "kilometers" | "kilometre" | "kilometer" | "km" => "km",
+            "miles" | "mile" | "mi" => "mi",
+            "yards" | "yard" | "yd" => "yd",
+            "inches" | "inch" | "in" => "in",
+            _ => return None,
+        };
+        let unit = match (cubic, base) {
+            (false, "m" | "km") => format!("{base}²"),
+            (true, "m") => "m³".to_string(),
+            (false, b) => format!("sq {b}"),
+            (true, b) => format!("cu {b}"),
+        };
+        Some((FactKind::Quantity, unit, k + 1))
+    }
+
+    /// A rate after a quantity unit: "km/h", "barrels a day", "miles an hour",
+    /// "tonnes per year": the rate unit and its end.
+    fn rate_tail(&self, unit: &str, j: usize) -> Option<(String, usize)> {
+        if n::is_duration(unit) || unit == "x" {
+            return None;
+        }
+        let per = |w: &str| match w {
+            "h" | "hr" | "hour" => Some("h"),
+            "s" | "sec" | "second" => Some("s"),
+            "day" | "d" => Some("day"),
+            "year" | "yr" => Some("year"),
+            "month" => Some("month"),
+            "week" => Some("week"),
+            "minute" | "min" => Some("min"),
+            _ => None,
+        };
+        let (p, end) = if self.w(j) == "/" && self.glued(j) && self.glued(j + 1) {
+            (per(self.w(j + 1))?, j + 2)
+        } else if (self.lower_is(j, "a") || self.lower_is(j, "an") || self.lower_is(j, "per"))
+            && self.is_word(j + 1)
+        {
+            (per(&self.w(j + 1).to_ascii_lowercase())?, j + 2)
+        } else {
+            return None;
+        };
+        let rate = match (unit, p) {
+            ("mile", "h") => "mph".to_string(),
+            _ => format!("{unit}/{p}"),
+        };
+        Some((rate, end))
+    }
+
+    /// A currency's hundredth after a number: "cents" (USD, or EUR after "euro"),
+    /// "pence" and a glued "p" (GBP; "1080p" is a video resolution). Returns the
+    /// currency and the end.
+    fn subunit_at(&self, j: usize) -> Option<(&'static str, usize)> {
+        let w = self.w(j);
+        if !self.is_word(j) {
+            return None;
+        }
+        if w == "p" && self.glued(j) {
+            let digits = self.w(j - 1);
+            let video = matches!(
+                digits,
+                "240" | "360" | "480" | "576" | "720" | "1080" | "1440" | "2160"
+            );
+            let word_after = self.is_word(j + 1) && self.glued(j + 1);
+            return (!video && !word_after).then_some(("GBP", j + 1));
+        }
+        let l = n::Lower::new(w)?;
+        match l.as_str() {
+            "cents" | "cent" if !self.lower_is(j.saturating_sub(1), "per") => Some(("USD", j + 1)),
+            "euro" if matches!(self.w(j + 1), "cents" | "cent") => Some(("EUR", j + 2)),
+            "pence" | "penny" => Some(("GBP", j + 1)),
+            _ => None,
+        }
+    }
+
+    /// The counted noun of "users exceeded 650 million", "users of the app have
+    /// surpassed 650 million": the nearest plural lower-case word before a verb of
+    /// reaching a total, within the clause.
+    fn subject_noun_before(&self, start: usize) -> Option<&'a str> {
+        let low = |k: usize| n::Lower::new(self.w(k));
+        let mut k = start.checked_sub(1)?;
+        while k > 0
+            && low(k).is_some_and(|l| {
+                matches!(
+                    l.as_str(),
+                    "more" | "than" | "about" | "nearly" | "over" | "almost" | "roughly"
+                )
+            })
+        {
+            k -= 1;
+        }
+        let verb = low(k)?;
+        if !matches!(
+            verb.as_str(),
+            "exceeded"
+                | "surpassed"
+                | "reached"
+                | "topped"
+                | "hit"
+                | "passed"
+                | "crossed"
+                | "totaled"
+                | "totalled"
+                | "numbered"
+                | "exceed"
+                | "surpass"
+                | "reach"
+                | "top"
+        ) {
+            return None;
+        }
+        for j in (k.saturating_sub(7)..k).rev() {
+            let w = self.w(j);
+            if matches!(w, "," | ";" | ":" | "." | "(" | ")") {
+                return None;
+            }
+            let lower = w.chars().next().is_some_and(char::is_lowercase);
+            let l = w.to_ascii_lowercase();
+            if self.is_word(j)
+                && lower
+                && l.len() > 3
+                && l.ends_with('s')
+                && !l.ends_with("ss")
+                && !l.ends_with("ous")
+                && !NOT_NOUN.contains(&l.as_str())
+                && !is_function_word(w)
+            {
+                return Some(w);
+            }
+        }
+        None
+    }
+
+    /// The lower-case noun glued by a hyphen after a number ("1,000,000-chip").
+    fn hyphen_noun(&self, j: usize) -> Option<&'a str> {
+        if !(self.w(j) == "-" && self.glued(j) && self.is_word(j + 1) && self.glued(j + 1)) {
+            return None;
+        }
+        let w = self.w(j + 1);
+        let l = n::Lower::new(w)?;
+        let lower = w.chars().next().is_some_and(char::is_lowercase);
+        // "$5-a-share" and "10-for-1" are no nouns; units are read elsewhere.
+        let ok = lower
+            && w.len() > 2
+            && !NOT_NOUN.contains(&l.as_str())
+            && !NOUN_STOP.contains(&l.as_str())
+            && !is_function_word(w)
+            && n::scale(w, false).is_none()
+            && n::quantity_unit(w).is_none();
+        ok.then_some(w)
+    }
+
+    /// Whether a fraction word follows the number: "two-thirds", "three fifths".
+    fn fraction_at(&self, j: usize) -> bool {
+        let k = if self.w(j) == "-" && self.glued(j) {
+            j + 1
+        } else {
+            j
+        };
+        self.is_word(k) && n::Lower::new(self.w(k)).is_some_and(|l| FRACTIONS.contains(&l.as_str()))
     }
 
     /// Whether digits at `ni` can start a fact (not a model number, time, list item).
@@ -1391,7 +1767,10 @@ impl<'a> Scanner<'a> {
         // Glued to letters after that are no scale or unit: "96xlarge", "4o".
         if self.is_word(ni + 1) && self.glued(ni + 1) {
             let w = self.w(ni + 1);
-            let ok = n::scale(w, true).is_some() || n::quantity_unit(w).is_some();
+            // "315p" (pence) and "2.4pc" (percent) are glued units too.
+            let ok = n::scale(w, true).is_some()
+                || n::quantity_unit(w).is_some()
+                || matches!(w, "p" | "pc");
             if !ok {
                 return false;
             }
@@ -1607,8 +1986,8 @@ impl<'a> Scanner<'a> {
             // "2% points" is rare; "%" alone is percent.
             return Some((FactKind::Percent, "%".into(), j + 1));
         }
-        if kind == Tk::Punct && w == "°" && self.w(j + 1) == "C" {
-            return Some((FactKind::Quantity, "°C".into(), j + 2));
+        if kind == Tk::Punct && w == "°" && matches!(self.w(j + 1), "C" | "F") {
+            return Some((FactKind::Quantity, format!("°{}", self.w(j + 1)), j + 2));
         }
         // Hyphenated units: "seven-year", "4-fold", "three-month".
         if w == "-" && self.glued(j) && self.is_word(j + 1) && self.glued(j + 1) {
@@ -1616,13 +1995,16 @@ impl<'a> Scanner<'a> {
             if u.eq_ignore_ascii_case("fold") {
                 return Some((FactKind::Quantity, "x".into(), j + 2));
             }
+            if u.eq_ignore_ascii_case("pound") {
+                return Some((FactKind::Quantity, "lb".into(), j + 2));
+            }
             if let Some(unit) = n::quantity_unit(u) {
                 if n::is_duration(unit) && u.ends_with('s') {
                     return None;
                 }
-                // "56-year-old" is an age.
+                // "a 56-year-old engineer" is an age, not a duration.
                 if self.w(j + 2) == "-" && self.lower_is(j + 3, "old") {
-                    return None;
+                    return (unit == "year").then(|| (FactKind::Quantity, "age".into(), j + 4));
                 }
                 return Some((FactKind::Quantity, unit.into(), j + 2));
             }
@@ -1647,6 +2029,8 @@ impl<'a> Scanner<'a> {
                 return Some((FactKind::Percent, "bp".into(), j + 3));
             }
             "bps" | "bp" => return Some((FactKind::Percent, "bp".into(), j + 1)),
+            "pc" => return Some((FactKind::Percent, "%".into(), j + 1)),
+            "square" | "sq" | "cubic" => return self.area_unit(j),
             "pp" | "ppt" | "ppts" => return Some((FactKind::Percent, "pp".into(), j + 1)),
             "times" if !self.glued(j) => {
                 // "nine times", not "at times".
@@ -1655,8 +2039,26 @@ impl<'a> Scanner<'a> {
             "fold" if self.glued(j) => return Some((FactKind::Quantity, "x".into(), j + 1)),
             _ => {}
         }
+        // "pounds" by context: "5 pounds of sugar", "weighs 12 pounds" are weights.
+        if matches!(l.as_str(), "pound" | "pounds") {
+            let weigh = (j.saturating_sub(4)..j)
+                .any(|k| n::Lower::new(self.w(k)).is_some_and(|x| x.as_str().starts_with("weigh")));
+            if weigh || self.lower_is(j + 1, "of") {
+                return Some((FactKind::Quantity, "lb".into(), j + 1));
+            }
+        }
         if let Some(c) = n::currency_word(w).or_else(|| n::currency_code(w)) {
             return Some((FactKind::Money, c.into(), j + 1));
+        }
+        // "80 million Australian dollars", "5,000 Swiss francs", "Hong Kong dollars".
+        for k in [j + 1, j + 2] {
+            if let Some(c) = n::currency_word(self.w(k))
+                && self.is_word(k)
+                && (k == j + 1 || self.w(j + 1).chars().next().is_some_and(char::is_uppercase))
+                && let Some(code) = n::currency_adjective(self.w(k - 1), c)
+            {
+                return Some((FactKind::Money, code.into(), k + 1));
+            }
         }
         if let Some(unit) = n::quantity_unit(w) {
             if unit == "x" && !self.glued(j) {
@@ -1917,5 +2319,193 @@ mod tests {
             spans("Q4'25 and 4Q25 and H1 2026 and the 2026 fiscal year"),
             ["Q4'25", "4Q25", "H1 2026", "2026 fiscal year"]
         );
+    }
+
+    fn values(t: &str) -> Vec<(String, Option<f64>, Option<String>)> {
+        scan(t).into_iter().map(|f| (f.0, f.2, f.4)).collect()
+    }
+
+    #[test]
+    fn numbers_in_words() {
+        let v = values("revenue of thirty-five point six billion dollars last year");
+        assert_eq!(v[0].0, "thirty-five point six billion dollars");
+        assert_eq!((v[0].1, v[0].2.as_deref()), (Some(35.6e9), Some("USD")));
+        let v = values("it spent one hundred forty-two billion dollars");
+        assert_eq!(v[0].1, Some(142e9));
+        let v = values("a backlog of twelve and a half billion dollars");
+        assert_eq!(
+            (v[0].0.as_str(), v[0].1),
+            ("twelve and a half billion dollars", Some(12.5e9))
+        );
+        let v = values("it cut fourteen thousand jobs and one hundred and twenty stores");
+        assert_eq!(v[0].1, Some(14_000.0));
+        assert_eq!((v[1].1, v[1].2.as_deref()), (Some(120.0), Some("store")));
+        let v = values("it ordered one million chips and a thousand servers");
+        assert_eq!((v[0].0.as_str(), v[0].1), ("one million", Some(1e6)));
+        assert_eq!((v[1].0.as_str(), v[1].1), ("a thousand", Some(1e3)));
+        // Near misses: a lone "one", an article without a scale.
+        assert!(values("one of the largest firms had a good year").is_empty());
+    }
+
+    #[test]
+    fn digit_forms_and_suffixes() {
+        let v = values("about ~14,000 workers, 350K subscribers and 27K followers in 4K video");
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.1)).collect();
+        assert_eq!(
+            got,
+            [
+                ("14,000", Some(14e3)),
+                ("350K", Some(35e4)),
+                ("27K", Some(27e3))
+            ]
+        );
+        let v = values("a 1,000,000-chip order and a 500-employee firm, but a 5-star hotel");
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.2.as_deref())).collect();
+        assert_eq!(
+            got,
+            [("1,000,000", Some("chip")), ("500", Some("employee"))]
+        );
+        let v = values("Umsatz von €1,2 Mrd. und €3,45 Mio.");
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.1)).collect();
+        assert_eq!(
+            got,
+            [("€1,2 Mrd", Some(1.2e9)), ("€3,45 Mio", Some(3.45e6))]
+        );
+        // A thousands group is not a decimal comma.
+        assert_eq!(values("€1,200 million")[0].1, Some(1.2e9));
+    }
+
+    #[test]
+    fn fractions_and_vague_phrases_are_not_facts() {
+        assert!(values("two-thirds of customers and three fifths of staff").is_empty());
+        assert!(values("three months ago and two decades of work").is_empty());
+        assert!(values("the two tech giants and all three platforms").is_empty());
+        // ... but real counts and durations stay.
+        assert_eq!(
+            values("three months of growth")[0].2.as_deref(),
+            Some("month")
+        );
+        assert_eq!(
+            values("two companies merged")[0].2.as_deref(),
+            Some("company")
+        );
+    }
+
+    fn with_units(t: &str) -> Vec<(String, FactKind, Option<f64>, Option<String>)> {
+        scan(t).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect()
+    }
+
+    #[test]
+    fn cents_pence_and_currency_words() {
+        let v =
+            with_units("EPS of 35 cents, shares at 315p, 20 pence, but 1080p video and 5 per cent");
+        let got: Vec<_> = v
+            .iter()
+            .map(|f| (f.0.as_str(), f.2, f.3.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("35 cents", Some(0.35), Some("USD")),
+                ("315p", Some(3.15), Some("GBP")),
+                ("20 pence", Some(0.2), Some("GBP")),
+                ("5 per cent", Some(5.0), Some("%")),
+            ]
+        );
+        let v = with_units(
+            "80 million Australian dollars, 5,000 Swiss francs, 3 billion Hong Kong dollars and 40 million Danish crowns",
+        );
+        let units: Vec<_> = v.iter().map(|f| f.3.as_deref().unwrap_or("")).collect();
+        assert_eq!(units, ["AUD", "CHF", "HKD", "DKK"]);
+        assert_eq!(v[0].0, "80 million Australian dollars");
+        let v = with_units(
+            "C$5 million, c$3, HK$2 billion, HK $2.1 billion, $A45 million, usd 40, RMB120 billion",
+        );
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.3.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("C$5 million", Some("CAD")),
+                ("c$3", Some("CAD")),
+                ("HK$2 billion", Some("HKD")),
+                ("HK $2.1 billion", Some("HKD")),
+                ("$A45 million", Some("AUD")),
+                ("usd 40", Some("USD")),
+                ("RMB120 billion", Some("CNY")),
+            ]
+        );
+        // Pounds by context: a weight before "of" or after "weighs".
+        let v = with_units("it weighs 12 pounds; 5 pounds of sugar; 40 million pounds profit");
+        let units: Vec<_> = v.iter().map(|f| f.3.as_deref().unwrap_or("")).collect();
+        assert_eq!(units, ["lb", "lb", "GBP"]);
+    }
+
+    #[test]
+    fn measures_and_rates_are_quantities() {
+        let v = with_units(
+            "500,000 barrels a day, 120 km/h, 70 miles an hour, 3,000 square feet, 12 sq m, 2 million cubic feet, 40 tonnes, 300 horsepower, 60 Hz, 30 mpg, 98 °F, 5 litres, 12 inches",
+        );
+        let got: Vec<_> = v
+            .iter()
+            .map(|f| (f.1, f.3.as_deref().unwrap_or("")))
+            .collect();
+        let units: Vec<_> = got.iter().map(|g| g.1).collect();
+        assert_eq!(
+            units,
+            [
+                "barrel/day",
+                "km/h",
+                "mph",
+                "sq ft",
+                "m²",
+                "cu ft",
+                "t",
+                "hp",
+                "Hz",
+                "mpg",
+                "°F",
+                "l",
+                "in"
+            ]
+        );
+        assert!(got.iter().all(|g| g.0 == FactKind::Quantity));
+        let v = with_units("a 42-year-old engineer, a 2.4pc rise, 5 TWh and 2 TW");
+        let got: Vec<_> = v.iter().map(|f| (f.0.as_str(), f.3.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("42-year-old", Some("age")),
+                ("2.4pc", Some("%")),
+                ("5 TWh", Some("TWh")),
+                ("2 TW", Some("TW"))
+            ]
+        );
+        // Durations keep their unit and are no rates.
+        assert_eq!(
+            with_units("13 quarters a year")[0].3.as_deref(),
+            Some("quarter")
+        );
+    }
+
+    #[test]
+    fn lower_case_dates_and_periods() {
+        let got = spans("in march 2016, q2 2021, on 9 oct 2022 and Jun, 2019");
+        assert_eq!(got, ["march 2016", "q2 2021", "9 oct 2022", "Jun, 2019"]);
+        // Lower-case month words alone are words.
+        assert!(spans("they march on; may we? a q2 chip").is_empty());
+    }
+
+    #[test]
+    fn a_total_takes_the_noun_of_its_subject() {
+        let v = values("monthly active users exceeded 650 million");
+        assert_eq!(
+            (v[0].0.as_str(), v[0].2.as_deref()),
+            ("650 million", Some("user"))
+        );
+        let v = values("users of the app have surpassed 75 million");
+        assert_eq!(v[0].2.as_deref(), Some("user"));
+        // Not across a clause, and not without a verb of reaching a total.
+        assert_eq!(values("users grew, and it passed 5 million")[0].2, None);
+        assert_eq!(values("users said 5 million")[0].2, None);
     }
 }

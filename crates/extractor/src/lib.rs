@@ -128,6 +128,9 @@ struct Sent {
     toks: Range<usize>,
     para_start: bool,
     heading: bool,
+    /// A piece of a sentence longer than [`lex::MAX_SENTENCE`]: its facts carry a
+    /// window around them, not the piece.
+    cut: bool,
 }
 
 impl Extractor {
@@ -168,32 +171,24 @@ impl Extractor {
             Vec::new()
         };
 
-        // Sentences and tokens.
-        // A sentence starts (ends) a paragraph when a blank line or the text's edge
-        // is right before (after) it: normalised text separates paragraphs by "\n\n".
+        // Sentences (a long one in bounded pieces) and tokens.
         let mut toks: Vec<Token> = Vec::with_capacity(text.len() / 4 + 16);
         let mut sents: Vec<Sent> = Vec::new();
-        for r in sentences(text) {
-            let before = text[..r.start].trim_end_matches([' ', '\t']);
-            let para_start = before.is_empty() || before.ends_with('\n');
-            let after = text[r.end..].trim_start_matches([' ', '\t']);
-            let para_end = after.is_empty() || after.starts_with('\n');
-            let t0 = toks.len();
-            lex::tokenize(text, r.start, r.end, &mut toks);
-            let heading = para_start && para_end && is_heading(text, &toks[t0..]);
-            sents.push(Sent {
-                range: r,
-                toks: t0..toks.len(),
-                para_start,
-                heading,
-            });
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        for sentence in sentences(text) {
+            let cut = sentence.len() > lex::MAX_SENTENCE;
+            pieces.clear();
+            lex::bounded_pieces(text, sentence, lex::MAX_SENTENCE, &mut pieces);
+            for r in pieces.drain(..) {
+                self.push_sentence(text, r, cut, &mut toks, &mut sents);
+            }
         }
 
         // Numeric dates (2026-02-05, 2026.02.06, 1/28/2026).
         let mut ymd_facts: Vec<(usize, usize, RawDate)> = Vec::new();
         for c in self.ymd.captures_iter(text) {
             let Some(m) = c.get(0) else { continue };
-            if blocked.iter().any(|&(s, e)| m.start() < e && m.end() > s) {
+            if lex::overlaps(&blocked, m.start(), m.end()) {
                 continue;
             }
             let g = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
@@ -488,7 +483,13 @@ impl Extractor {
         let ci = CharIndex::new(text);
         let mut facts = Vec::with_capacity(raw.len());
         for (k, (si, f)) in raw_si.iter().zip(&raw).enumerate() {
-            let sentence = sents.get(*si).map_or("", |s| &text[s.range.clone()]);
+            let sentence = sents.get(*si).map_or("", |s| {
+                if s.cut {
+                    &text[lex::fact_window(text, s.range.clone(), f.s, f.e, lex::SENTENCE_WINDOW)]
+                } else {
+                    &text[s.range.clone()]
+                }
+            });
             let mut out = Fact::new(
                 f.kind,
                 &text[f.s..f.e],
@@ -525,6 +526,33 @@ impl Extractor {
             facts,
             entities: entities::report(&ents),
         }
+    }
+
+    /// Tokenises one sentence (or piece of a long one) and records it.
+    /// A sentence starts (ends) a paragraph when a blank line or the text's edge
+    /// is right before (after) it: normalised text separates paragraphs by "\n\n".
+    fn push_sentence(
+        &self,
+        text: &str,
+        r: Range<usize>,
+        cut: bool,
+        toks: &mut Vec<Token>,
+        sents: &mut Vec<Sent>,
+    ) {
+        let before = text[..r.start].trim_end_matches([' ', '\t']);
+        let para_start = before.is_empty() || before.ends_with('\n');
+        let after = text[r.end..].trim_start_matches([' ', '\t']);
+        let para_end = after.is_empty() || after.starts_with('\n');
+        let t0 = toks.len();
+        lex::tokenize(text, r.start, r.end, toks);
+        let heading = para_start && para_end && is_heading(text, &toks[t0..]);
+        sents.push(Sent {
+            range: r,
+            toks: t0..toks.len(),
+            para_start,
+            heading,
+            cut,
+        });
     }
 
     /// The fiscal-year end month of the organisation the document is mostly about.

@@ -101,7 +101,7 @@ pub fn scale(w: &str, allow_short: bool) -> Option<f64> {
     match lower.as_str() {
         "k" => Some(1e3),
         "m" | "mn" | "mln" | "mio" => Some(1e6),
-        "b" | "bn" | "bln" => Some(1e9),
+        "b" | "bn" | "bln" | "mrd" | "mds" | "md" => Some(1e9),
         "t" | "tn" | "trn" => Some(1e12),
         _ => None,
     }
@@ -118,13 +118,56 @@ pub fn currency_word(w: &str) -> Option<&'static str> {
         "yuan" | "renminbi" => "CNY",
         "rupee" | "rupees" => "INR",
         "won" => "KRW",
+        "franc" | "francs" => "CHF",
+        "krona" | "kronor" | "crown" | "crowns" => "SEK",
+        "krone" | "kroner" => "NOK",
+        "peso" | "pesos" => "MXN",
+        "ringgit" => "MYR",
+        "rand" => "ZAR",
+        "lira" => "TRY",
         _ => return None,
     })
 }
 
-/// An ISO code written as a word (`USD 5 billion`, `5 billion EUR`).
+/// The currency a country adjective gives a currency word: "Australian dollars" is
+/// AUD, "Swiss francs" CHF, "Danish crowns" DKK; `None` when the adjective does not
+/// change the word's own currency.
+pub fn currency_adjective(adj: &str, word_currency: &str) -> Option<&'static str> {
+    let l = Lower::new(adj)?;
+    let dollar = word_currency == "USD";
+    let crown = matches!(word_currency, "SEK" | "NOK");
+    Some(match l.as_str() {
+        "australian" if dollar => "AUD",
+        "canadian" if dollar => "CAD",
+        "singapore" if dollar => "SGD",
+        "taiwan" | "taiwanese" if dollar => "TWD",
+        "zealand" if dollar => "NZD",
+        "kong" if dollar => "HKD",
+        "us" | "american" if dollar => "USD",
+        "swedish" if crown => "SEK",
+        "norwegian" if crown => "NOK",
+        "danish" if crown => "DKK",
+        "czech" if crown => "CZK",
+        "icelandic" if crown => "ISK",
+        "swiss" if word_currency == "CHF" => "CHF",
+        "mexican" if word_currency == "MXN" => "MXN",
+        "brazilian" if word_currency == "BRL" => "BRL",
+        _ => return None,
+    })
+}
+
+/// An ISO code written as a word (`USD 5 billion`, `5 billion EUR`, `usd`).
 pub fn currency_code(w: &str) -> Option<&'static str> {
+    if w.len() != 3 {
+        return None;
+    }
+    let up = [0, 1, 2].map(|k| w.as_bytes()[k].to_ascii_uppercase());
+    let w = std::str::from_utf8(&up).unwrap_or("");
     Some(match w {
+        "TWD" => "TWD",
+        "NZD" => "NZD",
+        "MXN" => "MXN",
+        "ZAR" => "ZAR",
         "USD" => "USD",
         "EUR" => "EUR",
         "GBP" => "GBP",
@@ -160,14 +203,16 @@ pub fn currency_symbol(c: &str) -> Option<&'static str> {
 
 /// A letter prefix glued to `$` (`US$`, `C$`, `A$`, `S$`, `HK$`, `NZ$`).
 pub fn dollar_prefix(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "US" | "U.S." => "USD",
-        "C" | "CA" | "CAD" => "CAD",
-        "A" | "AU" | "AUD" => "AUD",
-        "S" | "SG" => "SGD",
-        "HK" => "HKD",
-        "NZ" => "NZD",
-        "R" => "BRL",
+    let l = Lower::new(w)?;
+    Some(match l.as_str() {
+        "us" | "u.s." => "USD",
+        "nt" => "TWD",
+        "c" | "ca" | "cad" => "CAD",
+        "a" | "au" | "aud" => "AUD",
+        "s" | "sg" => "SGD",
+        "hk" => "HKD",
+        "nz" => "NZD",
+        "r" => "BRL",
         _ => return None,
     })
 }
@@ -199,6 +244,21 @@ pub fn quantity_unit(w: &str) -> Option<&'static str> {
         "PFLOPS" | "petaflops" => Some("PFLOPS"),
         "EFLOPS" | "exaflops" => Some("EFLOPS"),
         "vCPU" | "vCPUs" | "vcpus" | "vCpus" => Some("vCPU"),
+        "TW" => Some("TW"),
+        "Hz" => Some("Hz"),
+        "kHz" => Some("kHz"),
+        "mm" => Some("mm"),
+        "cm" => Some("cm"),
+        "kg" => Some("kg"),
+        "km²" => Some("km²"),
+        "m²" => Some("m²"),
+        "lb" | "lbs" => Some("lb"),
+        "mph" => Some("mph"),
+        "mpg" => Some("mpg"),
+        "hp" => Some("hp"),
+        "bhp" => Some("hp"),
+        "bbl" => Some("barrel"),
+        "ft" => Some("ft"),
         "x" | "X" => Some("x"),
         _ => None,
     };
@@ -223,7 +283,25 @@ pub fn quantity_unit(w: &str) -> Option<&'static str> {
         "acre" | "acres" => "acre",
         "hectare" | "hectares" => "hectare",
         "mile" | "miles" => "mile",
-        "kilometer" | "kilometers" | "kilometres" | "km" => "km",
+        "kilometer" | "kilometers" | "kilometre" | "kilometres" | "km" => "km",
+        "meter" | "meters" | "metre" | "metres" => "m",
+        "centimeter" | "centimeters" | "centimetre" | "centimetres" => "cm",
+        "millimeter" | "millimeters" | "millimetre" | "millimetres" => "mm",
+        "inch" | "inches" => "in",
+        "foot" | "feet" => "ft",
+        "yard" | "yards" => "yd",
+        "barrel" | "barrels" => "barrel",
+        "gallon" | "gallons" => "gal",
+        "litre" | "litres" | "liter" | "liters" => "l",
+        "ton" | "tons" => "t",
+        "tonne" | "tonnes" => "t",
+        "kilogram" | "kilograms" | "kilo" | "kilos" => "kg",
+        "gram" | "grams" => "g",
+        "horsepower" => "hp",
+        "hertz" => "Hz",
+        "megahertz" => "MHz",
+        "terawatt-hours" | "terawatt-hour" => "TWh",
+        "gigawatt-hours" | "gigawatt-hour" => "GWh",
         "year" | "years" => "year",
         "quarter" | "quarters" => "quarter",
         "month" | "months" => "month",

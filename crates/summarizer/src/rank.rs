@@ -41,7 +41,6 @@
 use std::ops::Range;
 
 use factwire_core::Fact;
-use factwire_core::text::CharIndex;
 
 use crate::tokens::{FastMap, TermSink, word_count};
 
@@ -320,21 +319,23 @@ fn fact_weights(text: &str, ranges: &[Range<usize>], facts: &[Fact]) -> Vec<f64>
     if facts.is_empty() {
         return out;
     }
-    let idx = CharIndex::new(text);
-    let spans: Vec<(usize, usize)> = ranges
-        .iter()
-        .map(|r| (idx.char_of(r.start), idx.char_of(r.end)))
-        .collect();
-    for f in facts {
+    let bytes = byte_spans(text, facts);
+    for (f, b) in facts.iter().zip(bytes) {
         let weight = if f.subject.is_some() || f.metric.is_some() {
             2.0
         } else {
             1.0
         };
-        let by_offset = spans
-            .iter()
-            .position(|&(s, e)| f.start >= s && f.end <= e)
-            .filter(|&k| !f.text.is_empty() && text[ranges[k].clone()].contains(&f.text));
+        // Sentences are in order and do not overlap: a binary search places a span.
+        let by_offset = b
+            .filter(|r| !f.text.is_empty() && text.get(r.clone()) == Some(f.text.as_str()))
+            .and_then(|r| {
+                let k = ranges.partition_point(|s| s.end < r.end);
+                ranges
+                    .get(k)
+                    .filter(|s| s.start <= r.start && r.end <= s.end)
+                    .map(|_| k)
+            });
         let slot = by_offset.or_else(|| {
             let needle = f.sentence.trim();
             if needle.is_empty() {
@@ -347,6 +348,40 @@ fn fact_weights(text: &str, ranges: &[Range<usize>], facts: &[Fact]) -> Vec<f64>
         if let Some(k) = slot {
             out[k] += weight;
         }
+    }
+    out
+}
+
+/// The byte range of each fact's char offsets, found in one walk through the text
+/// (facts in any order; `None` past the text's end), so placing every fact costs
+/// time linear in the text plus the facts.
+fn byte_spans(text: &str, facts: &[Fact]) -> Vec<Option<Range<usize>>> {
+    let mut order: Vec<usize> = (0..facts.len()).collect();
+    order.sort_by_key(|&k| facts[k].start);
+    let mut out = vec![None; facts.len()];
+    let mut walk = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .enumerate()
+        .peekable();
+    for k in order {
+        let f = &facts[k];
+        while walk.peek().is_some_and(|&(c, _)| c < f.start) {
+            walk.next();
+        }
+        let Some(&(c, start)) = walk.peek() else {
+            break;
+        };
+        if c != f.start || f.end < f.start {
+            continue;
+        }
+        let end = text[start..]
+            .char_indices()
+            .map(|(b, _)| start + b)
+            .chain(std::iter::once(text.len()))
+            .nth(f.end - f.start);
+        out[k] = end.map(|e| start..e);
     }
     out
 }
