@@ -298,6 +298,16 @@ impl Extractor {
         raw.sort_by_key(|(si, f)| (*si, f.s));
         let (raw_si, raw): (Vec<usize>, Vec<RawFact>) = raw.into_iter().unzip();
 
+        // The reference date: the caller's, else the text's own stamp or dateline.
+        let published = published.or_else(|| {
+            periods::dateline(
+                text,
+                raw.iter()
+                    .filter(|f| f.kind == FactKind::Date)
+                    .filter_map(|f| f.date.map(|d| (f.s, d))),
+            )
+        });
+
         // Years: resolve in document order.
         let fy_end = self.doc_fiscal_year_end(&ents);
         let mut tc = TimeContext {
@@ -517,6 +527,7 @@ impl Extractor {
                     out.subject = a.subject.map(|i| ents[i].name.clone());
                     out.metric = a.metric.map(str::to_string);
                     out.period = a.period.clone();
+                    out.direction = a.direction;
                 }
             }
             facts.push(out);

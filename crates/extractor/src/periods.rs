@@ -66,6 +66,46 @@ pub fn parse_ymd(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
+/// How far into a text its own date stamp or dateline may stand, in bytes.
+const HEADER_BYTES: usize = 300;
+
+/// The document's own date when the caller knows none: the first full date (with
+/// its year) in the header, the first [`HEADER_BYTES`] of the text ("2026-03-11 …",
+/// "Published March 11, 2026"), unless it ends or bounds a period ("the quarter ended
+/// September 30, 2025", "since March 1, 2020"). `dates` are (byte offset, date) in
+/// text order.
+pub fn dateline(
+    text: &str,
+    dates: impl IntoIterator<Item = (usize, RawDate)>,
+) -> Option<(i32, u32, u32)> {
+    dates
+        .into_iter()
+        .take_while(|(s, _)| *s < HEADER_BYTES)
+        .find(|(s, _)| {
+            let before = text.get(..*s).unwrap_or("").trim_end();
+            let word = before
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            !matches!(
+                word.as_str(),
+                "ended"
+                    | "ending"
+                    | "end"
+                    | "through"
+                    | "until"
+                    | "since"
+                    | "by"
+                    | "before"
+                    | "after"
+                    | "from"
+                    | "to"
+            )
+        })
+        .and_then(|(_, d)| Some((d.year?, d.month, d.day)))
+}
+
 /// Month index (year * 12 + month - 1) used for nearest-year choices.
 fn midx(y: i32, m: u32) -> i64 {
     i64::from(y) * 12 + i64::from(m) - 1
@@ -314,6 +354,29 @@ mod tests {
         let mut t = tc("2025-07-30T00:00:00Z");
         t.last_fiscal_year = Some(2027);
         assert_eq!(format_period(p, &t, 6, false).as_deref(), Some("FY2027-Q4"));
+    }
+
+    #[test]
+    fn the_dateline_is_the_first_header_date_that_is_no_period_end() {
+        let d = |year, month, day| RawDate {
+            year: Some(year),
+            month,
+            day,
+        };
+        let text = "Results for the quarter ended June 30, 2031 | Posted July 28, 2031";
+        let e = text.find("June").unwrap_or(0);
+        let p = text.find("July").unwrap_or(0);
+        let got = dateline(text, [(e, d(2031, 6, 30)), (p, d(2031, 7, 28))]);
+        assert_eq!(got, Some((2031, 7, 28)));
+        // A date without its year, or deep in the body, is no dateline.
+        let none = RawDate {
+            year: None,
+            month: 7,
+            day: 28,
+        };
+        assert_eq!(dateline("July 28", [(0, none)]), None);
+        let body = format!("{}March 3, 2030", "x".repeat(400));
+        assert_eq!(dateline(&body, [(400, d(2030, 3, 3))]), None);
     }
 
     #[test]

@@ -1,0 +1,217 @@
+//! Which way a figure moved: `up`, `down`, or nothing said.
+//!
+//! The value stays as written ("fell 8%" is 8); the direction says what the words
+//! say. In order:
+//!
+//! 1. a written sign on the number (`-20.9%`, `+13.6%`);
+//! 2. a change word governing the figure in its clause: a verb or noun before it
+//!    ("fell 8%", "a decline of 3%", "up 24%"), or an adverb or comparative right
+//!    after it ("8% higher", "3 points lower", "24% year-over-year growth").
+//!
+//! Only changes get a direction: a level ("an operating margin of 35%") has none, and
+//! a figure that is the *result* of a move ("rose to $35.6 billion", "up from 34.6%")
+//! is not itself the move.
+
+use factwire_core::FactKind;
+
+use super::Scene;
+
+pub use factwire_core::Direction;
+
+const UP: &[&str] = &[
+    "up",
+    "rose",
+    "rise",
+    "rises",
+    "rising",
+    "grew",
+    "grow",
+    "grows",
+    "growth",
+    "growing",
+    "gain",
+    "gains",
+    "gained",
+    "increase",
+    "increased",
+    "increases",
+    "increasing",
+    "jump",
+    "jumped",
+    "jumps",
+    "surge",
+    "surged",
+    "surges",
+    "soared",
+    "soar",
+    "climbed",
+    "climb",
+    "climbs",
+    "advanced",
+    "expanded",
+    "accelerated",
+    "boosted",
+    "higher",
+    "rebounded",
+    "added",
+    "spiked",
+];
+
+const DOWN: &[&str] = &[
+    "down",
+    "fell",
+    "fall",
+    "falls",
+    "falling",
+    "declined",
+    "decline",
+    "declines",
+    "declining",
+    "dropped",
+    "drop",
+    "drops",
+    "slid",
+    "slumped",
+    "plunged",
+    "plunge",
+    "tumbled",
+    "sank",
+    "shrank",
+    "contracted",
+    "decreased",
+    "decrease",
+    "lower",
+    "lost",
+    "slipped",
+    "eased",
+    "dipped",
+    "cut",
+    "narrowed",
+    "shed",
+];
+
+/// Words that may stand between a change verb and its figure ("rose by about 8%",
+/// "fell a further 3%").
+const BETWEEN: &[&str] = &[
+    "by",
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "some",
+    "an",
+    "a",
+    "further",
+    "more",
+    "than",
+    "over",
+    "of",
+    "sharply",
+    "as",
+    "much",
+    "slightly",
+    "just",
+    "only",
+    "approximately",
+    "another",
+];
+
+/// The direction of fact `k`, if the sentence says one.
+pub(super) fn of(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
+    let f = &sc.inp.facts[k];
+    if !matches!(
+        f.kind,
+        FactKind::Money | FactKind::Percent | FactKind::Count
+    ) {
+        return None;
+    }
+    if let Some(d) = written_sign(sc, k) {
+        return Some(d);
+    }
+    before(sc, k).or_else(|| after(sc, k))
+}
+
+fn classify(word: &str) -> Option<Direction> {
+    if UP.contains(&word) {
+        Some(Direction::Up)
+    } else if DOWN.contains(&word) {
+        Some(Direction::Down)
+    } else {
+        None
+    }
+}
+
+/// A sign written on the number itself.
+fn written_sign(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
+    let f = &sc.inp.facts[k];
+    let s = &sc.inp.text[f.s..f.e];
+    match s.chars().next()? {
+        '-' | '−' | '–' => Some(Direction::Down),
+        '+' => Some(Direction::Up),
+        _ => None,
+    }
+}
+
+/// "fell 8%", "rose by about $2 billion", "a decline of 3%": a change word before
+/// the figure with only filler words between. "rose to $35.6 billion" and "up from
+/// 34.6%" are levels, not moves.
+fn before(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
+    let f = &sc.inp.facts[k];
+    let mut i = f.t0;
+    for _ in 0..5 {
+        if i == 0 {
+            return None;
+        }
+        i -= 1;
+        let l = sc.lw(i);
+        if matches!(l, "to" | "from" | "at") {
+            return None;
+        }
+        if let Some(d) = classify(l) {
+            return Some(d);
+        }
+        if !BETWEEN.contains(&l) {
+            return None;
+        }
+    }
+    None
+}
+
+/// "8% higher", "3% lower than", "24% growth", "a 5% drop": a change word right after
+/// the figure.
+fn after(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
+    let f = &sc.inp.facts[k];
+    let n = sc.inp.toks.len();
+    let mut i = f.t1;
+    for _ in 0..3 {
+        if i >= n {
+            return None;
+        }
+        let l = sc.lw(i);
+        if let Some(d) = classify(l) {
+            // "$5 billion up from ...": "up from" starts a comparison, still a move
+            // of the figure only if it is a change word other than "up"/"down".
+            if matches!(l, "up" | "down") && sc.lw(i + 1) == "from" {
+                return None;
+            }
+            return Some(d);
+        }
+        if !matches!(
+            l,
+            "year-over-year"
+                | "year-on-year"
+                | "yoy"
+                | "sequential"
+                | "annual"
+                | "-"
+                | "y"
+                | "/"
+                | "quarter-over-quarter"
+        ) {
+            return None;
+        }
+        i += 1;
+    }
+    None
+}

@@ -1,0 +1,187 @@
+//! For which period a figure is.
+//!
+//! The candidates are the sentence's period facts (already resolved to `2025-Q4`,
+//! `FY2026`, ...) and its period cues ("the quarter", "this year"). Some are nobody's
+//! period and are dropped first:
+//!
+//! - a period that bounds a stretch of time, introduced by "since", "through",
+//!   "until", "till" or "by" ("the worst since March 2020", "through 2040", "by the
+//!   end of 2027");
+//! - a period inside a relative clause (", which went public in March,");
+//! - a period bound to a comparison base ("up from 34.6% in Q3"), which is that base's
+//!   own and no other figure's.
+//!
+//! The rest get [`Evidence`] for each fact and [`Evidence::score`] picks one.
+//! Durations and specs (quantities without a metric) carry no period.
+
+use factwire_core::FactKind;
+
+use super::metric::is_comparison_base;
+use super::{Attribution, Scene};
+
+/// Why a period might be a fact's period, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Evidence {
+    /// The period names this fact's comparison base ("from $2.9 billion a year
+    /// earlier").
+    OwnBase,
+    /// Right after the number, only "in", "for", "the", "of", "during" or "over"
+    /// between ("$78 billion for the first quarter").
+    Adjacent,
+    /// The nearest free period to the left, `gap` words away.
+    Left { gap: usize },
+    /// The nearest free period to the right, `gap` words away.
+    Right { gap: usize },
+}
+
+impl Evidence {
+    /// The one place period evidence is weighed. A period on the left of the number
+    /// usually heads its clause ("In Q4, revenue rose 24%"), so any left beats any
+    /// right; distance orders periods of the same kind.
+    pub(super) fn score(self) -> i64 {
+        let near = |gap: usize| 50 - i64::try_from(gap.min(50)).unwrap_or(50);
+        match self {
+            Evidence::OwnBase => 1000,
+            Evidence::Adjacent => 900,
+            Evidence::Left { gap } => 600 + near(gap),
+            Evidence::Right { gap } => 500 + near(gap),
+        }
+    }
+}
+
+/// A period candidate: token range and resolved value.
+struct Cand {
+    t0: usize,
+    t1: usize,
+    value: String,
+    /// The numeric fact whose comparison base it names, if any.
+    bound: Option<usize>,
+}
+
+/// Words that make the following period a bound of a stretch of time.
+const BOUNDARY: &[&str] = &["since", "through", "thru", "until", "till", "by"];
+
+/// The period of every fact of the sentence (`None` for non-numeric facts).
+pub(super) fn choose_all(sc: &Scene<'_, '_>, done: &[Attribution]) -> Vec<Option<String>> {
+    let cands = candidates(sc);
+    let mut out = vec![None; sc.inp.facts.len()];
+    for &k in &sc.numeric {
+        let f = &sc.inp.facts[k];
+        if f.kind == FactKind::Quantity && done[k].metric.is_none() {
+            continue;
+        }
+        out[k] = cands
+            .iter()
+            .filter_map(|c| evidence(sc, k, c).map(|e| (e.score(), c)))
+            .max_by_key(|(s, c)| (*s, std::cmp::Reverse(c.t0)))
+            .map(|(_, c)| c.value.clone());
+    }
+    out
+}
+
+/// The sentence's periods that may belong to some figure, with the comparison base
+/// each is bound to.
+fn candidates(sc: &Scene<'_, '_>) -> Vec<Cand> {
+    let inp = sc.inp;
+    let mut out: Vec<Cand> = inp
+        .facts
+        .iter()
+        .zip(inp.periods)
+        .filter(|(f, _)| f.kind == FactKind::Period)
+        .filter_map(|(f, p)| p.clone().map(|v| (f.t0, f.t1, v)))
+        .chain(inp.cues.iter().map(|(t, p)| (*t, *t + 1, p.clone())))
+        .filter(|&(t0, _, _)| !is_boundary(sc, t0))
+        .map(|(t0, t1, value)| Cand {
+            t0,
+            t1,
+            value,
+            bound: None,
+        })
+        .collect();
+    out.sort_by_key(|c| c.t0);
+    for c in &mut out {
+        c.bound = sc.numeric.iter().copied().find(|&k| {
+            let f = &inp.facts[k];
+            is_comparison_base(&sc.view, f.t0)
+                && c.t0 >= f.t1
+                && c.t0 - f.t1 <= 4
+                && (f.t1..c.t0).all(|i| {
+                    matches!(
+                        sc.lw(i),
+                        "in" | "for" | "during" | "the" | "same" | "previous" | "prior" | "a"
+                    )
+                })
+        });
+    }
+    out
+}
+
+/// "since 2020", "through 2040", "by the end of 2027", "until March": the period
+/// starting at token `t0` bounds a stretch of time.
+pub(super) fn is_boundary(sc: &Scene<'_, '_>, t0: usize) -> bool {
+    // Look back over the words a bound may carry: "by the end of", "since early".
+    let mut i = t0;
+    for _ in 0..5 {
+        if i == 0 {
+            return false;
+        }
+        i -= 1;
+        let l = sc.lw(i);
+        if BOUNDARY.contains(&l) {
+            return true;
+        }
+        if !matches!(
+            l,
+            "the"
+                | "end"
+                | "start"
+                | "beginning"
+                | "middle"
+                | "of"
+                | "early"
+                | "late"
+                | "mid"
+                | "-"
+        ) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The evidence that candidate `c` is fact `k`'s period, or `None` if it cannot be.
+fn evidence(sc: &Scene<'_, '_>, k: usize, c: &Cand) -> Option<Evidence> {
+    let f = &sc.inp.facts[k];
+    if c.bound == Some(k) {
+        return Some(Evidence::OwnBase);
+    }
+    if c.bound.is_some() || in_relative_clause(sc, k, c.t0) {
+        return None;
+    }
+    if c.t0 >= f.t1 {
+        let adjacent = (f.t1..c.t0)
+            .all(|i| matches!(sc.lw(i), "in" | "for" | "the" | "of" | "during" | "over"));
+        return Some(if adjacent {
+            Evidence::Adjacent
+        } else {
+            Evidence::Right {
+                gap: sc.gap(k, c.t0),
+            }
+        });
+    }
+    (c.t1 <= f.t0).then(|| Evidence::Left {
+        gap: sc.gap(k, c.t1.saturating_sub(1)),
+    })
+}
+
+/// A period inside a relative clause (", which went public in March,") other than
+/// the fact's own clause is about that clause only.
+fn in_relative_clause(sc: &Scene<'_, '_>, k: usize, t0: usize) -> bool {
+    let toks = sc.inp.toks;
+    let ps = sc.seg[t0.min(toks.len())];
+    if ps == sc.seg[sc.inp.facts[k].t0] {
+        return false;
+    }
+    let first = (0..toks.len()).find(|&i| sc.seg[i] == ps && toks[i].kind == crate::lex::Tk::Word);
+    first.is_some_and(|i| matches!(sc.lw(i), "which" | "who"))
+}
