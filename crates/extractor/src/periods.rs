@@ -224,6 +224,28 @@ impl TimeContext {
     }
 }
 
+/// The quarter that ends on ISO date `date` (`2026-02-28`), named by a fiscal year
+/// ending in month `fy_end`: calendar (`2025-Q4`) for December, else fiscal, the
+/// fiscal year named after the calendar year it ends in (`FY2026-Q3` for a quarter to
+/// February when the year ends in May). `None` unless the date ends a quarter's month.
+pub fn quarter_ending(date: &str, fy_end: u32) -> Option<String> {
+    let (y, m, _) = parse_ymd(date)?;
+    if !(1..=12).contains(&fy_end) {
+        return None;
+    }
+    // Months since the fiscal year began, 1..=12.
+    let into = (m + 12 - fy_end - 1) % 12 + 1;
+    if !into.is_multiple_of(3) {
+        return None;
+    }
+    let q = into / 3;
+    if fy_end == 12 {
+        return Some(format!("{y}-Q{q}"));
+    }
+    let fy = if m <= fy_end { y } else { y + 1 };
+    Some(format!("FY{fy}-Q{q}"))
+}
+
 /// Formats a resolved period the contract's way, or `None` when its year is unknown.
 pub fn format_period(p: RawPeriod, tc: &TimeContext, fy_end: u32, future: bool) -> Option<String> {
     Some(match p {
@@ -377,6 +399,35 @@ mod tests {
         assert_eq!(dateline("July 28", [(0, none)]), None);
         let body = format!("{}March 3, 2030", "x".repeat(400));
         assert_eq!(dateline(&body, [(400, d(2030, 3, 3))]), None);
+    }
+
+    #[test]
+    fn a_quarter_is_named_by_its_last_day_and_the_fiscal_calendar() {
+        // A calendar year: the quarter to September is Q3.
+        assert_eq!(quarter_ending("2031-09-30", 12).as_deref(), Some("2031-Q3"));
+        // A year ending in May: December to February is the third fiscal quarter of
+        // the year that ends the next May.
+        assert_eq!(
+            quarter_ending("2031-02-28", 5).as_deref(),
+            Some("FY2031-Q3")
+        );
+        assert_eq!(
+            quarter_ending("2030-08-31", 5).as_deref(),
+            Some("FY2031-Q1")
+        );
+        // A year ending in March: July to September is Q2.
+        assert_eq!(
+            quarter_ending("2030-09-30", 3).as_deref(),
+            Some("FY2031-Q2")
+        );
+        // A year ending in June: the quarter to December is Q2.
+        assert_eq!(
+            quarter_ending("2030-12-31", 6).as_deref(),
+            Some("FY2031-Q2")
+        );
+        // Near misses: a day that ends no quarter, a bad date.
+        assert_eq!(quarter_ending("2031-08-31", 12), None);
+        assert_eq!(quarter_ending("2031-13-01", 12), None);
     }
 
     #[test]

@@ -183,15 +183,11 @@ fn before(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
 fn after(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
     let f = &sc.inp.facts[k];
     let n = sc.inp.toks.len();
-    let mut i = f.t1;
-    for _ in 0..3 {
-        if i >= n {
-            return None;
-        }
+    for i in f.t1..(f.t1 + 3).min(n) {
         let l = sc.lw(i);
         if let Some(d) = classify(l) {
-            // "$5 billion up from ...": "up from" starts a comparison, still a move
-            // of the figure only if it is a change word other than "up"/"down".
+            // "$5 billion, up from $4 billion": "up from" starts a comparison; the
+            // figure before it is a level, not the move.
             if matches!(l, "up" | "down") && sc.lw(i + 1) == "from" {
                 return None;
             }
@@ -211,7 +207,6 @@ fn after(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
         ) {
             return None;
         }
-        i += 1;
     }
     None
 }

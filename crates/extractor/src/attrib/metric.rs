@@ -40,6 +40,9 @@ pub(super) fn choose(
     {
         return earlier[prev];
     }
+    if let Some(m) = conversion_of_previous(sc, k, earlier) {
+        return Some(m);
+    }
     let near = Near { sc, k };
     let base = match f.kind {
         FactKind::Money => money(&near),
@@ -48,6 +51,7 @@ pub(super) fn choose(
         FactKind::Quantity => quantity(&near),
         _ => None,
     };
+    let base = base.or_else(|| coordinated(sc, k, earlier));
     if !matches!(f.kind, FactKind::Money | FactKind::Percent) {
         return base;
     }
@@ -71,6 +75,31 @@ pub(super) fn choose(
         }
         _ => base,
     }
+}
+
+/// "RMB247.8 billion (US$34.8 billion)", "247.8bn yuan (about €30.3bn)": an amount in
+/// brackets right after another is the same figure in another currency.
+fn conversion_of_previous(
+    sc: &Scene<'_, '_>,
+    k: usize,
+    earlier: &[Option<&'static str>],
+) -> Option<&'static str> {
+    let f = &sc.inp.facts[k];
+    let j = k.checked_sub(1)?;
+    let p = &sc.inp.facts[j];
+    if f.kind != FactKind::Money || p.kind != FactKind::Money || f.t0 <= p.t1 {
+        return None;
+    }
+    let between = (p.t1..f.t0).map(|i| sc.lw(i));
+    let mut saw_bracket = false;
+    for w in between {
+        match w {
+            "(" => saw_bracket = true,
+            "about" | "around" | "approximately" | "roughly" | "or" | "~" | "nearly" => {}
+            _ => return None,
+        }
+    }
+    if saw_bracket { earlier[j] } else { None }
 }
 
 /// Cue lookups around one fact.
@@ -180,6 +209,15 @@ impl Near<'_, '_, '_> {
 /// when a stock cue is near ("shares closed at $245.50").
 fn money(n: &Near<'_, '_, '_>) -> Option<&'static str> {
     let f = &n.sc.inp.facts[n.k];
+    let deal = super::subject::deal_verb_for(n.sc, n.k).is_some();
+    if deal {
+        // "will acquire Confluent for $31 per share", "sold its stake for $5.8 billion".
+        return Some(if f.per_share {
+            "offer_price"
+        } else {
+            "contract_value"
+        });
+    }
     let stock_near = n.stock_within(false, 6);
     let earnings = n.any(M_EARN);
     if f.per_share && (earnings || !stock_near) {
@@ -192,6 +230,70 @@ fn money(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         .or_else(|| n.nearest(MONEY_CUES, M_MONEY, false, 6))
         .map(|(_, m)| m)
         .or(stock_near.then_some("share_price"))
+        .or_else(|| level_verb_metric(n))
+}
+
+/// Verbs that state the level a figure reached; what reached it is named earlier in
+/// the sentence, however long the clauses in between ("Cloud revenue, which includes
+/// ..., reached $8.9 billion").
+const LEVEL_VERBS: &[&str] = &[
+    "reached",
+    "totalled",
+    "totaled",
+    "totalling",
+    "totaling",
+    "hit",
+    "amounted",
+    "stood",
+    "came",
+    "contributed",
+    "delivered",
+    "generated",
+    "brought",
+    "added",
+];
+
+/// A money figure right after a level verb: the nearest money cue anywhere in the
+/// sentence; a contribution with no cue ("Fusion contributed $1.1 billion") is revenue.
+fn level_verb_metric(n: &Near<'_, '_, '_>) -> Option<&'static str> {
+    let sc = n.sc;
+    let f = &sc.inp.facts[n.k];
+    let verb = (f.t0.saturating_sub(4)..f.t0)
+        .rev()
+        .find(|&i| LEVEL_VERBS.contains(&sc.lw(i)))?;
+    if (verb + 1..f.t0).any(|i| sc.inp.toks[i].kind == Tk::Num) {
+        return None;
+    }
+    n.nearest(MONEY_CUES, M_MONEY, false, 60)
+        .map(|(_, m)| m)
+        .or_else(|| {
+            matches!(
+                sc.lw(verb),
+                "contributed" | "delivered" | "generated" | "brought" | "added"
+            )
+            .then_some("revenue")
+        })
+}
+
+/// "up 23% in dollars and 18% in constant currency", "16%, or 25% at constant
+/// currencies": a figure coordinated with the previous one of its kind (an "and" or
+/// "or" between, within ten words) measures the same thing, when nothing nearer says.
+fn coordinated(
+    sc: &Scene<'_, '_>,
+    k: usize,
+    earlier: &[Option<&'static str>],
+) -> Option<&'static str> {
+    let f = &sc.inp.facts[k];
+    let j = (0..k).rev().find(|&j| sc.inp.facts[j].kind == f.kind)?;
+    let p = &sc.inp.facts[j];
+    let n = sc.inp.toks.len();
+    // ", and Q3 cRPO was up 11%" starts a new clause: not a coordinated figure.
+    let new_clause = (p.t1..f.t0).any(|i| sc.lw(i) == "," && sc.lw(i + 1) == "and");
+    let linked = (p.t1..f.t0).any(|i| matches!(sc.lw(i), "and" | "or"))
+        && !new_clause
+        && sc.view.wpos[f.t0] - sc.view.wpos[p.t1.min(n)] <= 8
+        && p.unit == f.unit;
+    if linked { earlier[j] } else { None }
 }
 
 /// Percentages: a level (margin, share) when its cue is at least as near as any
@@ -211,7 +313,13 @@ fn percent(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         .min()
         .filter(|&d| d <= 6);
     let change = n.has_near(CHANGE_CUES, M_CHANGE, true, 5);
-    let strong_change = n.has_near(STRONG_CHANGE, M_STRONG, true, 4);
+    // A change word right next to the figure ("up 17%", "rising 13%") or "Y/Y" after
+    // it makes it a change on its own.
+    let yoy = matches!(v.lw(f.t1), "y" | "yr") && v.lw(f.t1 + 1) == "/";
+    let strong_change = n
+        .has_near(STRONG_CHANGE, M_STRONG, true, 4)
+        .or(change.filter(|&d| d <= 1))
+        .or(yoy.then_some(1));
     let fin = n.has_near(FIN_NOUNS, M_FIN, false, 15);
     let of_after = v.lw(f.t1) == "of" && change.is_none_or(|d| d > 1);
     // A move in points of a ratio ("margin expanded 200 basis points") is about the
@@ -220,12 +328,18 @@ fn percent(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         || (f.t0 > 0 && matches!(v.lw(f.t0 - 1), "to" | "at"));
     let level = if points {
         n.nearest(PERCENT_LEVEL_CUES, M_LEVEL, true, 8)
+            .or_else(|| n.nearest(PERCENT_LEVEL_CUES, M_LEVEL, false, 15))
             .map(|(_, m)| (0, m))
     } else {
-        n.nearest(PERCENT_LEVEL_CUES, M_LEVEL, true, 4)
+        n.nearest(PERCENT_LEVEL_CUES, M_LEVEL, true, 6)
     };
+    if ticker_box(sc, n.k) {
+        return Some("share_price");
+    }
     match (level, stock, change) {
         (Some((ld, m)), _, c) if c.is_none_or(|cd| ld <= cd) => Some(m),
+        // "could own 9% of AMD's outstanding shares": a part of a whole.
+        _ if of_after && change.is_none() => Some("share"),
         (_, Some(sd), c) if fin.is_none_or(|fd| sd <= fd) && c.is_none_or(|cd| sd <= cd + 3) => {
             Some("share_price")
         }
@@ -234,6 +348,24 @@ fn percent(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         (Some((_, m)), _, _) => Some(m),
         _ => None,
     }
+}
+
+/// A ticker box printed inside the text: "(AMD 4.30%)", "(NYSE: CRM 2.1%)", a share
+/// move right after a name or ticker in brackets.
+fn ticker_box(sc: &Scene<'_, '_>, k: usize) -> bool {
+    let f = &sc.inp.facts[k];
+    let toks = sc.inp.toks;
+    let close = sc.w(f.t1) == ")" || matches!(sc.w(f.t1), "↑" | "↓");
+    let open = (f.t0.saturating_sub(4)..f.t0)
+        .rev()
+        .find(|&i| sc.w(i) == "(");
+    close
+        && open.is_some_and(|o| {
+            (o + 1..f.t0).all(|i| {
+                let w = sc.w(i);
+                toks[i].kind != Tk::Num && (w == ":" || w.chars().all(|c| c.is_ascii_uppercase()))
+            }) && o + 1 < f.t0
+        })
 }
 
 /// Counts: by the counted noun; people are layoffs near a cut word, else headcount.
@@ -304,13 +436,27 @@ fn forecast(sc: &Scene<'_, '_>, k: usize) -> Forecast {
         return Forecast::Analysts;
     }
     let analysts = sc.view.mask.iter().any(|m| m & M_ANALYST != 0);
+    let analysts_in_clause = analysts
+        && (f.t0.saturating_sub(30)..(f.t1 + 30).min(sc.inp.toks.len()))
+            .any(|i| sc.view.mask[i] & M_ANALYST != 0 && sc.seg[i] == sc.seg[f.t0]);
     let guided = (f.t0.saturating_sub(3)..f.t0).any(|i| {
         matches!(
             sc.lw(i),
-            "guided" | "guides" | "guidance" | "outlook" | "guiding" | "sees" | "projects"
+            "guided"
+                | "guides"
+                | "guidance"
+                | "outlook"
+                | "guiding"
+                | "sees"
+                | "projects"
+                | "target"
+                | "targets"
         )
-    });
-    if own_forecast || (guided && !analysts) {
+    }) && !(f.t0 > 0 && sc.lw(f.t0 - 1) == "price");
+    // "its internal 26% target", "a $5 billion goal": the company's own aim.
+    let target_after =
+        matches!(sc.lw(f.t1), "target" | "goal") && !(f.t0 > 0 && sc.lw(f.t0 - 1) == "price");
+    if own_forecast || ((guided || target_after) && !analysts_in_clause) {
         return Forecast::OwnRightBefore;
     }
     if !analysts && own_outlook_before(sc, k) {
@@ -328,11 +474,16 @@ fn analysts_expect(sc: &Scene<'_, '_>, k: usize, own_forecast: bool) -> bool {
     let window = f.t0.saturating_sub(4)..f.t0;
     let before = !own_forecast
         && window.clone().any(|i| {
-            ESTIMATE_CUES.contains(&sc.lw(i))
+            // "is expected to surpass $1 trillion": the subject's own prospect.
+            let passive_to = matches!(
+                sc.lw(i),
+                "expected" | "projected" | "anticipated" | "predicted" | "estimated"
+            ) && sc.lw(i + 1) == "to";
+            (ESTIMATE_CUES.contains(&sc.lw(i)) && !passive_to
                 || (sc.lw(i) == "analysts"
-                    && (i + 1..f.t0).all(|j| ANALYST_LINKS.contains(&sc.lw(j))))
-        })
-        && window.clone().all(|i| !matches!(sc.lw(i), "," | ";"));
+                    && (i + 1..f.t0).all(|j| ANALYST_LINKS.contains(&sc.lw(j)))))
+                && (i + 1..f.t0).all(|j| !matches!(sc.lw(j), "," | ";" | "(" | ")"))
+        });
     let after = (f.t1..(f.t1 + 3).min(n)).any(|i| {
         matches!(
             sc.lw(i),
@@ -388,13 +539,20 @@ const ANALYST_VERBS: &[&str] = &[
     "sees",
 ];
 
-/// A guidance verb of the company within twelve words before the figure; "forecast"
+/// A guidance verb of the company within twenty words before the figure; "forecast"
 /// counts only after a name or "it" / "the company" ("Microsoft forecast ...").
 fn own_outlook_before(sc: &Scene<'_, '_>, k: usize) -> bool {
     let f = &sc.inp.facts[k];
     let v = &sc.view;
     (0..f.t0).any(|i| {
-        if v.mask[i] & M_GUIDE == 0 || v.wpos[f.t0] - v.wpos[i] > 12 {
+        if v.mask[i] & M_GUIDE == 0 || v.wpos[f.t0] - v.wpos[i] > 20 {
+            return false;
+        }
+        // ", and Q3 cRPO was up 11%": a new coordinated clause has its own verb.
+        let new_clause = (i + 1..f.t0).any(|j| {
+            matches!(sc.lw(j), "," | ";") && matches!(sc.lw(j + 1), "and" | "but" | "while")
+        });
+        if new_clause {
             return false;
         }
         let l = v.lw(i);
@@ -413,8 +571,8 @@ fn own_outlook_before(sc: &Scene<'_, '_>, k: usize) -> bool {
 /// "compared with 40%", "versus $10.6 billion").
 pub(super) fn is_comparison_base(v: &View, t0: usize) -> bool {
     let at = |k: usize| if t0 >= k { v.lw(t0 - k) } else { "" };
-    matches!(at(1), "from" | "versus" | "vs" | "against")
-        || matches!(at(2), "from" | "versus" | "vs")
+    matches!(at(1), "from" | "versus" | "vs" | "against" | "than")
+        || matches!(at(2), "from" | "versus" | "vs" | "than")
         || (matches!(at(1), "with" | "to") && matches!(at(2), "compared" | "comparison"))
         || (at(1) == "." && at(2) == "vs")
 }

@@ -248,7 +248,115 @@ fn named_candidates(inp: &SentenceInput<'_>) -> Vec<Cand> {
 
 /// Attribution for every fact in one sentence. `focus` is the entity in focus
 /// (updated on return).
+///
+/// Inline bullets ("Revenue rose 5% - Margin fell to 30% - ...") are separate
+/// statements: each part is attributed on its own, so that no subject, metric or
+/// period crosses a bullet dash.
 pub fn attribute(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attribution> {
+    let parts = bullet_parts(inp);
+    if parts.len() <= 1 {
+        return attribute_part(inp, focus);
+    }
+    let mut out = Vec::with_capacity(inp.facts.len());
+    // A part ending in ":" is a list heading; its period dates the parts after it.
+    let mut heading: Option<String> = None;
+    for r in parts {
+        let (b0, b1) = (inp.toks[r.start].s, inp.toks[r.end - 1].e);
+        let shift = |f: &RawFact| {
+            let mut g = f.clone();
+            g.t0 -= r.start;
+            g.t1 -= r.start;
+            g
+        };
+        let inside: Vec<usize> = (0..inp.facts.len())
+            .filter(|&k| r.contains(&inp.facts[k].t0))
+            .collect();
+        let facts: Vec<RawFact> = inside.iter().map(|&k| shift(&inp.facts[k])).collect();
+        let periods: Vec<Option<String>> = inside.iter().map(|&k| inp.periods[k].clone()).collect();
+        let mut cues: Vec<(usize, String)> = inp
+            .cues
+            .iter()
+            .filter(|(t, _)| r.contains(t))
+            .map(|(t, p)| (t - r.start, p.clone()))
+            .collect();
+        if let Some(p) = &heading {
+            cues.push((0, p.clone()));
+        }
+        let colon = &inp.text[inp.toks[r.end - 1].s..inp.toks[r.end - 1].e] == ":";
+        heading = if colon {
+            let own = facts
+                .iter()
+                .zip(&periods)
+                .filter(|(f, _)| f.kind == FactKind::Period)
+                .filter_map(|(_, p)| p.clone())
+                .next_back();
+            own.or_else(|| cues.last().map(|(_, p)| p.clone()))
+        } else {
+            heading.take()
+        };
+        let mentions: Vec<Mention> = inp
+            .mentions
+            .iter()
+            .filter(|m| m.s >= b0 && m.e <= b1)
+            .copied()
+            .collect();
+        let part = SentenceInput {
+            text: inp.text,
+            toks: &inp.toks[r.clone()],
+            mentions: &mentions,
+            ents: inp.ents,
+            facts: &facts,
+            periods: &periods,
+            cues: &cues,
+        };
+        out.extend(attribute_part(&part, focus));
+    }
+    out
+}
+
+/// Token ranges of a sentence's inline bullets: cut at a hyphen with white space on
+/// both sides that is not inside a fact ("... in Q4 - Net income rose ...").
+fn bullet_parts(inp: &SentenceInput<'_>) -> Vec<std::ops::Range<usize>> {
+    let toks = inp.toks;
+    let mut in_fact = vec![false; toks.len()];
+    for f in inp.facts {
+        for x in &mut in_fact[f.t0.min(toks.len())..f.t1.min(toks.len())] {
+            *x = true;
+        }
+    }
+    let inside = |i: usize| in_fact[i];
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..toks.len().saturating_sub(1) {
+        let t = toks[i];
+        if t.kind == Tk::Punct
+            && &inp.text[t.s..t.e] == "-"
+            && t.space
+            && toks[i + 1].space
+            && !inside(i)
+        {
+            if i > start {
+                parts.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        parts.push(start..toks.len());
+    }
+    // Every fact must fall in a part (a fact never starts on a cut).
+    let covered = inp
+        .facts
+        .iter()
+        .all(|f| parts.iter().any(|r| r.contains(&f.t0) && f.t1 <= r.end));
+    if !covered {
+        parts.clear();
+        parts.push(0..toks.len());
+    }
+    parts
+}
+
+fn attribute_part(inp: &SentenceInput<'_>, focus: &mut Option<usize>) -> Vec<Attribution> {
     let named = named_candidates(inp);
     if inp.facts.is_empty() {
         update_focus(inp, &named, focus);

@@ -56,6 +56,9 @@ struct Cand {
     value: String,
     /// The numeric fact whose comparison base it names, if any.
     bound: Option<usize>,
+    /// A period named relative to the reported one as its comparison ("the prior
+    /// quarter", "a year earlier", "the year-ago quarter"): a base's period only.
+    relative: bool,
 }
 
 /// Words that make the following period a bound of a stretch of time.
@@ -70,9 +73,18 @@ pub(super) fn choose_all(sc: &Scene<'_, '_>, done: &[Attribution]) -> Vec<Option
         if f.kind == FactKind::Quantity && done[k].metric.is_none() {
             continue;
         }
+        // A share move is a day's: it takes only a period written right after it.
+        let adjacent_only = done[k].metric == Some("share_price");
         out[k] = cands
             .iter()
             .filter_map(|c| evidence(sc, k, c).map(|e| (e.score(), c)))
+            .filter(|(_, c)| {
+                !adjacent_only
+                    || matches!(
+                        evidence(sc, k, c),
+                        Some(Evidence::Adjacent | Evidence::OwnBase)
+                    )
+            })
             .max_by_key(|(s, c)| (*s, std::cmp::Reverse(c.t0)))
             .map(|(_, c)| c.value.clone());
     }
@@ -90,35 +102,68 @@ fn candidates(sc: &Scene<'_, '_>) -> Vec<Cand> {
         .filter(|(f, _)| f.kind == FactKind::Period)
         .filter_map(|(f, p)| p.clone().map(|v| (f.t0, f.t1, v)))
         .chain(inp.cues.iter().map(|(t, p)| (*t, *t + 1, p.clone())))
-        .filter(|&(t0, _, _)| !is_boundary(sc, t0))
+        .filter(|&(t0, t1, _)| !is_boundary(sc, t0) && !in_year_range(sc, t0, t1))
         .map(|(t0, t1, value)| Cand {
             t0,
             t1,
             value,
             bound: None,
+            relative: is_relative(sc, t0),
         })
         .collect();
     out.sort_by_key(|c| c.t0);
     for c in &mut out {
         c.bound = sc.numeric.iter().copied().find(|&k| {
             let f = &inp.facts[k];
-            is_comparison_base(&sc.view, f.t0)
+            let loose = c.relative
+                && is_comparison_base(&sc.view, f.t0)
                 && c.t0 >= f.t1
-                && c.t0 - f.t1 <= 4
+                && c.t0 - f.t1 <= 6
                 && (f.t1..c.t0).all(|i| {
-                    matches!(
-                        sc.lw(i),
-                        "in" | "for" | "during" | "the" | "same" | "previous" | "prior" | "a"
-                    )
-                })
+                    inp.toks[i].kind == crate::lex::Tk::Word && !matches!(sc.lw(i), "and" | "or")
+                });
+            loose
+                || is_comparison_base(&sc.view, f.t0)
+                    && c.t0 >= f.t1
+                    && c.t0 - f.t1 <= 4
+                    && (f.t1..c.t0).all(|i| {
+                        matches!(
+                            sc.lw(i),
+                            "in" | "for"
+                                | "during"
+                                | "the"
+                                | "same"
+                                | "previous"
+                                | "prior"
+                                | "a"
+                                | "reported"
+                                | "recorded"
+                                | "posted"
+                        )
+                    })
         });
     }
     out
 }
 
 /// "since 2020", "through 2040", "by the end of 2027", "until March": the period
-/// starting at token `t0` bounds a stretch of time.
+/// starting at token `t0` bounds a stretch of time. "up 36% from 2024", "higher than
+/// in 2024", "compared with the fourth quarter of 2024": it is the base of a
+/// comparison. Either way it is not the period of a figure.
 pub(super) fn is_boundary(sc: &Scene<'_, '_>, t0: usize) -> bool {
+    let mut i = t0;
+    while i > 0 && matches!(sc.lw(i - 1), "in" | "the" | "of") {
+        i -= 1;
+    }
+    let base = i > 0
+        && (matches!(sc.lw(i - 1), "from" | "versus" | "vs" | "than" | "against")
+            || (i > 1
+                && matches!(sc.lw(i - 1), "with" | "to")
+                && matches!(sc.lw(i - 2), "compared" | "comparison")));
+    base || bounds_a_stretch(sc, t0)
+}
+
+fn bounds_a_stretch(sc: &Scene<'_, '_>, t0: usize) -> bool {
     // Look back over the words a bound may carry: "by the end of", "since early".
     let mut i = t0;
     for _ in 0..5 {
@@ -149,13 +194,39 @@ pub(super) fn is_boundary(sc: &Scene<'_, '_>, t0: usize) -> bool {
     false
 }
 
+/// "the prior quarter", "the previous year", "the year-ago quarter", "the same
+/// quarter a year earlier": a cue at `t0` named relative to the reported period.
+fn is_relative(sc: &Scene<'_, '_>, t0: usize) -> bool {
+    let prev = if t0 > 0 { sc.lw(t0 - 1) } else { "" };
+    matches!(
+        prev,
+        "prior" | "previous" | "preceding" | "year-ago" | "ago"
+    ) || (matches!(sc.lw(t0 + 1), "a" | "one")
+        && matches!(sc.lw(t0 + 3), "earlier" | "ago" | "before"))
+        || matches!(sc.lw(t0 + 1), "last" | "earlier" | "ago")
+}
+
+/// "2026–2030", "2026-30": a year range is no period of a figure (the contract has no
+/// range of periods).
+fn in_year_range(sc: &Scene<'_, '_>, t0: usize, t1: usize) -> bool {
+    let dash = |i: usize| matches!(sc.w(i), "-" | "–" | "—" | "to");
+    let num = |i: usize| {
+        sc.inp
+            .toks
+            .get(i)
+            .is_some_and(|t| t.kind == crate::lex::Tk::Num)
+    };
+    (dash(t1) && num(t1 + 1) && sc.w(t1) != "to")
+        || (t0 >= 2 && dash(t0 - 1) && num(t0 - 2) && sc.w(t0 - 1) != "to")
+}
+
 /// The evidence that candidate `c` is fact `k`'s period, or `None` if it cannot be.
 fn evidence(sc: &Scene<'_, '_>, k: usize, c: &Cand) -> Option<Evidence> {
     let f = &sc.inp.facts[k];
     if c.bound == Some(k) {
         return Some(Evidence::OwnBase);
     }
-    if c.bound.is_some() || in_relative_clause(sc, k, c.t0) {
+    if c.bound.is_some() || c.relative || in_relative_clause(sc, k, c.t0) {
         return None;
     }
     if c.t0 >= f.t1 {

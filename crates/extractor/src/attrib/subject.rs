@@ -103,6 +103,34 @@ const GROUP_NOUNS: &[&str] = &[
     "vendors",
 ];
 
+/// "agreed to buy Wiz for $32 billion", "sold its stake for $5.8 billion": the deal
+/// verb (token index) whose price a money figure is, with "for" right before the
+/// figure and the verb at most twelve words before it in the same sentence, no other
+/// figure between.
+pub(super) fn deal_verb_for(sc: &Scene<'_, '_>, k: usize) -> Option<usize> {
+    let f = &sc.inp.facts[k];
+    if f.kind != FactKind::Money || f.t0 == 0 || sc.lw(f.t0 - 1) != "for" {
+        return None;
+    }
+    (0..f.t0 - 1)
+        .rev()
+        .take_while(|&i| sc.inp.toks[i].kind != Tk::Num && sc.gap(k, i) <= 12)
+        .find(|&i| {
+            DEAL_VERBS.contains(&sc.lw(i))
+                && !matches!(
+                    sc.lw(i),
+                    "pay"
+                        | "pays"
+                        | "paid"
+                        | "led"
+                        | "invest"
+                        | "invests"
+                        | "invested"
+                        | "investing"
+                )
+        })
+}
+
 /// The subject of fact `k`, given its metric and the attributions made so far.
 pub(super) fn choose(
     sc: &Scene<'_, '_>,
@@ -111,7 +139,12 @@ pub(super) fn choose(
     done: &[Attribution],
     focus: Option<usize>,
 ) -> Option<usize> {
-    if is_group_total(sc, k) {
+    // A whole market's spending is nobody's; a total over several companies neither.
+    if metric == Some("market_size") || is_group_total(sc, k) || plural_subject(sc, k) {
+        return None;
+    }
+    // The change of a market total is the market's too.
+    if change_base(sc, k, metric).is_some_and(|j| done[j].metric == Some("market_size")) {
         return None;
     }
     candidates(sc, k, metric, done, focus)
@@ -142,7 +175,7 @@ fn candidates(
             c.ent,
         ));
     }
-    if metric == Some("contract_value")
+    if matches!(metric, Some("contract_value" | "offer_price"))
         && let Some(c) = deal_subject(sc, k)
     {
         out.push((Evidence::DealSubject, c));
@@ -195,9 +228,9 @@ fn nearest_left<'c>(sc: &Scene<'_, '_>, left: &[&'c Cand]) -> Option<&'c Cand> {
     Some(left[ci])
 }
 
-/// The first company of the fact's clause chain when a deal verb stands between it
-/// and the figure, in the same sentence and before the number ("Alphabet agreed to
-/// buy Wiz for $32 billion" → Alphabet, not Wiz).
+/// The company nearest before the deal verb that governs the figure, at most two
+/// clauses back ("Alphabet agreed to buy Wiz for $32 billion" → Alphabet, not Wiz;
+/// "IBM said it is acquiring Confluent for $11 billion" → it, that is IBM).
 fn deal_subject(sc: &Scene<'_, '_>, k: usize) -> Option<usize> {
     let f = &sc.inp.facts[k];
     let verb = (0..f.t0)
@@ -207,6 +240,7 @@ fn deal_subject(sc: &Scene<'_, '_>, k: usize) -> Option<usize> {
     // when a relative clause intervenes; no other deal verb in between.
     sc.cands
         .iter()
+        .rev()
         .filter(|c| c.t1 <= verb && sc.seg[verb] - sc.seg[c.t0] <= 2)
         .find(|c| !sc.inp.toks[c.t0..verb].iter().any(|t| t.kind == Tk::Num))
         .filter(|c| {
@@ -257,6 +291,14 @@ fn change_of_previous(
     if metric != Some("growth") {
         return None;
     }
+    change_base(sc, k, metric).and_then(|j| done.get(j).and_then(|a| a.subject))
+}
+
+/// The money figure fact `k` (a growth) is the change of, if it follows it closely.
+fn change_base(sc: &Scene<'_, '_>, k: usize, metric: Option<&str>) -> Option<usize> {
+    if metric != Some("growth") {
+        return None;
+    }
     let f = &sc.inp.facts[k];
     let prev = sc.numeric.iter().copied().rev().find(|&j| j < k)?;
     let p = &sc.inp.facts[prev];
@@ -264,8 +306,14 @@ fn change_of_previous(
     (p.kind == FactKind::Money
         && f.t0 >= p.t1
         && sc.view.wpos[f.t0] - sc.view.wpos[p.t1.min(n)] <= 6)
-        .then(|| done.get(prev).and_then(|a| a.subject))
-        .flatten()
+        .then_some(prev)
+}
+
+/// "They accounted for 66% of spending": a sentence led by a plural pronoun that names
+/// no company before the figure speaks of a group.
+fn plural_subject(sc: &Scene<'_, '_>, k: usize) -> bool {
+    let f = &sc.inp.facts[k];
+    matches!(sc.lw(0), "they" | "their" | "together") && !sc.cands.iter().any(|c| c.t1 <= f.t0)
 }
 
 /// A total over several companies: "the four companies' combined $650 billion",
@@ -273,15 +321,18 @@ fn change_of_previous(
 /// company or a plural group noun in the sentence.
 fn is_group_total(sc: &Scene<'_, '_>, k: usize) -> bool {
     let f = &sc.inp.facts[k];
+    let n = sc.inp.toks.len();
+    // Only a window around the figure is read, so the check stays linear.
+    let (lo, hi) = (f.t0.saturating_sub(30), (f.t1 + 8).min(n));
     let near = |i: usize| sc.gap(k, i) <= 4 && sc.seg[i] == sc.seg[f.t0];
-    let combined = (0..sc.inp.toks.len()).any(|i| {
+    let combined = (f.t0.saturating_sub(8)..hi).any(|i| {
         near(i)
             && matches!(
                 sc.lw(i),
-                "combined" | "together" | "collectively" | "jointly"
+                "combined" | "together" | "collectively" | "jointly" | "aggregate"
             )
     });
-    let group_possessive = (1..f.t0).any(|i| {
+    let group_possessive = (f.t0.saturating_sub(8).max(1)..f.t0).any(|i| {
         GROUP_NOUNS.contains(&sc.lw(i - 1)) && matches!(sc.w(i), "'" | "’") && sc.gap(k, i) <= 4
     });
     let orgs = {
@@ -295,8 +346,23 @@ fn is_group_total(sc: &Scene<'_, '_>, k: usize) -> bool {
         e.dedup();
         e.len()
     };
-    let group_noun = (0..f.t0).any(|i| GROUP_NOUNS.contains(&sc.lw(i)));
-    group_possessive || (combined && (orgs >= 2 || group_noun))
+    let group_noun = (lo..f.t0).any(|i| GROUP_NOUNS.contains(&sc.lw(i)));
+    // "21 companies cut 18,510 jobs": a count of companies is the clause's subject.
+    let counted_companies = sc.inp.facts[..k].iter().rev().take(3).any(|p| {
+        p.kind == FactKind::Count
+            && matches!(p.unit.as_deref(), Some("company" | "firm"))
+            && sc.seg[p.t0] == sc.seg[f.t0]
+    });
+    // "big tech firms like Meta and Alphabet", "across companies".
+    let examples = (lo.max(1)..f.t0).any(|i| {
+        GROUP_NOUNS.contains(&sc.lw(i - 1)) && matches!(sc.lw(i), "like" | "such" | "including")
+    });
+    let across = (f.t1..hi).any(|i| sc.lw(i) == "across" && GROUP_NOUNS.contains(&sc.lw(i + 1)));
+    group_possessive
+        || counted_companies
+        || examples
+        || across
+        || (combined && (orgs >= 2 || group_noun))
 }
 
 /// "X and Y ... A and B respectively": facts of one kind paired with the companies
