@@ -476,7 +476,8 @@ impl Extractor {
                 continue;
             }
             let mut cues = period_cues(text, st, ref_quarter.as_deref(), published);
-            cues.extend(ended_cues(text, st, facts, &resolved[r0..ri], fy_end));
+            let ended = ended_cues(text, st, facts, &resolved[r0..ri], fy_end);
+            cues.extend(ended.iter().cloned());
             // "In the quarter ended September 30, 2025:" dates the bullets below it.
             let first = st.first().map_or("", |t| &text[t.s..t.e]);
             let bullet = matches!(first, "-" | "•" | "*" | "–");
@@ -515,8 +516,8 @@ impl Extractor {
             table_columns(
                 text,
                 st,
-                facts,
-                &resolved[r0..ri],
+                (facts, &resolved[r0..ri]),
+                &ended,
                 &mut attrs[r0..ri],
                 &mut header,
             );
@@ -698,12 +699,14 @@ fn cell_of(text: &str, toks: &[Token], i: usize) -> usize {
         .count()
 }
 
-/// Dates cells of a pipe table by their header's periods; a change column is growth.
+/// Dates cells of a pipe table by their header's periods (period facts, or quarters
+/// named by their last day: "Three months ended December 31, 2025"); a change column
+/// is growth.
 fn table_columns(
     text: &str,
     toks: &[Token],
-    facts: &[RawFact],
-    resolved: &[Option<String>],
+    (facts, resolved): (&[RawFact], &[Option<String>]),
+    ended: &[(usize, String)],
     attrs: &mut [attrib::Attribution],
     header: &mut Option<TableHeader>,
 ) {
@@ -712,7 +715,7 @@ fn table_columns(
         *header = None;
         return;
     }
-    let periods_here = facts.iter().filter(|f| f.kind == FactKind::Period).count();
+    let periods_here = facts.iter().filter(|f| f.kind == FactKind::Period).count() + ended.len();
     if periods_here >= 2 {
         let mut h = TableHeader {
             periods: vec![None; pipes + 1],
@@ -722,6 +725,9 @@ fn table_columns(
             if f.kind == FactKind::Period {
                 h.periods[cell_of(text, toks, f.t0)] = r.clone();
             }
+        }
+        for (t, p) in ended {
+            h.periods[cell_of(text, toks, *t)] = Some(p.clone());
         }
         let mut cell = 0;
         for t in toks {
@@ -781,15 +787,17 @@ fn is_horizon(before: &str) -> bool {
     false
 }
 
-/// The organisation a document is about: the one named most, at least twice, that
-/// may be a subject (not a medium or an analyst firm); the first named on a tie.
+/// The organisation a document is about: the one that may be a subject (not a medium
+/// or an analyst firm) named most, at least twice, or the only one named; the first
+/// named on a tie.
 fn main_org(ents: &[Ent]) -> Option<usize> {
-    let best = ents
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == EntityKind::Org && e.role == Role::Plain && !e.code)
-        .max_by_key(|(i, e)| (e.mentions, std::cmp::Reverse(*i)))?;
-    (best.1.mentions >= 2).then_some(best.0)
+    let plain = || {
+        ents.iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EntityKind::Org && e.role == Role::Plain && !e.code)
+    };
+    let best = plain().max_by_key(|(i, e)| (e.mentions, std::cmp::Reverse(*i)))?;
+    (best.1.mentions >= 2 || plain().count() == 1).then_some(best.0)
 }
 
 /// A title-case line without a sentence end: a heading.

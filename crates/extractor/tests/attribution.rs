@@ -132,9 +132,9 @@ fn figures_before_the_first_name_belong_to_the_article_s_company() {
         None,
     );
     assert_eq!(fact(&out, "41%").subject.as_deref(), Some("Snowflake"));
-    // Near miss: a company named once is not the article's subject.
+    // Near miss: of two companies named once each, neither is the article's subject.
     let out = run(
-        "Backlog grew 41% to $90 billion.\n\nSnowflake said demand was broad.",
+        "Backlog grew 41% to $90 billion.\n\nSnowflake and Datadog said demand was broad.",
         None,
     );
     assert_eq!(fact(&out, "41%").subject, None);
@@ -190,6 +190,20 @@ fn a_list_heading_dates_its_bullets() {
         fact(&out, "$1.1 billion").period.as_deref(),
         Some("2031-Q2")
     );
+}
+
+#[test]
+fn table_columns_headed_by_quarter_ends_date_their_cells() {
+    let out = run(
+        "Oracle results (in US$ million)\n\n\
+         | | Three months ended February 28, 2031 | Three months ended February 28, 2030 |\n\n\
+         | Revenues | 21,300 | 17,800 |",
+        None,
+    );
+    let cell = fact(&out, "21,300");
+    assert_eq!(cell.value, Some(21.3e9));
+    assert_eq!(cell.period.as_deref(), Some("FY2031-Q3"));
+    assert_eq!(fact(&out, "17,800").period.as_deref(), Some("FY2030-Q3"));
 }
 
 #[test]

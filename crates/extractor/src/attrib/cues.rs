@@ -37,6 +37,9 @@ pub(super) const MONEY_CUES: &[(&str, &str)] = &[
     ("repurchases", "buybacks"),
     ("dividends", "dividends"),
     ("dividend", "dividends"),
+    ("termination fee", "termination_fee"),
+    ("cash and cash equivalents", "cash"),
+    ("cash and equivalents", "cash"),
     ("free cash flow", "free_cash_flow"),
     ("operating cash flow", "operating_cash_flow"),
     ("capital expenditures", "capex"),
@@ -142,6 +145,7 @@ pub(super) const PERCENT_LEVEL_CUES: &[(&str, &str)] = &[
     ("of revenue", "share"),
     ("of sales", "share"),
     ("of the market", "share"),
+    ("premium", "premium"),
     ("tax rate", "tax_rate"),
     ("vacancy rate", "vacancy_rate"),
 ];

@@ -161,6 +161,22 @@ impl Near<'_, '_, '_> {
             else {
                 continue;
             };
+            // "$3.8 billion in share repurchases and $395 million in dividends": a cue
+            // right behind another figure is that figure's.
+            let facts = self.sc.inp.facts;
+            let owned = i < f.t0 && {
+                // Facts are in text order: the last one ending at or before the cue.
+                let before = facts.partition_point(|g| g.t1 <= i);
+                before.checked_sub(1).is_some_and(|j| {
+                    j != self.k
+                        && facts[j].kind == f.kind
+                        && i - facts[j].t1 <= 2
+                        && (facts[j].t1..i).all(|x| matches!(v.lw(x), "in" | "of" | "for" | "on"))
+                })
+            };
+            if owned {
+                continue;
+            }
             let at = if i < f.t0 {
                 end.saturating_sub(1).min(f.t0.saturating_sub(1))
             } else {
@@ -220,6 +236,11 @@ fn money(n: &Near<'_, '_, '_>) -> Option<&'static str> {
     }
     let stock_near = n.stock_within(false, 6);
     let earnings = n.any(M_EARN);
+    // "stockholders will receive $31.00 in cash per share" in a merger: the offer.
+    let takeover = (0..n.sc.inp.toks.len()).any(|i| TAKEOVER_WORDS.contains(&n.sc.lw(i)));
+    if f.per_share && takeover && !earnings {
+        return Some("offer_price");
+    }
     if f.per_share && (earnings || !stock_near) {
         return Some("eps");
     }
@@ -232,6 +253,18 @@ fn money(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         .or(stock_near.then_some("share_price"))
         .or_else(|| level_verb_metric(n))
 }
+
+/// Words of a takeover: a per-share amount in their sentence is the offer price.
+const TAKEOVER_WORDS: &[&str] = &[
+    "merger",
+    "acquire",
+    "acquires",
+    "acquiring",
+    "acquisition",
+    "takeover",
+    "buyout",
+    "tender",
+];
 
 /// Verbs that state the level a figure reached; what reached it is named earlier in
 /// the sentence, however long the clauses in between ("Cloud revenue, which includes
@@ -355,7 +388,11 @@ fn percent(n: &Near<'_, '_, '_>) -> Option<&'static str> {
 fn ticker_box(sc: &Scene<'_, '_>, k: usize) -> bool {
     let f = &sc.inp.facts[k];
     let toks = sc.inp.toks;
-    let close = sc.w(f.t1) == ")" || matches!(sc.w(f.t1), "↑" | "↓");
+    // "AMD 0.00%↑": an arrow marks a quote on its own.
+    if matches!(sc.w(f.t1), "↑" | "↓" | "▲" | "▼") {
+        return true;
+    }
+    let close = sc.w(f.t1) == ")";
     let open = (f.t0.saturating_sub(4)..f.t0)
         .rev()
         .find(|&i| sc.w(i) == "(");

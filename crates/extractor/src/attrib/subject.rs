@@ -175,7 +175,7 @@ fn candidates(
             c.ent,
         ));
     }
-    if matches!(metric, Some("contract_value" | "offer_price"))
+    if matches!(metric, Some("contract_value" | "offer_price" | "premium"))
         && let Some(c) = deal_subject(sc, k)
     {
         out.push((Evidence::DealSubject, c));
@@ -235,7 +235,7 @@ fn deal_subject(sc: &Scene<'_, '_>, k: usize) -> Option<usize> {
     let f = &sc.inp.facts[k];
     let verb = (0..f.t0)
         .rev()
-        .find(|&i| DEAL_VERBS.contains(&sc.lw(i)) && f.t0 - i <= 20)?;
+        .find(|&i| DEAL_VERBS.contains(&sc.lw(i)) && f.t0 - i <= 30)?;
     // The subject stands before the verb, in the verb's clause or the one before it
     // when a relative clause intervenes; no other deal verb in between.
     sc.cands
