@@ -354,7 +354,12 @@ impl Extractor {
         }) == Some(true);
         // A company whose fiscal year does not end in December, in a document that
         // names a fiscal period, names its quarters fiscally: "Q3 2026" is `FY2026-Q3`.
+        // (The article's own company, not another one it mentions.)
+        let main_fiscal = main_org(&ents)
+            .and_then(|m| ents[m].fiscal_year_end)
+            .is_some_and(|e| e != 12);
         let fiscal_company = fy_end != 12
+            && main_fiscal
             && raw.iter().any(|f| {
                 matches!(
                     f.period,

@@ -38,6 +38,7 @@ pub(super) const MONEY_CUES: &[(&str, &str)] = &[
     ("dividends", "dividends"),
     ("dividend", "dividends"),
     ("termination fee", "termination_fee"),
+    ("income from operations", "operating_income"),
     ("cash and cash equivalents", "cash"),
     ("cash and equivalents", "cash"),
     ("free cash flow", "free_cash_flow"),

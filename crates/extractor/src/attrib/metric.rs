@@ -68,6 +68,9 @@ pub(super) fn choose(
                         | "net_income"
                         | "eps"
                         | "operating_margin"
+                        | "gross_margin"
+                        | "net_margin"
+                        | "free_cash_flow"
                 )
             ) =>
         {
@@ -469,10 +472,21 @@ fn forecast(sc: &Scene<'_, '_>, k: usize) -> Forecast {
             && ESTIMATE_CUES.contains(&sc.lw(i))
             && matches!(sc.lw(i - 1), "its" | "their" | "our" | "own")
     });
-    if analysts_expect(sc, k, own_forecast) {
+    let analysts = sc.view.mask.iter().any(|m| m & M_ANALYST != 0);
+    // "EPS for the quarter is expected between $1.96 and $2": with no analysts in the
+    // sentence, a passive expectation is the company's own outlook.
+    let passive_own = !analysts
+        && window.clone().any(|i| {
+            i > 0
+                && matches!(
+                    sc.lw(i),
+                    "expected" | "projected" | "anticipated" | "forecast"
+                )
+                && matches!(sc.lw(i - 1), "is" | "are" | "was" | "were" | "be")
+        });
+    if !passive_own && analysts_expect(sc, k, own_forecast) {
         return Forecast::Analysts;
     }
-    let analysts = sc.view.mask.iter().any(|m| m & M_ANALYST != 0);
     let analysts_in_clause = analysts
         && (f.t0.saturating_sub(30)..(f.t1 + 30).min(sc.inp.toks.len()))
             .any(|i| sc.view.mask[i] & M_ANALYST != 0 && sc.seg[i] == sc.seg[f.t0]);
@@ -493,7 +507,7 @@ fn forecast(sc: &Scene<'_, '_>, k: usize) -> Forecast {
     // "its internal 26% target", "a $5 billion goal": the company's own aim.
     let target_after =
         matches!(sc.lw(f.t1), "target" | "goal") && !(f.t0 > 0 && sc.lw(f.t0 - 1) == "price");
-    if own_forecast || ((guided || target_after) && !analysts_in_clause) {
+    if own_forecast || passive_own || ((guided || target_after) && !analysts_in_clause) {
         return Forecast::OwnRightBefore;
     }
     if !analysts && own_outlook_before(sc, k) {
