@@ -168,6 +168,15 @@ pub(super) const STOCK_CUES: &[&str] = &[
 
 /// Strong change cues: a percentage next to these is a change.
 pub(super) const CHANGE_CUES: &[&str] = &[
+    "leaping",
+    "leapt",
+    "leaped",
+    "soaring",
+    "plunging",
+    "tumbling",
+    "sliding",
+    "dropping",
+    "falling",
     "climbs",
     "rising",
     "rises",
@@ -231,6 +240,15 @@ pub(super) const CHANGE_CUES: &[&str] = &[
 
 /// Change words that make a percentage a change on their own.
 pub(super) const STRONG_CHANGE: &[&str] = &[
+    "leaping",
+    "leapt",
+    "leaped",
+    "soaring",
+    "plunging",
+    "tumbling",
+    "sliding",
+    "dropping",
+    "falling",
     "climbs",
     "rising",
     "rises",

@@ -19,6 +19,10 @@ use super::Scene;
 pub use factwire_core::Direction;
 
 const UP: &[&str] = &[
+    "leaping",
+    "leapt",
+    "leaped",
+    "soaring",
     "up",
     "rose",
     "rise",
@@ -58,6 +62,10 @@ const UP: &[&str] = &[
 ];
 
 const DOWN: &[&str] = &[
+    "plunging",
+    "tumbling",
+    "sliding",
+    "dropping",
     "down",
     "fell",
     "fall",

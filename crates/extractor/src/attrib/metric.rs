@@ -282,6 +282,7 @@ const LEVEL_VERBS: &[&str] = &[
     "amounted",
     "stood",
     "came",
+    "coming",
     "contributed",
     "delivered",
     "generated",
