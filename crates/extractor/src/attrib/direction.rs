@@ -15,6 +15,7 @@
 use factwire_core::FactKind;
 
 use super::Scene;
+use crate::fasthash::FastMap;
 
 pub use factwire_core::Direction;
 
@@ -140,13 +141,37 @@ pub(super) fn of(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
     before(sc, k).or_else(|| after(sc, k))
 }
 
+/// What a word is to a direction: up, down, or a filler that may stand between a
+/// change word and its figure. One hash lookup per word (the lists are read once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Move(Direction),
+    Filler,
+}
+
+fn class_of(word: &str) -> Option<Class> {
+    static MAP: std::sync::OnceLock<FastMap<&'static str, Class>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = FastMap::default();
+        for w in BETWEEN {
+            m.insert(*w, Class::Filler);
+        }
+        for w in DOWN {
+            m.insert(*w, Class::Move(Direction::Down));
+        }
+        for w in UP {
+            m.insert(*w, Class::Move(Direction::Up));
+        }
+        m
+    })
+    .get(word)
+    .copied()
+}
+
 fn classify(word: &str) -> Option<Direction> {
-    if UP.contains(&word) {
-        Some(Direction::Up)
-    } else if DOWN.contains(&word) {
-        Some(Direction::Down)
-    } else {
-        None
+    match class_of(word) {
+        Some(Class::Move(d)) => Some(d),
+        _ => None,
     }
 }
 
@@ -179,7 +204,7 @@ fn before(sc: &Scene<'_, '_>, k: usize) -> Option<Direction> {
         if let Some(d) = classify(l) {
             return Some(d);
         }
-        if !BETWEEN.contains(&l) {
+        if class_of(l) != Some(Class::Filler) {
             return None;
         }
     }

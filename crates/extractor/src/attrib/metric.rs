@@ -240,7 +240,8 @@ fn money(n: &Near<'_, '_, '_>) -> Option<&'static str> {
     let stock_near = n.stock_within(false, 6);
     let earnings = n.any(M_EARN);
     // "stockholders will receive $31.00 in cash per share" in a merger: the offer.
-    let takeover = (0..n.sc.inp.toks.len()).any(|i| TAKEOVER_WORDS.contains(&n.sc.lw(i)));
+    let takeover =
+        f.per_share && (0..n.sc.inp.toks.len()).any(|i| TAKEOVER_WORDS.contains(&n.sc.lw(i)));
     if f.per_share && takeover && !earnings {
         return Some("offer_price");
     }

@@ -102,6 +102,10 @@ pub(crate) struct Scene<'s, 'a> {
     cands: Vec<Cand>,
     /// Indices of the money, percent, count and quantity facts.
     numeric: Vec<usize>,
+    /// Token indices of plural group nouns ("companies", "hyperscalers"), in order.
+    group_nouns: Vec<usize>,
+    /// How many different organisations the sentence names.
+    orgs: usize,
 }
 
 impl<'s, 'a> Scene<'s, 'a> {
@@ -114,7 +118,21 @@ impl<'s, 'a> Scene<'s, 'a> {
             seg,
             cands: named,
             numeric: Vec::new(),
+            group_nouns: Vec::new(),
+            orgs: 0,
         };
+        scene.group_nouns = (0..inp.toks.len())
+            .filter(|&i| subject::GROUP_NOUNS.contains(&scene.view.lw(i)))
+            .collect();
+        let mut orgs: Vec<usize> = scene
+            .cands
+            .iter()
+            .filter(|c| inp.ents[c.ent].kind == EntityKind::Org)
+            .map(|c| c.ent)
+            .collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        scene.orgs = orgs.len();
         scene.add_pronouns(focus);
         scene.numeric = (0..inp.facts.len())
             .filter(|&k| is_numeric(inp.facts[k].kind))

@@ -59,6 +59,8 @@ struct Cand {
     /// A period named relative to the reported one as its comparison ("the prior
     /// quarter", "a year earlier", "the year-ago quarter"): a base's period only.
     relative: bool,
+    /// Its clause opens with "which" or "who" (a relative clause).
+    in_relative: bool,
 }
 
 /// Words that make the following period a bound of a stretch of time.
@@ -77,15 +79,9 @@ pub(super) fn choose_all(sc: &Scene<'_, '_>, done: &[Attribution]) -> Vec<Option
         let adjacent_only = done[k].metric == Some("share_price");
         out[k] = cands
             .iter()
-            .filter_map(|c| evidence(sc, k, c).map(|e| (e.score(), c)))
-            .filter(|(_, c)| {
-                !adjacent_only
-                    || matches!(
-                        evidence(sc, k, c),
-                        Some(Evidence::Adjacent | Evidence::OwnBase)
-                    )
-            })
-            .max_by_key(|(s, c)| (*s, std::cmp::Reverse(c.t0)))
+            .filter_map(|c| evidence(sc, k, c).map(|e| (e, c)))
+            .filter(|(e, _)| !adjacent_only || matches!(e, Evidence::Adjacent | Evidence::OwnBase))
+            .max_by_key(|(e, c)| (e.score(), std::cmp::Reverse(c.t0)))
             .map(|(_, c)| c.value.clone());
     }
     out
@@ -95,6 +91,17 @@ pub(super) fn choose_all(sc: &Scene<'_, '_>, done: &[Attribution]) -> Vec<Option
 /// each is bound to.
 fn candidates(sc: &Scene<'_, '_>) -> Vec<Cand> {
     let inp = sc.inp;
+    // The first word of every clause, found in one pass.
+    let mut first_word: Vec<Option<usize>> = vec![None; sc.seg.last().map_or(1, |s| s + 1)];
+    for (i, t) in inp.toks.iter().enumerate() {
+        if t.kind == crate::lex::Tk::Word && first_word[sc.seg[i]].is_none() {
+            first_word[sc.seg[i]] = Some(i);
+        }
+    }
+    let relative_clause = |t0: usize| {
+        first_word[sc.seg[t0.min(inp.toks.len())]]
+            .is_some_and(|i| matches!(sc.lw(i), "which" | "who"))
+    };
     let mut out: Vec<Cand> = inp
         .facts
         .iter()
@@ -109,6 +116,7 @@ fn candidates(sc: &Scene<'_, '_>) -> Vec<Cand> {
             value,
             bound: None,
             relative: is_relative(sc, t0),
+            in_relative: relative_clause(t0),
         })
         .collect();
     out.sort_by_key(|c| c.t0);
@@ -226,7 +234,10 @@ fn evidence(sc: &Scene<'_, '_>, k: usize, c: &Cand) -> Option<Evidence> {
     if c.bound == Some(k) {
         return Some(Evidence::OwnBase);
     }
-    if c.bound.is_some() || c.relative || in_relative_clause(sc, k, c.t0) {
+    // A period inside a relative clause (", which went public in March,") other than
+    // the fact's own clause is about that clause only.
+    let other_relative = c.in_relative && sc.seg[c.t0] != sc.seg[f.t0];
+    if c.bound.is_some() || c.relative || other_relative {
         return None;
     }
     if c.t0 >= f.t1 {
@@ -243,16 +254,4 @@ fn evidence(sc: &Scene<'_, '_>, k: usize, c: &Cand) -> Option<Evidence> {
     (c.t1 <= f.t0).then(|| Evidence::Left {
         gap: sc.gap(k, c.t1.saturating_sub(1)),
     })
-}
-
-/// A period inside a relative clause (", which went public in March,") other than
-/// the fact's own clause is about that clause only.
-fn in_relative_clause(sc: &Scene<'_, '_>, k: usize, t0: usize) -> bool {
-    let toks = sc.inp.toks;
-    let ps = sc.seg[t0.min(toks.len())];
-    if ps == sc.seg[sc.inp.facts[k].t0] {
-        return false;
-    }
-    let first = (0..toks.len()).find(|&i| sc.seg[i] == ps && toks[i].kind == crate::lex::Tk::Word);
-    first.is_some_and(|i| matches!(sc.lw(i), "which" | "who"))
 }

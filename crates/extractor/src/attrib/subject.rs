@@ -10,7 +10,7 @@
 //! The "respectively" construction ("AWS and Azure grew 20% and 39%, respectively")
 //! pairs figures with names by order and is decided before the per-fact scoring.
 
-use factwire_core::{EntityKind, FactKind};
+use factwire_core::FactKind;
 
 use super::{Attribution, Cand, Scene};
 use crate::lex::Tk;
@@ -90,7 +90,7 @@ const DEAL_VERBS: &[&str] = &[
 
 /// Nouns for several companies at once: their possessive or a "combined" before the
 /// figure makes it a total with no single subject.
-const GROUP_NOUNS: &[&str] = &[
+pub(super) const GROUP_NOUNS: &[&str] = &[
     "companies",
     "firms",
     "hyperscalers",
@@ -324,6 +324,11 @@ fn is_group_total(sc: &Scene<'_, '_>, k: usize) -> bool {
     let n = sc.inp.toks.len();
     // Only a window around the figure is read, so the check stays linear.
     let (lo, hi) = (f.t0.saturating_sub(30), (f.t1 + 8).min(n));
+    let groups = {
+        let a = sc.group_nouns.partition_point(|&i| i < lo);
+        let b = sc.group_nouns.partition_point(|&i| i < hi);
+        &sc.group_nouns[a..b]
+    };
     let near = |i: usize| sc.gap(k, i) <= 4 && sc.seg[i] == sc.seg[f.t0];
     let combined = (f.t0.saturating_sub(8)..hi).any(|i| {
         near(i)
@@ -332,37 +337,27 @@ fn is_group_total(sc: &Scene<'_, '_>, k: usize) -> bool {
                 "combined" | "together" | "collectively" | "jointly" | "aggregate"
             )
     });
-    let group_possessive = (f.t0.saturating_sub(8).max(1)..f.t0).any(|i| {
-        GROUP_NOUNS.contains(&sc.lw(i - 1)) && matches!(sc.w(i), "'" | "’") && sc.gap(k, i) <= 4
-    });
-    let orgs = {
-        let mut e: Vec<usize> = sc
-            .cands
-            .iter()
-            .filter(|c| !c.pronoun && sc.inp.ents[c.ent].kind == EntityKind::Org)
-            .map(|c| c.ent)
-            .collect();
-        e.sort_unstable();
-        e.dedup();
-        e.len()
-    };
-    let group_noun = (lo..f.t0).any(|i| GROUP_NOUNS.contains(&sc.lw(i)));
+    let group_noun = groups.iter().any(|&i| i < f.t0);
+    // "the four companies' combined ...": a group noun's possessive right before.
+    let group_possessive = groups
+        .iter()
+        .any(|&i| i < f.t0 && matches!(sc.w(i + 1), "'" | "’") && sc.gap(k, i + 1) <= 4);
+    // "big tech firms like Meta and Alphabet", "across companies".
+    let examples = groups
+        .iter()
+        .any(|&i| i < f.t0 && matches!(sc.lw(i + 1), "like" | "such" | "including"));
+    let across = groups.iter().any(|&i| i > f.t1 && sc.lw(i - 1) == "across");
     // "21 companies cut 18,510 jobs": a count of companies is the clause's subject.
     let counted_companies = sc.inp.facts[..k].iter().rev().take(3).any(|p| {
         p.kind == FactKind::Count
             && matches!(p.unit.as_deref(), Some("company" | "firm"))
             && sc.seg[p.t0] == sc.seg[f.t0]
     });
-    // "big tech firms like Meta and Alphabet", "across companies".
-    let examples = (lo.max(1)..f.t0).any(|i| {
-        GROUP_NOUNS.contains(&sc.lw(i - 1)) && matches!(sc.lw(i), "like" | "such" | "including")
-    });
-    let across = (f.t1..hi).any(|i| sc.lw(i) == "across" && GROUP_NOUNS.contains(&sc.lw(i + 1)));
     group_possessive
         || counted_companies
         || examples
         || across
-        || (combined && (orgs >= 2 || group_noun))
+        || (combined && (sc.orgs >= 2 || group_noun))
 }
 
 /// "X and Y ... A and B respectively": facts of one kind paired with the companies
