@@ -21,7 +21,7 @@ const RECORD_KEYS: [&str; 12] = [
     "truncated",
     "body_fallback",
 ];
-const FACT_KEYS: [&str; 12] = [
+const FACT_KEYS: [&str; 13] = [
     "kind",
     "text",
     "start",
@@ -33,6 +33,7 @@ const FACT_KEYS: [&str; 12] = [
     "subject",
     "metric",
     "period",
+    "direction",
     "sentence",
 ];
 
@@ -297,4 +298,35 @@ fn reader_fixtures_metadata_through_the_binary() {
         cases += 1;
     }
     assert!(cases >= 4, "only {cases} reader fixtures");
+}
+
+#[test]
+fn published_dates_bare_quarters_and_direction_says_which_way() {
+    let d = Dir::new();
+    let path = d.path().join("note.txt");
+    std::fs::write(
+        &path,
+        "Oracle's revenue rose 9% to $21.3 billion in the fourth quarter. \
+         Its shares fell 4% after the report.",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let rec = d.json(&["extract", "--text", "--published", "2032-02-10", p]);
+    assert_record_shape(&rec);
+    assert_eq!(rec["published"], "2032-02-10T00:00:00Z");
+    assert_eq!(find(&rec, "$21.3 billion")[0]["period"], "2031-Q4");
+    let fell = find(&rec, "4%")[0];
+    assert_eq!(fell["direction"], "down");
+    assert_eq!(fell["value"], 4.0);
+    assert_eq!(find(&rec, "9%")[0]["direction"], "up");
+    assert_eq!(find(&rec, "$21.3 billion")[0]["direction"], Value::Null);
+    // Without a date the bare quarter has no year to take.
+    let rec = d.json(&["extract", "--text", p]);
+    assert_eq!(find(&rec, "$21.3 billion")[0]["period"], Value::Null);
+    // An RFC 3339 time is accepted and kept in UTC.
+    let rec = d.json(&["extract", "--published", "2032-02-10T09:30:00+02:00", p]);
+    assert_eq!(rec["published"], "2032-02-10T07:30:00Z");
+    // A bad date is bad usage.
+    let out = d.run(&["extract", "--text", "--published", "last week", p]);
+    assert_error(&out, 2, "--published");
 }

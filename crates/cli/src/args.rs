@@ -111,6 +111,10 @@ pub struct ExtractArgs {
     /// The document's URL (for relative links, dates in URLs and the record's url).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// Publication date (YYYY-MM-DD or RFC 3339) when the document carries none:
+    /// the reference for the years of bare quarters, months and days.
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
     /// Summary length in sentences [default: 3, or the config's `[summary] sentences`].
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,

@@ -132,6 +132,35 @@ impl FactKind {
     }
 }
 
+/// Which way a figure moved, as the text says it ("fell 8%" is 8 and `Down`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Rose, grew, higher, a written `+`.
+    Up,
+    /// Fell, declined, lower, a written `-`.
+    Down,
+}
+
+impl Direction {
+    /// The contract's spelling: `up` or `down`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+
+    /// Parses the contract's spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "up" => Some(Direction::Up),
+            "down" => Some(Direction::Down),
+            _ => None,
+        }
+    }
+}
+
 /// One numeric fact, with its exact span in the article text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
@@ -157,6 +186,9 @@ pub struct Fact {
     pub metric: Option<String>,
     /// The period the number is for (`2025-Q4`, `FY2026`, ...).
     pub period: Option<String>,
+    /// For a change, which way it went; `value` stays as written.
+    #[serde(default)]
+    pub direction: Option<Direction>,
     /// The sentence the fact was found in.
     pub sentence: String,
 }
@@ -182,6 +214,7 @@ impl Fact {
             subject: None,
             metric: None,
             period: None,
+            direction: None,
             sentence: sentence.into(),
         }
     }

@@ -293,6 +293,16 @@ impl Extractor {
         raw.sort_by_key(|(si, f)| (*si, f.s));
         let (raw_si, raw): (Vec<usize>, Vec<RawFact>) = raw.into_iter().unzip();
 
+        // The reference date: the caller's, else the text's own stamp or dateline.
+        let published = published.or_else(|| {
+            periods::dateline(
+                text,
+                raw.iter()
+                    .filter(|f| f.kind == FactKind::Date)
+                    .filter_map(|f| f.date.map(|d| (f.s, d))),
+            )
+        });
+
         // Years: resolve in document order.
         let fy_end = self.doc_fiscal_year_end(&ents);
         let mut tc = TimeContext {
@@ -317,6 +327,8 @@ impl Extractor {
                 ) if tc.first_fiscal_year.is_none() => {
                     tc.first_fiscal_year = Some(y);
                 }
+                // "by the end of 2027", "since 2020": a horizon, not the story's year.
+                Some(RawPeriod::Year(_)) if is_horizon(&text[..f.s]) => {}
                 Some(RawPeriod::Year(y)) => match year_counts.iter_mut().find(|(x, _)| *x == y) {
                     Some(c) => c.1 += 1,
                     None => year_counts.push((y, 1)),
@@ -335,6 +347,20 @@ impl Extractor {
             Some(RawPeriod::Quarter { fiscal, .. }) => Some(fiscal),
             _ => None,
         }) == Some(true);
+        // A company whose fiscal year does not end in December, in a document that
+        // names a fiscal period, names its quarters fiscally: "Q3 2026" is `FY2026-Q3`.
+        // (The article's own company, not another one it mentions.)
+        let main_fiscal = main_org(&ents)
+            .and_then(|m| ents[m].fiscal_year_end)
+            .is_some_and(|e| e != 12);
+        let fiscal_company = fy_end != 12
+            && main_fiscal
+            && raw.iter().any(|f| {
+                matches!(
+                    f.period,
+                    Some(RawPeriod::FiscalYear(Some(_)) | RawPeriod::Quarter { fiscal: true, .. })
+                )
+            });
         let mut resolved: Vec<Option<String>> = Vec::with_capacity(raw.len());
         for f in &raw {
             let period = match f.period {
@@ -346,6 +372,15 @@ impl Extractor {
                     fiscal: true,
                     q,
                     year: None,
+                }),
+                Some(RawPeriod::Quarter {
+                    fiscal: false,
+                    q,
+                    year: Some(y),
+                }) if fiscal_company => Some(RawPeriod::Quarter {
+                    fiscal: true,
+                    q,
+                    year: Some(y),
                 }),
                 p => p,
             };
@@ -380,7 +415,9 @@ impl Extractor {
 
         // Attribution, sentence by sentence.
         let mut attrs = vec![attrib::Attribution::default(); raw.len()];
-        let mut focus: Option<usize> = None;
+        // Before the first sentence that names a company, figures are about the
+        // company the article names most (a headline or a bullet list may come first).
+        let mut focus: Option<usize> = main_org(&ents);
         let mut mi = 0;
         let mut ri = 0;
         // "The quarter" is the first quarter the document names (fiscal or calendar).
@@ -398,6 +435,8 @@ impl Extractor {
             .and_then(|(_, r)| r.clone())
             .or_else(|| tc.reference_quarter().map(|(y, q)| format!("{y}-Q{q}")));
         let mut header: Option<TableHeader> = None;
+        // The period a list heading ending in ":" gives its bullets.
+        let mut list_period: Option<String> = None;
         let has_pipes = text.contains('|');
         // The metric a table caption names ("Net sales (in US$ million)").
         let mut caption: Option<&'static str> = None;
@@ -436,7 +475,15 @@ impl Extractor {
                 }
                 continue;
             }
-            let cues = period_cues(text, st, ref_quarter.as_deref(), published);
+            let mut cues = period_cues(text, st, ref_quarter.as_deref(), published);
+            let ended = ended_cues(text, st, facts, &resolved[r0..ri], fy_end);
+            cues.extend(ended.iter().cloned());
+            // "In the quarter ended September 30, 2025:" dates the bullets below it.
+            let first = st.first().map_or("", |t| &text[t.s..t.e]);
+            let bullet = matches!(first, "-" | "•" | "*" | "–");
+            if bullet && let Some(p) = &list_period {
+                cues.push((0, p.clone()));
+            }
             let a = attrib::attribute(
                 &attrib::SentenceInput {
                     text,
@@ -449,6 +496,12 @@ impl Extractor {
                 },
                 &mut focus,
             );
+            let last = st.last().map_or("", |t| &text[t.s..t.e]);
+            if last == ":" {
+                list_period = heading_period(facts, &resolved[r0..ri], &cues);
+            } else if !bullet {
+                list_period = None;
+            }
             // A table row's label does not change what the article is about.
             if header.is_some() {
                 focus = before;
@@ -463,8 +516,8 @@ impl Extractor {
             table_columns(
                 text,
                 st,
-                facts,
-                &resolved[r0..ri],
+                (facts, &resolved[r0..ri]),
+                &ended,
                 &mut attrs[r0..ri],
                 &mut header,
             );
@@ -518,6 +571,7 @@ impl Extractor {
                     out.subject = a.subject.map(|i| ents[i].name.clone());
                     out.metric = a.metric.map(str::to_string);
                     out.period = a.period.clone();
+                    out.direction = a.direction;
                 }
             }
             facts.push(out);
@@ -678,12 +732,14 @@ fn cell_of(text: &str, toks: &[Token], i: usize) -> usize {
         .count()
 }
 
-/// Dates cells of a pipe table by their header's periods; a change column is growth.
+/// Dates cells of a pipe table by their header's periods (period facts, or quarters
+/// named by their last day: "Three months ended December 31, 2025"); a change column
+/// is growth.
 fn table_columns(
     text: &str,
     toks: &[Token],
-    facts: &[RawFact],
-    resolved: &[Option<String>],
+    (facts, resolved): (&[RawFact], &[Option<String>]),
+    ended: &[(usize, String)],
     attrs: &mut [attrib::Attribution],
     header: &mut Option<TableHeader>,
 ) {
@@ -692,7 +748,7 @@ fn table_columns(
         *header = None;
         return;
     }
-    let periods_here = facts.iter().filter(|f| f.kind == FactKind::Period).count();
+    let periods_here = facts.iter().filter(|f| f.kind == FactKind::Period).count() + ended.len();
     if periods_here >= 2 {
         let mut h = TableHeader {
             periods: vec![None; pipes + 1],
@@ -702,6 +758,9 @@ fn table_columns(
             if f.kind == FactKind::Period {
                 h.periods[cell_of(text, toks, f.t0)] = r.clone();
             }
+        }
+        for (t, p) in ended {
+            h.periods[cell_of(text, toks, *t)] = Some(p.clone());
         }
         let mut cell = 0;
         for t in toks {
@@ -744,6 +803,36 @@ fn table_columns(
     }
 }
 
+/// Whether the words right before a period (`before` is the text up to it) make it
+/// a horizon or a starting point: "by the end of", "since", "through", "until".
+fn is_horizon(before: &str) -> bool {
+    for w in before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+    {
+        match w.to_ascii_lowercase().as_str() {
+            "by" | "since" | "through" | "until" | "till" => return true,
+            "the" | "end" | "of" | "start" | "beginning" | "middle" | "early" | "late" | "mid" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The organisation a document is about: the one that may be a subject (not a medium
+/// or an analyst firm) named most, at least twice, or the only one named; the first
+/// named on a tie.
+fn main_org(ents: &[Ent]) -> Option<usize> {
+    let plain = || {
+        ents.iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EntityKind::Org && e.role == Role::Plain && !e.code)
+    };
+    let best = plain().max_by_key(|(i, e)| (e.mentions, std::cmp::Reverse(*i)))?;
+    (best.1.mentions >= 2 || plain().count() == 1).then_some(best.0)
+}
+
 /// A title-case line without a sentence end: a heading.
 fn is_heading(text: &str, toks: &[Token]) -> bool {
     let Some(last) = toks.last() else {
@@ -783,6 +872,54 @@ fn shift_quarter(p: &str, n: i32) -> Option<String> {
     ))
 }
 
+/// The period a list heading names: its last period fact, else its last cue.
+fn heading_period(
+    facts: &[RawFact],
+    resolved: &[Option<String>],
+    cues: &[(usize, String)],
+) -> Option<String> {
+    facts
+        .iter()
+        .zip(resolved)
+        .filter(|(f, _)| f.kind == FactKind::Period)
+        .filter_map(|(_, r)| r.clone())
+        .next_back()
+        .or_else(|| cues.last().map(|(_, p)| p.clone()))
+}
+
+/// "the quarter ended February 28, 2026", "three months ended December 31, 2025": a
+/// quarter dated by its last day, named the company's way (fiscal when its fiscal year
+/// does not end in December: Oracle's quarter to February is `FY2026-Q3`).
+fn ended_cues(
+    text: &str,
+    toks: &[Token],
+    facts: &[RawFact],
+    resolved: &[Option<String>],
+    fy_end: u32,
+) -> Vec<(usize, String)> {
+    let lw = |i: usize| {
+        toks.get(i)
+            .map_or(String::new(), |t| text[t.s..t.e].to_ascii_lowercase())
+    };
+    let mut out = Vec::new();
+    for (f, r) in facts.iter().zip(resolved) {
+        let (FactKind::Date, Some(date)) = (f.kind, r) else {
+            continue;
+        };
+        if f.t0 < 2 || !matches!(lw(f.t0 - 1).as_str(), "ended" | "ending") {
+            continue;
+        }
+        let head = f.t0 - 2;
+        if !matches!(lw(head).as_str(), "quarter" | "months" | "period") {
+            continue;
+        }
+        if let Some(p) = periods::quarter_ending(date, fy_end) {
+            out.push((head, p));
+        }
+    }
+    out
+}
+
 /// Period cues that are not facts themselves: "the quarter", "quarterly", "this
 /// year", "the previous quarter", "the same quarter a year earlier".
 fn period_cues(
@@ -798,11 +935,40 @@ fn period_cues(
         let wi = w(i);
         if !(wi.eq_ignore_ascii_case("quarter")
             || wi.eq_ignore_ascii_case("quarterly")
-            || wi.eq_ignore_ascii_case("year"))
+            || wi.eq_ignore_ascii_case("year")
+            || wi.eq_ignore_ascii_case("period")
+            || wi.eq_ignore_ascii_case("month"))
         {
             continue;
         }
-        let l = wi.to_ascii_lowercase();
+        // "this month", "last month": the publication month, or the one before.
+        if wi.eq_ignore_ascii_case("month") {
+            let prev = if i > 0 { lw(i - 1) } else { String::new() };
+            if let Some((py, pm, _)) = published {
+                let back = match prev.as_str() {
+                    "this" => Some(0),
+                    "last" => Some(1),
+                    _ => None,
+                };
+                if let Some(b) = back {
+                    let idx = py * 12 + i32::try_from(pm).unwrap_or(1) - 1 - b;
+                    out.push((
+                        i,
+                        format!("{}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1),
+                    ));
+                }
+            }
+            continue;
+        }
+        // "the quarter ended September 30, 2025" is dated by its end (`ended_cues`).
+        if matches!(lw(i + 1).as_str(), "ended" | "ending") {
+            continue;
+        }
+        // "The period" is the reported quarter, like "the quarter".
+        let l = match wi.to_ascii_lowercase() {
+            p if p == "period" => "quarter".to_string(),
+            p => p,
+        };
         let prev = if i > 0 { lw(i - 1) } else { String::new() };
         if l == "quarterly" {
             if let Some(r) = ref_quarter {
@@ -825,6 +991,14 @@ fn period_cues(
                 None
             };
             if let Some(p) = shifted {
+                out.push((i, p));
+            }
+            continue;
+        }
+        // "compared with $14.1 billion a year earlier": the reported quarter a year
+        // back (a comparison base's period only, see `attrib::period`).
+        if prev == "a" && matches!(lw(i + 1).as_str(), "earlier" | "ago" | "before") {
+            if let Some(p) = ref_quarter.and_then(|r| shift_quarter(r, 4)) {
                 out.push((i, p));
             }
             continue;

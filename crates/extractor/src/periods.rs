@@ -66,6 +66,46 @@ pub fn parse_ymd(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
+/// How far into a text its own date stamp or dateline may stand, in bytes.
+const HEADER_BYTES: usize = 300;
+
+/// The document's own date when the caller knows none: the first full date (with
+/// its year) in the header, the first [`HEADER_BYTES`] of the text ("2026-03-11 …",
+/// "Published March 11, 2026"), unless it ends or bounds a period ("the quarter ended
+/// September 30, 2025", "since March 1, 2020"). `dates` are (byte offset, date) in
+/// text order.
+pub fn dateline(
+    text: &str,
+    dates: impl IntoIterator<Item = (usize, RawDate)>,
+) -> Option<(i32, u32, u32)> {
+    dates
+        .into_iter()
+        .take_while(|(s, _)| *s < HEADER_BYTES)
+        .find(|(s, _)| {
+            let before = text.get(..*s).unwrap_or("").trim_end();
+            let word = before
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            !matches!(
+                word.as_str(),
+                "ended"
+                    | "ending"
+                    | "end"
+                    | "through"
+                    | "until"
+                    | "since"
+                    | "by"
+                    | "before"
+                    | "after"
+                    | "from"
+                    | "to"
+            )
+        })
+        .and_then(|(_, d)| Some((d.year?, d.month, d.day)))
+}
+
 /// Month index (year * 12 + month - 1) used for nearest-year choices.
 fn midx(y: i32, m: u32) -> i64 {
     i64::from(y) * 12 + i64::from(m) - 1
@@ -182,6 +222,28 @@ impl TimeContext {
             midx(y, fy_end) - i64::from(q_end_months_before_fy_end)
         }))
     }
+}
+
+/// The quarter that ends on ISO date `date` (`2026-02-28`), named by a fiscal year
+/// ending in month `fy_end`: calendar (`2025-Q4`) for December, else fiscal, the
+/// fiscal year named after the calendar year it ends in (`FY2026-Q3` for a quarter to
+/// February when the year ends in May). `None` unless the date ends a quarter's month.
+pub fn quarter_ending(date: &str, fy_end: u32) -> Option<String> {
+    let (y, m, _) = parse_ymd(date)?;
+    if !(1..=12).contains(&fy_end) {
+        return None;
+    }
+    // Months since the fiscal year began, 1..=12.
+    let into = (m + 12 - fy_end - 1) % 12 + 1;
+    if !into.is_multiple_of(3) {
+        return None;
+    }
+    let q = into / 3;
+    if fy_end == 12 {
+        return Some(format!("{y}-Q{q}"));
+    }
+    let fy = if m <= fy_end { y } else { y + 1 };
+    Some(format!("FY{fy}-Q{q}"))
 }
 
 /// Formats a resolved period the contract's way, or `None` when its year is unknown.
@@ -314,6 +376,58 @@ mod tests {
         let mut t = tc("2025-07-30T00:00:00Z");
         t.last_fiscal_year = Some(2027);
         assert_eq!(format_period(p, &t, 6, false).as_deref(), Some("FY2027-Q4"));
+    }
+
+    #[test]
+    fn the_dateline_is_the_first_header_date_that_is_no_period_end() {
+        let d = |year, month, day| RawDate {
+            year: Some(year),
+            month,
+            day,
+        };
+        let text = "Results for the quarter ended June 30, 2031 | Posted July 28, 2031";
+        let e = text.find("June").unwrap_or(0);
+        let p = text.find("July").unwrap_or(0);
+        let got = dateline(text, [(e, d(2031, 6, 30)), (p, d(2031, 7, 28))]);
+        assert_eq!(got, Some((2031, 7, 28)));
+        // A date without its year, or deep in the body, is no dateline.
+        let none = RawDate {
+            year: None,
+            month: 7,
+            day: 28,
+        };
+        assert_eq!(dateline("July 28", [(0, none)]), None);
+        let body = format!("{}March 3, 2030", "x".repeat(400));
+        assert_eq!(dateline(&body, [(400, d(2030, 3, 3))]), None);
+    }
+
+    #[test]
+    fn a_quarter_is_named_by_its_last_day_and_the_fiscal_calendar() {
+        // A calendar year: the quarter to September is Q3.
+        assert_eq!(quarter_ending("2031-09-30", 12).as_deref(), Some("2031-Q3"));
+        // A year ending in May: December to February is the third fiscal quarter of
+        // the year that ends the next May.
+        assert_eq!(
+            quarter_ending("2031-02-28", 5).as_deref(),
+            Some("FY2031-Q3")
+        );
+        assert_eq!(
+            quarter_ending("2030-08-31", 5).as_deref(),
+            Some("FY2031-Q1")
+        );
+        // A year ending in March: July to September is Q2.
+        assert_eq!(
+            quarter_ending("2030-09-30", 3).as_deref(),
+            Some("FY2031-Q2")
+        );
+        // A year ending in June: the quarter to December is Q2.
+        assert_eq!(
+            quarter_ending("2030-12-31", 6).as_deref(),
+            Some("FY2031-Q2")
+        );
+        // Near misses: a day that ends no quarter, a bad date.
+        assert_eq!(quarter_ending("2031-08-31", 12), None);
+        assert_eq!(quarter_ending("2031-13-01", 12), None);
     }
 
     #[test]

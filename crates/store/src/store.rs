@@ -1004,6 +1004,8 @@ fn fact_row(r: &Row<'_>) -> rusqlite::Result<Result<Fact>> {
         subject: r.get(8)?,
         metric: r.get(9)?,
         period: r.get(10)?,
+        // Not a store column yet (a later migration adds it).
+        direction: None,
         sentence: r.get(11)?,
     }))
 }

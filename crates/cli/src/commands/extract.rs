@@ -27,6 +27,7 @@ pub fn run(global: &GlobalArgs, a: ExtractArgs) -> CmdResult {
             "--sentences 0: must be at least 1"
         )));
     }
+    let published = a.published.as_deref().map(parse_published).transpose()?;
     let analyzer = Analyzer::new(settings.gazetteer()?);
     let opts = AnalyzeOptions {
         hint,
@@ -34,7 +35,7 @@ pub fn run(global: &GlobalArgs, a: ExtractArgs) -> CmdResult {
         content_type: None,
         sentences: a.sentences.unwrap_or(settings.file.summary.sentences),
         fallback_title: None,
-        fallback_published: None,
+        fallback_published: published,
     };
     let mut record = analyzer.analyze(&bytes, &opts).map_err(|e| {
         let name = if a.path == "-" { "stdin" } else { &a.path };
@@ -50,6 +51,27 @@ pub fn run(global: &GlobalArgs, a: ExtractArgs) -> CmdResult {
     .context("json output")
     .map_err(Fail::Work)?;
     write_stdout(&(json + "\n"))
+}
+
+/// `--published`: a day (`2026-02-05`, read as its midnight UTC) or an RFC 3339 time;
+/// returns RFC 3339 UTC.
+fn parse_published(s: &str) -> Result<String, Fail> {
+    use chrono::{NaiveDate, SecondsFormat, Utc};
+    let t = s.trim();
+    let day = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc());
+    let time = chrono::DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|d| d.with_timezone(&Utc));
+    day.or(time)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .ok_or_else(|| {
+            Fail::Input(anyhow::anyhow!(
+                "--published {s:?}: expected a date (2026-01-31) or an RFC 3339 time"
+            ))
+        })
 }
 
 fn read_input(path: &str) -> Result<Vec<u8>, Fail> {
