@@ -11,6 +11,8 @@ mod extract;
 mod http;
 mod ingest;
 mod query;
+mod ranking;
+mod real_relevance;
 mod relevance;
 mod tls;
 mod util;

@@ -40,17 +40,23 @@ const MIN_MRR: f64 = 0.94;
 
 /// One judged query.
 #[derive(Debug, Default)]
-struct Judged {
-    text: String,
-    grades: BTreeMap<String, u32>,
+pub(crate) struct Judged {
+    pub(crate) text: String,
+    /// The query's kind (`entity`, `topical`, ...), when the file gives one.
+    pub(crate) kind: String,
+    pub(crate) grades: BTreeMap<String, u32>,
 }
 
 /// Reads queries.toml. The file uses a small subset of TOML (`[[query]]` tables with
-/// `text`/`note` strings and a `[query.judgements]` table of `slug = grade`), parsed
-/// here by hand so the test needs no TOML crate.
+/// `text`/`kind`/`note` strings and a `[query.judgements]` table of `slug = grade`),
+/// parsed here by hand so the test needs no TOML crate.
 fn load_judgements() -> Vec<Judged> {
-    let path = fixture("relevance/queries.toml");
-    let src = std::fs::read_to_string(&path).unwrap();
+    load_judgements_from(&fixture("relevance/queries.toml"))
+}
+
+/// [`load_judgements`] for any file of that format.
+pub(crate) fn load_judgements_from(path: &std::path::Path) -> Vec<Judged> {
+    let src = std::fs::read_to_string(path).unwrap();
     let mut out: Vec<Judged> = Vec::new();
     let mut in_judgements = false;
     for (n, raw) in src.lines().enumerate() {
@@ -83,11 +89,16 @@ fn load_judgements() -> Vec<Judged> {
                 .unwrap_or_else(|_| panic!("queries.toml:{}: grade {value}", n + 1));
             assert!(grade <= 3, "queries.toml:{}: grade {grade} > 3", n + 1);
             q.grades.insert(key.to_string(), grade);
-        } else if key == "text" {
+        } else if key == "text" || key == "kind" {
             let s = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
-            q.text = s
-                .unwrap_or_else(|| panic!("queries.toml:{}: text not a string", n + 1))
-                .to_string();
+            let s = s
+                .unwrap_or_else(|| panic!("queries.toml:{}: {key} not a string", n + 1))
+                .replace("\\\"", "\"");
+            if key == "text" {
+                q.text = s;
+            } else {
+                q.kind = s;
+            }
         }
     }
     for q in &out {
@@ -175,7 +186,7 @@ fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
 }
 
 /// nDCG@k of `ranked` against the judgements.
-fn ndcg(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+pub(crate) fn ndcg(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
     let got = dcg(ranked
         .iter()
         .take(k)
@@ -191,7 +202,7 @@ fn relevant(s: &str, grades: &BTreeMap<String, u32>) -> bool {
 }
 
 /// Precision at k: relevant hits among the first k, over k.
-fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+pub(crate) fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
     let n = ranked
         .iter()
         .take(k)
@@ -200,7 +211,7 @@ fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64
     n as f64 / k as f64
 }
 
-fn reciprocal_rank(ranked: &[String], grades: &BTreeMap<String, u32>) -> f64 {
+pub(crate) fn reciprocal_rank(ranked: &[String], grades: &BTreeMap<String, u32>) -> f64 {
     ranked
         .iter()
         .position(|s| relevant(s, grades))

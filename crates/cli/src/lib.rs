@@ -18,6 +18,7 @@ pub mod args;
 mod commands;
 pub mod config;
 mod output;
+mod thesaurus;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -34,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod baseline;
 mod parse;
 mod query;
 pub mod schema;
@@ -55,7 +56,10 @@ use tantivy::{
     TantivyError, Term,
 };
 
-pub use query::{W_BODY, W_BODY_EXACT, W_ENTITIES, W_NEAR, W_SYNONYM, W_TITLE, W_TITLE_EXACT};
+pub use query::{
+    W_BODY, W_BODY_EXACT, W_COORD, W_ENTITIES, W_NEAR, W_PHRASE_NEAR, W_RELATED, W_SYNONYM,
+    W_THESAURUS, W_TITLE, W_TITLE_EXACT,
+};
 pub use schema::SCHEMA_VERSION;
 use schema::{Fields, VERSION_FILE};
 
@@ -203,8 +207,17 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Result order.
     pub sort: Sort,
-    /// Alias groups for expansion, e.g. `[["Amazon Web Services", "AWS"]]`.
+    /// Alias groups for expansion, e.g. `[["Amazon Web Services", "AWS"]]`: the same
+    /// entity, matched at full weight ([`W_SYNONYM`]).
     pub synonyms: Vec<Vec<String>>,
+    /// Thesaurus groups with a weight in (0, 1] each, e.g. `(["layoffs", "job cuts"],
+    /// 1.0)`: a plain query word (or run of words) equal to a member, after stemming,
+    /// also matches the others at [`W_THESAURUS`] × weight.
+    pub thesaurus: Vec<(Vec<String>, f32)>,
+    /// Related entities, e.g. a division's names with its parent's (`["Amazon Web
+    /// Services", "AWS", "Amazon"]`): a plain query word naming one also matches the
+    /// others at [`W_RELATED`].
+    pub related: Vec<Vec<String>>,
 }
 
 /// An open index directory.
@@ -363,8 +376,8 @@ impl Index {
     /// best-ranked one is a hit, in the order asked for, and the URLs of the other
     /// matching members are its [`SearchHit::duplicates`]. The limit counts folded hits.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let compiled = query::compile(&self.index, &self.fields, q)?;
         let searcher = self.searcher()?;
+        let compiled = query::compile(&self.index, &searcher, &self.fields, q)?;
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
@@ -529,8 +542,9 @@ impl Ranker<'_> {
             .collect())
     }
 
-    /// Up to `n` ranked candidates: documents with every word first, then (to fill
-    /// `n`) documents with any word.
+    /// Up to `n` ranked candidates, best first. Documents matching more of the
+    /// query's words rank higher through the scoring itself (BM25 per field plus the
+    /// coordination bonus, [`W_COORD`]), not through a tier of their own.
     fn candidates(&self, compiled: &query::Compiled, n: usize) -> Result<Vec<(f32, DocAddress)>> {
         // Without plain words (only phrases or field prefixes), or with a source or
         // entity filter few documents pass, tantivy's intersection of the required
@@ -542,30 +556,16 @@ impl Ranker<'_> {
         {
             return self.pruned(compiled, &**driver, n);
         }
-        let Some(strict) = &compiled.strict else {
-            return self.run(&*compiled.loose, n);
-        };
-        let mut top = self.run(&**strict, n)?;
-        if top.len() < n {
-            let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-            let more = self.run(&*compiled.loose, n + top.len())?;
-            let room = n - top.len();
-            top.extend(
-                more.into_iter()
-                    .filter(|(_, a)| !seen.contains(a))
-                    .take(room),
-            );
-        }
-        Ok(top)
+        self.run(&*compiled.loose, n)
     }
 }
 
 impl Ranker<'_> {
-    /// [`Ranker::candidates`] by relevance without scoring every match: the tiers
-    /// (every word, then any word) are each drawn from a pool of documents that the
-    /// cheap driver query ranks highest (see [`pool`]), and ranked by their exact
-    /// score. Phrases, synonyms spelled out and the proximity bonus are then only
-    /// evaluated for pooled documents, not for every document holding a common word.
+    /// [`Ranker::candidates`] by relevance without scoring every match: a pool of
+    /// documents that the cheap driver query ranks highest (see [`pool`]) is ranked
+    /// by the exact score. Phrases, synonyms spelled out, the coordination bonus and
+    /// proximity are then only evaluated for pooled documents, not for every
+    /// document holding a common word.
     fn pruned(
         &self,
         compiled: &query::Compiled,
@@ -581,32 +581,9 @@ impl Ranker<'_> {
             POOL_FACTOR
         };
         let size = n.max(DEFAULT_LIMIT).saturating_mul(factor);
-        let mut top = Vec::new();
-        if let (Some(strict), Some(strict_plan)) = (&compiled.strict, &compiled.strict_plan) {
-            if self.rarest_word(compiled)? <= self.searcher.num_docs() / RARE_WORD_SHARE {
-                // One word is rare: tantivy's intersection, led by that word, visits
-                // few documents, while the driver would visit every document holding
-                // any word before its pool filled.
-                top = self.run(&**strict, n)?;
-            } else {
-                let exact = query::PlanWeight::new(strict_plan, scoring)?;
-                top = self.pool(compiled, &*driver, &exact, size, n)?;
-                top.truncate(n);
-            }
-            if top.len() >= n {
-                return Ok(top);
-            }
-            // Fewer than `n` documents have every word: those are all of them.
-        }
         let exact = query::PlanWeight::new(&compiled.loose_plan, scoring)?;
-        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-        let more = self.pool(compiled, &*driver, &exact, size + top.len(), n)?;
-        let room = n - top.len();
-        top.extend(
-            more.into_iter()
-                .filter(|(_, a)| !seen.contains(a))
-                .take(room),
-        );
+        let mut top = self.pool(compiled, &*driver, &exact, size, n)?;
+        top.truncate(n);
         Ok(top)
     }
 }
@@ -659,23 +636,10 @@ impl Ranker<'_> {
         }
         Ok(false)
     }
-
-    /// An upper bound on the documents holding the rarest plain word: the sum of the
-    /// document frequencies of that word's terms in every field.
-    fn rarest_word(&self, compiled: &query::Compiled) -> Result<u64> {
-        let mut rarest = u64::MAX;
-        for terms in &compiled.soft_terms {
-            let mut df = 0u64;
-            for t in terms {
-                df = df.saturating_add(self.searcher.doc_freq(t)?);
-            }
-            rarest = rarest.min(df);
-        }
-        Ok(rarest)
-    }
 }
 
-/// A word in fewer than one document in this many is rare (see [`Ranker::pruned`]).
+/// A source filter passing fewer than one document in this many is narrow (see
+/// [`Ranker::narrow_filter`]).
 const RARE_WORD_SHARE: u64 = 20;
 /// An entity filter passing fewer than one document in this many is narrow (see
 /// [`Ranker::narrow_filter`]).
