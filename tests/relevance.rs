@@ -306,6 +306,7 @@ fn relevance_of_demo_queries() {
     }
     let count = queries.len() as f64;
     let (mean_ndcg, mean_p5, mean_mrr) = (sum_ndcg / count, sum_p5 / count, sum_rr / count);
+    let (bm25_ndcg, bm25_p5, bm25_mrr) = bm25_baseline(&d, &slugs, &queries);
     writeln!(
         report,
         "MEAN over {} queries: nDCG@10 {mean_ndcg:.3}  P@5 {mean_p5:.3}  MRR {mean_mrr:.3}",
@@ -320,6 +321,12 @@ fn relevance_of_demo_queries() {
         raw_rr / count
     )
     .unwrap();
+    writeln!(
+        report,
+        "BM25 baseline (tantivy defaults, same stored texts, per article): nDCG@10 \
+         {bm25_ndcg:.3}  P@5 {bm25_p5:.3}  MRR {bm25_mrr:.3}"
+    )
+    .unwrap();
     eprintln!("{report}");
     assert!(
         mean_ndcg >= MIN_NDCG10,
@@ -330,6 +337,50 @@ fn relevance_of_demo_queries() {
         mean_mrr >= MIN_MRR,
         "MRR {mean_mrr:.3} < {MIN_MRR}\n{report}"
     );
+}
+
+/// Means of (nDCG@10, P@5, MRR) of tantivy with default settings
+/// ([`factwire_index::baseline::Bm25Baseline`]) over the stored titles and texts of
+/// the ingested demo corpus (read back with `factwire show`), graded per article.
+fn bm25_baseline(d: &Dir, slugs: &[String], queries: &[Judged]) -> (f64, f64, f64) {
+    let mut docs = Vec::new();
+    let mut slug_of_id = BTreeMap::new();
+    for id in 1.. {
+        let out = d.run(&[
+            "--config",
+            "config/demo.toml",
+            "show",
+            &id.to_string(),
+            "--format",
+            "json",
+        ]);
+        if !out.status.success() {
+            break;
+        }
+        let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+        slug_of_id.insert(id, slug_of_url(rec["url"].as_str().unwrap(), slugs));
+        docs.push((
+            id,
+            rec["title"].as_str().map(str::to_string),
+            rec["text"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    assert!(docs.len() >= 20, "only {} stored articles", docs.len());
+    let baseline = factwire_index::baseline::Bm25Baseline::new(&docs).unwrap();
+    let (mut n, mut p, mut r) = (0.0, 0.0, 0.0);
+    for q in queries {
+        let ranked: Vec<String> = baseline
+            .search(&q.text, 10)
+            .unwrap()
+            .into_iter()
+            .map(|id| slug_of_id[&id].clone())
+            .collect();
+        n += ndcg(&ranked, &q.grades, 10);
+        p += precision(&ranked, &q.grades, 5);
+        r += reciprocal_rank(&ranked, &q.grades);
+    }
+    let c = queries.len() as f64;
+    (n / c, p / c, r / c)
 }
 
 #[test]
