@@ -387,14 +387,18 @@ impl Index {
             newest: q.sort == Sort::Newest || compiled.match_all,
             sort_time: schema::sort_time_name(&self.schema, &self.fields),
         };
-        let groups = Groups::new(&searcher, &schema::group_name(&self.schema, &self.fields));
+        let groups = Groups::new(
+            &searcher,
+            &schema::group_name(&self.schema, &self.fields),
+            self.schema.get_field_name(self.fields.id),
+        );
 
         // Fold the ranked candidates; when copies ate into the limit, look further.
         let mut want = limit;
         let mut top = loop {
             let ranked = ranker.candidates(&compiled, want)?;
             let exhausted = ranked.len() < want;
-            let folded = groups.fold(ranked);
+            let folded = groups.fold(ranked, !ranker.newest);
             if folded.len() >= limit || exhausted || want >= MAX_CANDIDATES {
                 break folded;
             }
@@ -813,20 +817,27 @@ impl Ord for Pooled {
     }
 }
 
-/// The near-duplicate group of each document, read from the `group` fast column.
+/// The near-duplicate group of each document, read from the `group` fast column, and
+/// its store id (the `id` column), to tell a group's original from its copies.
 struct Groups {
     /// One column per segment (by segment ordinal); `None` if it cannot be read.
     columns: Vec<Option<Column<u64>>>,
+    ids: Vec<Option<Column<u64>>>,
 }
 
 impl Groups {
-    fn new(searcher: &Searcher, name: &str) -> Self {
-        let columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.fast_fields().u64(name).ok())
-            .collect();
-        Groups { columns }
+    fn new(searcher: &Searcher, name: &str, id_name: &str) -> Self {
+        let read = |n: &str| -> Vec<Option<Column<u64>>> {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.fast_fields().u64(n).ok())
+                .collect()
+        };
+        Groups {
+            columns: read(name),
+            ids: read(id_name),
+        }
     }
 
     /// The group of `addr`; `None` when unknown (the document then stands alone).
@@ -835,19 +846,46 @@ impl Groups {
         column.first(addr.doc_id)
     }
 
-    /// Keeps the first-ranked document of each group, in rank order. A document of
-    /// unknown group is its own group (keyed by an address no store id can equal).
-    fn fold(&self, ranked: Vec<(f32, DocAddress)>) -> Vec<(f32, DocAddress, u64)> {
-        let mut seen = HashSet::new();
-        ranked
-            .into_iter()
-            .filter_map(|(score, addr)| {
-                let group = self.of(addr).unwrap_or_else(|| {
-                    u64::MAX - (u64::from(addr.segment_ord) << 32 | u64::from(addr.doc_id))
-                });
-                seen.insert(group).then_some((score, addr, group))
-            })
-            .collect()
+    /// Whether `addr` is its group's original (its store id is the group's).
+    fn is_original(&self, addr: DocAddress, group: u64) -> bool {
+        let id = self
+            .ids
+            .get(addr.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|c| c.first(addr.doc_id));
+        id == Some(group)
+    }
+
+    /// One hit per group, in the rank of the group's best-ranked member. By relevance
+    /// (`prefer_original`), the hit is the group's original when it matched too (a
+    /// syndicated copy and its original say the same, so which one ranks first is a
+    /// coin toss; the reader is shown the original source, the copies are listed with
+    /// it); otherwise (newest first) it is the first-ranked member. A document of unknown group is its own group (keyed by an address no
+    /// store id can equal).
+    fn fold(
+        &self,
+        ranked: Vec<(f32, DocAddress)>,
+        prefer_original: bool,
+    ) -> Vec<(f32, DocAddress, u64)> {
+        let mut slot: HashMap<u64, usize> = HashMap::new();
+        let mut out: Vec<(f32, DocAddress, u64)> = Vec::new();
+        for (score, addr) in ranked {
+            let group = self.of(addr).unwrap_or_else(|| {
+                u64::MAX - (u64::from(addr.segment_ord) << 32 | u64::from(addr.doc_id))
+            });
+            match slot.get(&group) {
+                None => {
+                    slot.insert(group, out.len());
+                    out.push((score, addr, group));
+                }
+                Some(&i) => {
+                    if prefer_original && self.is_original(addr, group) {
+                        out[i].1 = addr;
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
