@@ -4,6 +4,7 @@
 //! cargo bench --bench search_latency                                # 2,000 articles
 //! FACTWIRE_BENCH_DOCS=100000 cargo bench --bench search_latency     # 100,000 articles
 //! FACTWIRE_BENCH_RUNS=50 cargo bench --bench search_latency         # more repetitions
+//! FACTWIRE_BENCH_BIN=/path/to/factwire cargo bench ...              # time another build
 //! ```
 //!
 //! The bench builds a real data directory, exactly as `factwire ingest` leaves one: a
@@ -784,9 +785,12 @@ fn children_cpu() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// Spawns the binary once; returns its wall time and stdout.
+/// Spawns the binary once (or `$FACTWIRE_BENCH_BIN`, to time another build on the
+/// same data dir); returns its wall time and stdout.
 fn spawn(args: &[&str]) -> (Duration, Vec<u8>) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_factwire"));
+    let bin = std::env::var_os("FACTWIRE_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_factwire").into());
+    let mut c = Command::new(bin);
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("FACTWIRE_CONFIG")
         .env_remove("FACTWIRE_DATA_DIR")

@@ -14,6 +14,8 @@ mod extract;
 mod http;
 mod ingest;
 mod query;
+mod ranking;
+mod real_relevance;
 mod relevance;
 mod robots;
 mod site;

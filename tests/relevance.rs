@@ -40,17 +40,23 @@ const MIN_MRR: f64 = 0.94;
 
 /// One judged query.
 #[derive(Debug, Default)]
-struct Judged {
-    text: String,
-    grades: BTreeMap<String, u32>,
+pub(crate) struct Judged {
+    pub(crate) text: String,
+    /// The query's kind (`entity`, `topical`, ...), when the file gives one.
+    pub(crate) kind: String,
+    pub(crate) grades: BTreeMap<String, u32>,
 }
 
 /// Reads queries.toml. The file uses a small subset of TOML (`[[query]]` tables with
-/// `text`/`note` strings and a `[query.judgements]` table of `slug = grade`), parsed
-/// here by hand so the test needs no TOML crate.
+/// `text`/`kind`/`note` strings and a `[query.judgements]` table of `slug = grade`),
+/// parsed here by hand so the test needs no TOML crate.
 fn load_judgements() -> Vec<Judged> {
-    let path = fixture("relevance/queries.toml");
-    let src = std::fs::read_to_string(&path).unwrap();
+    load_judgements_from(&fixture("relevance/queries.toml"))
+}
+
+/// [`load_judgements`] for any file of that format.
+pub(crate) fn load_judgements_from(path: &std::path::Path) -> Vec<Judged> {
+    let src = std::fs::read_to_string(path).unwrap();
     let mut out: Vec<Judged> = Vec::new();
     let mut in_judgements = false;
     for (n, raw) in src.lines().enumerate() {
@@ -83,11 +89,16 @@ fn load_judgements() -> Vec<Judged> {
                 .unwrap_or_else(|_| panic!("queries.toml:{}: grade {value}", n + 1));
             assert!(grade <= 3, "queries.toml:{}: grade {grade} > 3", n + 1);
             q.grades.insert(key.to_string(), grade);
-        } else if key == "text" {
+        } else if key == "text" || key == "kind" {
             let s = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
-            q.text = s
-                .unwrap_or_else(|| panic!("queries.toml:{}: text not a string", n + 1))
-                .to_string();
+            let s = s
+                .unwrap_or_else(|| panic!("queries.toml:{}: {key} not a string", n + 1))
+                .replace("\\\"", "\"");
+            if key == "text" {
+                q.text = s;
+            } else {
+                q.kind = s;
+            }
         }
     }
     for q in &out {
@@ -175,7 +186,7 @@ fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
 }
 
 /// nDCG@k of `ranked` against the judgements.
-fn ndcg(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+pub(crate) fn ndcg(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
     let got = dcg(ranked
         .iter()
         .take(k)
@@ -191,7 +202,7 @@ fn relevant(s: &str, grades: &BTreeMap<String, u32>) -> bool {
 }
 
 /// Precision at k: relevant hits among the first k, over k.
-fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
+pub(crate) fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64 {
     let n = ranked
         .iter()
         .take(k)
@@ -200,7 +211,7 @@ fn precision(ranked: &[String], grades: &BTreeMap<String, u32>, k: usize) -> f64
     n as f64 / k as f64
 }
 
-fn reciprocal_rank(ranked: &[String], grades: &BTreeMap<String, u32>) -> f64 {
+pub(crate) fn reciprocal_rank(ranked: &[String], grades: &BTreeMap<String, u32>) -> f64 {
     ranked
         .iter()
         .position(|s| relevant(s, grades))
@@ -295,6 +306,7 @@ fn relevance_of_demo_queries() {
     }
     let count = queries.len() as f64;
     let (mean_ndcg, mean_p5, mean_mrr) = (sum_ndcg / count, sum_p5 / count, sum_rr / count);
+    let (bm25_ndcg, bm25_p5, bm25_mrr) = bm25_baseline(&d, &slugs, &queries);
     writeln!(
         report,
         "MEAN over {} queries: nDCG@10 {mean_ndcg:.3}  P@5 {mean_p5:.3}  MRR {mean_mrr:.3}",
@@ -309,6 +321,12 @@ fn relevance_of_demo_queries() {
         raw_rr / count
     )
     .unwrap();
+    writeln!(
+        report,
+        "BM25 baseline (tantivy defaults, same stored texts, per article): nDCG@10 \
+         {bm25_ndcg:.3}  P@5 {bm25_p5:.3}  MRR {bm25_mrr:.3}"
+    )
+    .unwrap();
     eprintln!("{report}");
     assert!(
         mean_ndcg >= MIN_NDCG10,
@@ -319,6 +337,50 @@ fn relevance_of_demo_queries() {
         mean_mrr >= MIN_MRR,
         "MRR {mean_mrr:.3} < {MIN_MRR}\n{report}"
     );
+}
+
+/// Means of (nDCG@10, P@5, MRR) of tantivy with default settings
+/// ([`factwire_index::baseline::Bm25Baseline`]) over the stored titles and texts of
+/// the ingested demo corpus (read back with `factwire show`), graded per article.
+fn bm25_baseline(d: &Dir, slugs: &[String], queries: &[Judged]) -> (f64, f64, f64) {
+    let mut docs = Vec::new();
+    let mut slug_of_id = BTreeMap::new();
+    for id in 1.. {
+        let out = d.run(&[
+            "--config",
+            "config/demo.toml",
+            "show",
+            &id.to_string(),
+            "--format",
+            "json",
+        ]);
+        if !out.status.success() {
+            break;
+        }
+        let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+        slug_of_id.insert(id, slug_of_url(rec["url"].as_str().unwrap(), slugs));
+        docs.push((
+            id,
+            rec["title"].as_str().map(str::to_string),
+            rec["text"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    assert!(docs.len() >= 20, "only {} stored articles", docs.len());
+    let baseline = factwire_index::baseline::Bm25Baseline::new(&docs).unwrap();
+    let (mut n, mut p, mut r) = (0.0, 0.0, 0.0);
+    for q in queries {
+        let ranked: Vec<String> = baseline
+            .search(&q.text, 10)
+            .unwrap()
+            .into_iter()
+            .map(|id| slug_of_id[&id].clone())
+            .collect();
+        n += ndcg(&ranked, &q.grades, 10);
+        p += precision(&ranked, &q.grades, 5);
+        r += reciprocal_rank(&ranked, &q.grades);
+    }
+    let c = queries.len() as f64;
+    (n / c, p / c, r / c)
 }
 
 #[test]

@@ -20,10 +20,12 @@ use crate::config::Settings;
 /// The built-in gazetteer, the same file `factwire-extractor` compiles in.
 const BUILTIN: &str = include_str!("../../../config/entities.toml");
 
-/// Alias groups `[canonical, aliases...]`, in gazetteer order.
+/// Alias groups `[canonical, aliases...]`, in gazetteer order, with each entry's
+/// parent (the canonical name of its owner), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Aliases {
     groups: Vec<Vec<String>>,
+    parents: Vec<Option<String>>,
 }
 
 impl Aliases {
@@ -31,9 +33,9 @@ impl Aliases {
     /// when nothing is layered over it, otherwise the full parse.
     pub(crate) fn load(settings: &Settings) -> Result<Aliases, Fail> {
         if settings.file.extract.entities.is_none()
-            && let Some(groups) = scan(BUILTIN)
+            && let Some((groups, parents)) = scan(BUILTIN)
         {
-            return Ok(Aliases { groups });
+            return Ok(Aliases { groups, parents });
         }
         Ok(Aliases::from_gazetteer(&settings.gazetteer()?))
     }
@@ -42,6 +44,7 @@ impl Aliases {
     pub(crate) fn from_gazetteer(g: &Gazetteer) -> Aliases {
         Aliases {
             groups: g.alias_groups(),
+            parents: g.entries().iter().map(|e| e.parent.clone()).collect(),
         }
     }
 
@@ -63,22 +66,55 @@ impl Aliases {
         group.first().map(String::as_str)
     }
 
+    /// The entities related by ownership, for [`factwire_index::SearchQuery::related`]:
+    /// per entry with a known parent, the entry's names with the parent's. Aliases are
+    /// the same entity ([`Aliases::into_groups`]); a parent and its divisions or
+    /// products are related, which search weighs lower.
+    pub(crate) fn related(&self) -> Vec<Vec<String>> {
+        let by_name: std::collections::HashMap<String, usize> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.first().map(|n| (n.to_lowercase(), i)))
+            .collect();
+        let mut out = Vec::new();
+        for (group, parent) in self.groups.iter().zip(&self.parents) {
+            let Some(p) = parent
+                .as_deref()
+                .and_then(|p| by_name.get(&p.to_lowercase()))
+            else {
+                continue;
+            };
+            let mut related = group.clone();
+            related.extend(self.groups[*p].iter().cloned());
+            out.push(related);
+        }
+        out
+    }
+
     /// The groups, for [`factwire_index::SearchQuery::synonyms`].
     pub(crate) fn into_groups(self) -> Vec<Vec<String>> {
         self.groups
     }
 }
 
-/// Reads `[name, aliases...]` per `[[entity]]` table from gazetteer text that keeps
-/// every key on one line; `None` at the first line it does not understand.
-fn scan(text: &str) -> Option<Vec<Vec<String>>> {
+/// One `[[entity]]` table as [`scan`] reads it: name, aliases, parent.
+type Scanned = (Option<String>, Vec<String>, Option<String>);
+
+/// Reads `[name, aliases...]` and the parent per `[[entity]]` table from gazetteer
+/// text that keeps every key on one line; `None` at the first line it does not
+/// understand.
+#[allow(clippy::type_complexity)]
+fn scan(text: &str) -> Option<(Vec<Vec<String>>, Vec<Option<String>>)> {
     let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut current: Option<(Option<String>, Vec<String>)> = None;
-    let mut finish = |entry: Option<(Option<String>, Vec<String>)>| -> Option<()> {
-        if let Some((name, aliases)) = entry {
+    let mut parents: Vec<Option<String>> = Vec::new();
+    let mut current: Option<Scanned> = None;
+    let mut finish = |entry: Option<Scanned>| -> Option<()> {
+        if let Some((name, aliases, parent)) = entry {
             let mut group = vec![name?];
             group.extend(aliases);
             groups.push(group);
+            parents.push(parent);
         }
         Some(())
     };
@@ -89,7 +125,7 @@ fn scan(text: &str) -> Option<Vec<Vec<String>>> {
         }
         if line == "[[entity]]" {
             finish(current.take())?;
-            current = Some((None, Vec::new()));
+            current = Some((None, Vec::new(), None));
             continue;
         }
         let (key, value) = line.split_once('=')?;
@@ -112,12 +148,13 @@ fn scan(text: &str) -> Option<Vec<Vec<String>>> {
                     };
                 }
             }
-            "kind" | "parent" | "role" | "fiscal_year_end" => {}
+            "parent" => entry.2 = Some(string(value.trim())?.trim().to_string()),
+            "kind" | "role" | "fiscal_year_end" => {}
             _ => return None,
         }
     }
     finish(current.take())?;
-    Some(groups)
+    Some((groups, parents))
 }
 
 /// A plain double-quoted TOML string without escapes (what the built-in file uses);
@@ -134,10 +171,17 @@ mod tests {
     #[test]
     fn scanning_the_builtin_file_equals_parsing_it() {
         let g = Gazetteer::builtin();
-        let scanned = Aliases {
-            groups: scan(BUILTIN).expect("the built-in gazetteer is line-readable"),
-        };
+        let (groups, parents) = scan(BUILTIN).expect("the built-in gazetteer is line-readable");
+        let scanned = Aliases { groups, parents };
         assert_eq!(scanned, Aliases::from_gazetteer(&g));
+        // Relations: AWS is related to Amazon, its parent.
+        let related = scanned.related();
+        assert!(
+            related
+                .iter()
+                .any(|r| r.contains(&"AWS".to_string()) && r.contains(&"Amazon".to_string())),
+            "{related:?}"
+        );
         assert!(scanned.groups.len() > 500);
         for e in g.entries() {
             for n in std::iter::once(&e.name).chain(&e.aliases) {
@@ -158,7 +202,7 @@ mod tests {
             vec!["A".into(), "B, b".into(), "C".into()],
             vec!["D".into()],
         ];
-        assert_eq!(scan(ok), Some(want));
+        assert_eq!(scan(ok), Some((want, vec![None, None])));
         for bad in [
             "[[entity]]\nname = 'A'\n",
             "[[entity]]\nname = \"A\\u0041\"\n",

@@ -36,6 +36,18 @@ pub struct FileConfig {
     /// `[data]`.
     #[serde(default)]
     pub data: DataConfig,
+    /// `[search]`.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `[search]`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// An extra thesaurus TOML (same format as `config/thesaurus.toml`), its groups
+    /// added to the built-in ones.
+    pub thesaurus: Option<PathBuf>,
 }
 
 /// One `[[feeds]]` table.

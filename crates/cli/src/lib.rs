@@ -19,6 +19,7 @@ mod commands;
 pub mod config;
 mod output;
 mod signals;
+mod thesaurus;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

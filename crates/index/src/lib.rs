@@ -34,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod baseline;
 mod parse;
 mod query;
 pub mod schema;
@@ -55,7 +56,10 @@ use tantivy::{
     TantivyError, Term,
 };
 
-pub use query::{W_BODY, W_BODY_EXACT, W_ENTITIES, W_NEAR, W_SYNONYM, W_TITLE, W_TITLE_EXACT};
+pub use query::{
+    W_BODY, W_BODY_EXACT, W_COORD, W_ENTITIES, W_NEAR, W_PHRASE_NEAR, W_RELATED, W_SYNONYM,
+    W_THESAURUS, W_TITLE, W_TITLE_EXACT,
+};
 pub use schema::SCHEMA_VERSION;
 use schema::{Fields, VERSION_FILE};
 
@@ -203,8 +207,17 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Result order.
     pub sort: Sort,
-    /// Alias groups for expansion, e.g. `[["Amazon Web Services", "AWS"]]`.
+    /// Alias groups for expansion, e.g. `[["Amazon Web Services", "AWS"]]`: the same
+    /// entity, matched at full weight ([`W_SYNONYM`]).
     pub synonyms: Vec<Vec<String>>,
+    /// Thesaurus groups with a weight in (0, 1] each, e.g. `(["layoffs", "job cuts"],
+    /// 1.0)`: a plain query word (or run of words) equal to a member, after stemming,
+    /// also matches the others at [`W_THESAURUS`] × weight.
+    pub thesaurus: Vec<(Vec<String>, f32)>,
+    /// Related entities, e.g. a division's names with its parent's (`["Amazon Web
+    /// Services", "AWS", "Amazon"]`): a plain query word naming one also matches the
+    /// others at [`W_RELATED`].
+    pub related: Vec<Vec<String>>,
 }
 
 /// An open index directory.
@@ -363,8 +376,8 @@ impl Index {
     /// best-ranked one is a hit, in the order asked for, and the URLs of the other
     /// matching members are its [`SearchHit::duplicates`]. The limit counts folded hits.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let compiled = query::compile(&self.index, &self.fields, q)?;
         let searcher = self.searcher()?;
+        let compiled = query::compile(&self.index, &searcher, &self.fields, q)?;
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
@@ -374,14 +387,18 @@ impl Index {
             newest: q.sort == Sort::Newest || compiled.match_all,
             sort_time: schema::sort_time_name(&self.schema, &self.fields),
         };
-        let groups = Groups::new(&searcher, &schema::group_name(&self.schema, &self.fields));
+        let groups = Groups::new(
+            &searcher,
+            &schema::group_name(&self.schema, &self.fields),
+            self.schema.get_field_name(self.fields.id),
+        );
 
         // Fold the ranked candidates; when copies ate into the limit, look further.
         let mut want = limit;
         let mut top = loop {
             let ranked = ranker.candidates(&compiled, want)?;
             let exhausted = ranked.len() < want;
-            let folded = groups.fold(ranked);
+            let folded = groups.fold(ranked, !ranker.newest);
             if folded.len() >= limit || exhausted || want >= MAX_CANDIDATES {
                 break folded;
             }
@@ -529,8 +546,9 @@ impl Ranker<'_> {
             .collect())
     }
 
-    /// Up to `n` ranked candidates: documents with every word first, then (to fill
-    /// `n`) documents with any word.
+    /// Up to `n` ranked candidates, best first. Documents matching more of the
+    /// query's words rank higher through the scoring itself (BM25 per field plus the
+    /// coordination bonus, [`W_COORD`]), not through a tier of their own.
     fn candidates(&self, compiled: &query::Compiled, n: usize) -> Result<Vec<(f32, DocAddress)>> {
         // Without plain words (only phrases or field prefixes), or with a source or
         // entity filter few documents pass, tantivy's intersection of the required
@@ -542,30 +560,16 @@ impl Ranker<'_> {
         {
             return self.pruned(compiled, &**driver, n);
         }
-        let Some(strict) = &compiled.strict else {
-            return self.run(&*compiled.loose, n);
-        };
-        let mut top = self.run(&**strict, n)?;
-        if top.len() < n {
-            let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-            let more = self.run(&*compiled.loose, n + top.len())?;
-            let room = n - top.len();
-            top.extend(
-                more.into_iter()
-                    .filter(|(_, a)| !seen.contains(a))
-                    .take(room),
-            );
-        }
-        Ok(top)
+        self.run(&*compiled.loose, n)
     }
 }
 
 impl Ranker<'_> {
-    /// [`Ranker::candidates`] by relevance without scoring every match: the tiers
-    /// (every word, then any word) are each drawn from a pool of documents that the
-    /// cheap driver query ranks highest (see [`pool`]), and ranked by their exact
-    /// score. Phrases, synonyms spelled out and the proximity bonus are then only
-    /// evaluated for pooled documents, not for every document holding a common word.
+    /// [`Ranker::candidates`] by relevance without scoring every match: a pool of
+    /// documents that the cheap driver query ranks highest (see [`pool`]) is ranked
+    /// by the exact score. Phrases, synonyms spelled out, the coordination bonus and
+    /// proximity are then only evaluated for pooled documents, not for every
+    /// document holding a common word.
     fn pruned(
         &self,
         compiled: &query::Compiled,
@@ -581,32 +585,9 @@ impl Ranker<'_> {
             POOL_FACTOR
         };
         let size = n.max(DEFAULT_LIMIT).saturating_mul(factor);
-        let mut top = Vec::new();
-        if let (Some(strict), Some(strict_plan)) = (&compiled.strict, &compiled.strict_plan) {
-            if self.rarest_word(compiled)? <= self.searcher.num_docs() / RARE_WORD_SHARE {
-                // One word is rare: tantivy's intersection, led by that word, visits
-                // few documents, while the driver would visit every document holding
-                // any word before its pool filled.
-                top = self.run(&**strict, n)?;
-            } else {
-                let exact = query::PlanWeight::new(strict_plan, scoring)?;
-                top = self.pool(compiled, &*driver, &exact, size, n)?;
-                top.truncate(n);
-            }
-            if top.len() >= n {
-                return Ok(top);
-            }
-            // Fewer than `n` documents have every word: those are all of them.
-        }
         let exact = query::PlanWeight::new(&compiled.loose_plan, scoring)?;
-        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-        let more = self.pool(compiled, &*driver, &exact, size + top.len(), n)?;
-        let room = n - top.len();
-        top.extend(
-            more.into_iter()
-                .filter(|(_, a)| !seen.contains(a))
-                .take(room),
-        );
+        let mut top = self.pool(compiled, &*driver, &exact, size, n)?;
+        top.truncate(n);
         Ok(top)
     }
 }
@@ -659,23 +640,10 @@ impl Ranker<'_> {
         }
         Ok(false)
     }
-
-    /// An upper bound on the documents holding the rarest plain word: the sum of the
-    /// document frequencies of that word's terms in every field.
-    fn rarest_word(&self, compiled: &query::Compiled) -> Result<u64> {
-        let mut rarest = u64::MAX;
-        for terms in &compiled.soft_terms {
-            let mut df = 0u64;
-            for t in terms {
-                df = df.saturating_add(self.searcher.doc_freq(t)?);
-            }
-            rarest = rarest.min(df);
-        }
-        Ok(rarest)
-    }
 }
 
-/// A word in fewer than one document in this many is rare (see [`Ranker::pruned`]).
+/// A source filter passing fewer than one document in this many is narrow (see
+/// [`Ranker::narrow_filter`]).
 const RARE_WORD_SHARE: u64 = 20;
 /// An entity filter passing fewer than one document in this many is narrow (see
 /// [`Ranker::narrow_filter`]).
@@ -849,20 +817,27 @@ impl Ord for Pooled {
     }
 }
 
-/// The near-duplicate group of each document, read from the `group` fast column.
+/// The near-duplicate group of each document, read from the `group` fast column, and
+/// its store id (the `id` column), to tell a group's original from its copies.
 struct Groups {
     /// One column per segment (by segment ordinal); `None` if it cannot be read.
     columns: Vec<Option<Column<u64>>>,
+    ids: Vec<Option<Column<u64>>>,
 }
 
 impl Groups {
-    fn new(searcher: &Searcher, name: &str) -> Self {
-        let columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.fast_fields().u64(name).ok())
-            .collect();
-        Groups { columns }
+    fn new(searcher: &Searcher, name: &str, id_name: &str) -> Self {
+        let read = |n: &str| -> Vec<Option<Column<u64>>> {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.fast_fields().u64(n).ok())
+                .collect()
+        };
+        Groups {
+            columns: read(name),
+            ids: read(id_name),
+        }
     }
 
     /// The group of `addr`; `None` when unknown (the document then stands alone).
@@ -871,19 +846,46 @@ impl Groups {
         column.first(addr.doc_id)
     }
 
-    /// Keeps the first-ranked document of each group, in rank order. A document of
-    /// unknown group is its own group (keyed by an address no store id can equal).
-    fn fold(&self, ranked: Vec<(f32, DocAddress)>) -> Vec<(f32, DocAddress, u64)> {
-        let mut seen = HashSet::new();
-        ranked
-            .into_iter()
-            .filter_map(|(score, addr)| {
-                let group = self.of(addr).unwrap_or_else(|| {
-                    u64::MAX - (u64::from(addr.segment_ord) << 32 | u64::from(addr.doc_id))
-                });
-                seen.insert(group).then_some((score, addr, group))
-            })
-            .collect()
+    /// Whether `addr` is its group's original (its store id is the group's).
+    fn is_original(&self, addr: DocAddress, group: u64) -> bool {
+        let id = self
+            .ids
+            .get(addr.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|c| c.first(addr.doc_id));
+        id == Some(group)
+    }
+
+    /// One hit per group, in the rank of the group's best-ranked member. By relevance
+    /// (`prefer_original`), the hit is the group's original when it matched too (a
+    /// syndicated copy and its original say the same, so which one ranks first is a
+    /// coin toss; the reader is shown the original source, the copies are listed with
+    /// it); otherwise (newest first) it is the first-ranked member. A document of unknown group is its own group (keyed by an address no
+    /// store id can equal).
+    fn fold(
+        &self,
+        ranked: Vec<(f32, DocAddress)>,
+        prefer_original: bool,
+    ) -> Vec<(f32, DocAddress, u64)> {
+        let mut slot: HashMap<u64, usize> = HashMap::new();
+        let mut out: Vec<(f32, DocAddress, u64)> = Vec::new();
+        for (score, addr) in ranked {
+            let group = self.of(addr).unwrap_or_else(|| {
+                u64::MAX - (u64::from(addr.segment_ord) << 32 | u64::from(addr.doc_id))
+            });
+            match slot.get(&group) {
+                None => {
+                    slot.insert(group, out.len());
+                    out.push((score, addr, group));
+                }
+                Some(&i) => {
+                    if prefer_original && self.is_original(addr, group) {
+                        out[i].1 = addr;
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

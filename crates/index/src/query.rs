@@ -1,22 +1,30 @@
 //! Turning a [`SearchQuery`](crate::SearchQuery) into a tantivy query.
 //!
-//! Scoring, from the parsed clauses (see [`crate::parse`]):
+//! Scoring, from the parsed clauses (see [`crate::parse`]), degrades gracefully: no
+//! clause is a tier of its own, every part adds to one score.
 //! - every clause is searched in title (stemmed, weight [`W_TITLE`]; exact words
 //!   [`W_TITLE_EXACT`]), entities ([`W_ENTITIES`]) and body (stemmed [`W_BODY`]; exact
-//!   words [`W_BODY_EXACT`], for quoted phrases only), so title > entities > body;
-//! - a clause that equals a member of a synonym group (`AWS`, `Amazon Web Services`)
-//!   also matches the other members, at [`W_SYNONYM`] of the weight; several plain
-//!   words that together spell a member (`amazon web services`) are taken as one.
-//!   Besides the caller's groups (entity aliases), a few built-in groups of
-//!   business-news vocabulary apply ([`DOMAIN_SYNONYMS`]): `Q4` = `fourth quarter`,
-//!   `capex` = `capital expenditures`, `data center` = `data centre`, and so on, so
-//!   the way an analyst abbreviates does not hide the article that spells it out;
-//! - plain words: documents with all of them come first (a *strict* query, every word
-//!   required), then, if that gives fewer hits than the limit, documents with any of
-//!   them (a *loose* query); common function words (`the`, `of`) are not enough on
-//!   their own. The words' proximity (in order, within a few words) in body or title
-//!   earns [`W_NEAR`];
-//! - phrases, `+word` and `field:value` are required; `-x` excludes;
+//!   words [`W_BODY_EXACT`], for quoted phrases only). Each field is BM25-scored with
+//!   its own length normalisation, so a word in a short headline already counts more
+//!   than one in a long body; the title weight is kept low enough that one ordinary
+//!   headline word does not outweigh a body about the query;
+//! - a word (or run of words) may be searched as several texts, of which the best
+//!   match counts (a disjunction-max, not a sum): its entity aliases (`AWS` for
+//!   `Amazon Web Services`) at [`W_SYNONYM`]; members of the caller's thesaurus
+//!   groups (`layoffs` for `job cuts`, `centre` for `center`; compared after stemming)
+//!   at [`W_THESAURUS`] times the group's weight; related entities (a division's
+//!   parent, a parent's divisions) at [`W_RELATED`]. Several plain words that together
+//!   spell a member (`amazon web services`, `job cuts`) are taken as one;
+//! - plain words are soft: any one is enough, and each one found adds the
+//!   coordination bonus [`W_COORD`], so more of the query's words rank higher without
+//!   a hard all-words-first tier. Common function and question words (`the`, `of`,
+//!   `which`) are not enough on their own. The words' proximity (in order, within a
+//!   few words) in body or title earns [`W_NEAR`];
+//! - quoted phrases are required; their words near each other in order (within
+//!   `PHRASE_SLOP` extra positions) earn [`W_PHRASE_NEAR`] of the weight and the
+//!   exact phrase the rest, so exact matches rank first and near ones just below;
+//! - `+word` and `field:value` are required; `-x` excludes (with its aliases, not its
+//!   thesaurus members);
 //! - filters (dates, source, entity) score nothing and only restrict: a document
 //!   still needs one of the words;
 //! - ranking by relevance does not score every matching document: a flat
@@ -25,45 +33,65 @@
 //!   full query, phrases and proximity included (see `Ranker::pruned` in the crate
 //!   root).
 
+use std::cell::RefCell;
 use std::ops::Bound;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::query::{EnableScoring, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Index as TantivyIndex, SeekDangerResult, SegmentReader, Term};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocId, DocSet, Index as TantivyIndex, Searcher, SeekDangerResult, SegmentReader, Term,
+};
 
 use crate::parse::{Clause, Target, parse};
 use crate::schema::Fields;
 use crate::{Error, Result, SearchQuery};
 
-/// Weight of a match in the stemmed title.
-pub const W_TITLE: f32 = 3.0;
+/// Weight of a match in the stemmed title. A title is short, so BM25's length
+/// normalisation already lifts a word found there; the weight stays low enough that
+/// one ordinary word in a headline cannot outweigh a body about the query.
+pub const W_TITLE: f32 = 1.5;
 /// Extra weight of an exact-word match in the title.
-pub const W_TITLE_EXACT: f32 = 1.0;
+pub const W_TITLE_EXACT: f32 = 0.3;
 /// Weight of a match in entity names and aliases.
-pub const W_ENTITIES: f32 = 2.0;
+pub const W_ENTITIES: f32 = 1.5;
 /// Weight of a match in the stemmed body.
 pub const W_BODY: f32 = 1.0;
 /// Extra weight of an exact-word match in the body.
 pub const W_BODY_EXACT: f32 = 0.5;
-/// Factor applied to matches of a synonym rather than the word typed.
-pub const W_SYNONYM: f32 = 0.8;
+/// Factor applied to matches of an alias of the name typed (`AWS` for `Amazon Web
+/// Services`): the same entity, so the same weight.
+pub const W_SYNONYM: f32 = 1.0;
+/// Factor applied to matches of a thesaurus member rather than the word typed
+/// (`layoffs` for `job cuts`), times the group's own weight.
+pub const W_THESAURUS: f32 = 0.5;
+/// Factor applied to matches of a related entity (the parent or a division of the
+/// entity typed): related, not equal.
+pub const W_RELATED: f32 = 0.35;
 /// Weight of the plain words appearing near each other, in order.
 pub const W_NEAR: f32 = 1.5;
+/// The coordination bonus: what each matched query word (or concept) adds, whatever
+/// its BM25 score, so that a story matching more of the query's words ranks above one
+/// that repeats fewer of them. It replaces a hard all-words-first tier.
+pub const W_COORD: f32 = 1.0;
+/// Share of a quoted phrase's weight earned by its words near each other in order
+/// ([`PHRASE_SLOP`]); the exact phrase earns the rest on top.
+pub const W_PHRASE_NEAR: f32 = 0.6;
+/// How many extra positions a quoted phrase's near match tolerates: one word between
+/// two of the phrase's words. Kept at 1 because tantivy's slop also lets words swap
+/// places once it reaches 2, and a phrase's order matters.
+const PHRASE_SLOP: u32 = 1;
 /// How many extra positions the proximity clause tolerates per word.
 const NEAR_SLOP_PER_WORD: u32 = 3;
 
 /// The compiled queries plus the terms to highlight in snippets.
 pub(crate) struct Compiled {
-    /// Every plain word required; `None` when there are fewer than two.
-    pub strict: Option<Box<dyn Query>>,
-    /// `strict` as a plan, for scoring single documents.
-    pub strict_plan: Option<Plan>,
-    /// Any plain word accepted.
+    /// Any plain word accepted (the more the better: see [`W_COORD`]).
     pub loose: Box<dyn Query>,
     /// `loose` as a plan, for scoring single documents.
     pub loose_plan: Plan,
@@ -96,23 +124,29 @@ pub(crate) type FilterBound = (bool, Vec<Term>);
 /// A positive clause with the alternatives it should also match.
 struct Concept {
     target: Target,
+    /// The text typed first (weight 1), then its aliases, then thesaurus members and
+    /// related entities at their lower weights.
     texts: Vec<(String, f32)>,
+    /// How many of `texts` name the same thing (the text and its aliases): what an
+    /// exclusion excludes.
+    equal: usize,
     phrase: bool,
     required: bool,
 }
 
-pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Result<Compiled> {
+pub(crate) fn compile(
+    index: &TantivyIndex,
+    searcher: &Searcher,
+    f: &Fields,
+    q: &SearchQuery,
+) -> Result<Compiled> {
     let groups = parse(&q.text).map_err(|e| Error::Query {
         query: q.text.clone(),
         position: Some(e.position),
         message: e.message,
     })?;
-    let domain: Vec<Vec<String>> = DOMAIN_SYNONYMS
-        .iter()
-        .map(|g| g.iter().map(|s| (*s).to_string()).collect())
-        .collect();
-    let syn = Synonyms::new(q.synonyms.iter().chain(&domain));
-    let b = Builder { index, f };
+    let syn = Expander::new(q);
+    let b = Builder { index, f, searcher };
 
     let mut soft: Vec<Plan> = Vec::new();
     let mut soft_words: Vec<String> = Vec::new();
@@ -126,7 +160,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     for concepts in merge_multiword(groups, &syn) {
         // A group is one clause or several OR-ed ones; negation only on single clauses.
         if let [(c, true)] = concepts.as_slice() {
-            let query = b.clause(c.target, &c.texts, c.phrase)?;
+            let query = b.clause(c.target, &c.texts[..c.equal.max(1)], c.phrase)?;
             clauses.push((Occur::MustNot, query));
             continue;
         }
@@ -153,7 +187,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
                 && let Some((t, _)) = c.texts.first()
             {
                 soft_words.push(t.clone());
-                stop = c.texts.len() == 1 && is_stop_word(t);
+                stop = is_stop_word(t);
             }
             if stop {
                 // "revenue of oracle": `of` alone must not match every document; it
@@ -183,24 +217,28 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
             }
         }
     }
+    if soft.len() >= 2 {
+        // Coordination: each word (concept) found adds the same bonus.
+        for p in &soft {
+            clauses.push((Occur::Should, Plan::Const(Box::new(p.clone()), W_COORD)));
+        }
+    }
     if match_all {
         clauses.push((Occur::Must, Plan::Leaf(Box::new(AllQuery))));
     }
     let (filters, filter_terms) = filters(&b, q, &syn)?;
     let selective = !filters.is_empty() || clauses.iter().any(|(o, _)| *o == Occur::MustNot);
     for filter in filters {
-        clauses.push((Occur::Must, Plan::Filter(Box::new(filter))));
+        clauses.push((Occur::Must, Plan::Const(Box::new(filter), 0.0)));
     }
-    let with_soft = |occur: Occur| -> Plan {
-        let mut all: Vec<(Occur, Plan)> = clauses.clone();
-        if occur == Occur::Should && !required_text && !soft.is_empty() {
-            // Any word, but at least one: one required union (it scores the sum).
-            all.push((Occur::Must, one_or_union(soft.clone())));
-        } else {
-            all.extend(soft.iter().map(|p| (occur, p.clone())));
-        }
-        Plan::Bool(all)
-    };
+    let mut all: Vec<(Occur, Plan)> = clauses;
+    if !required_text && !soft.is_empty() {
+        // Any word, but at least one: one required union (it scores the sum).
+        all.push((Occur::Must, one_or_union(soft)));
+    } else {
+        all.extend(soft.into_iter().map(|p| (Occur::Should, p)));
+    }
+    let loose_plan = Plan::Bool(all);
     let driver = (!match_all && !driver.is_empty()).then(|| {
         let flat: Vec<(Occur, Box<dyn Query>)> = driver
             .into_iter()
@@ -214,11 +252,7 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
             .collect();
         Box::new(BooleanQuery::new(flat)) as Box<dyn Query>
     });
-    let strict_plan = (soft.len() >= 2).then(|| with_soft(Occur::Must));
-    let loose_plan = with_soft(Occur::Should);
     Ok(Compiled {
-        strict: strict_plan.as_ref().map(Plan::to_query),
-        strict_plan,
         loose: loose_plan.to_query(),
         loose_plan,
         highlight,
@@ -231,33 +265,17 @@ pub(crate) fn compile(index: &TantivyIndex, f: &Fields, q: &SearchQuery) -> Resu
     })
 }
 
-/// Built-in equivalences of business-news vocabulary, added to the caller's synonym
-/// groups (entity aliases): quarter abbreviations, spelling variants and the usual
-/// short forms analysts type. Matched whole, case-insensitively, like any synonym.
-pub(crate) const DOMAIN_SYNONYMS: &[&[&str]] = &[
-    &["q1", "first quarter"],
-    &["q2", "second quarter"],
-    &["q3", "third quarter"],
-    &["q4", "fourth quarter"],
-    &["fy", "fiscal year"],
-    &[
-        "capex",
-        "capital expenditure",
-        "capital expenditures",
-        "capital spending",
-    ],
-    &["opex", "operating expenses"],
-    &["rpo", "remaining performance obligations"],
-    &["data center", "data centre", "datacenter", "datacentre"],
-    &["data centers", "data centres", "datacenters", "datacentres"],
-    &["layoffs", "job cuts"],
-];
-
-/// Common English function words, ignored as optional query words.
+/// Common English function words, question words and the filler of questions
+/// ("which hyperscaler is growing quickest this year", "what caused the outage",
+/// "latest news"), ignored as optional query words: not enough on their own, though
+/// they still count in the proximity clause.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
-    "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were",
-    "will", "with",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i",
+    "in", "into", "is", "it", "its", "latest", "me", "much", "news", "of", "on", "or", "our",
+    "recent", "recently", "should", "so", "some", "such", "tell", "than", "that", "the", "their",
+    "them", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
+    "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you",
 ];
 
 fn is_stop_word(word: &str) -> bool {
@@ -285,8 +303,11 @@ pub(crate) enum Plan {
     /// Tantivy's boolean query: every `Must`, no `MustNot`, and at least one
     /// `Should` when there is no `Must`; scores the sum of the parts that match.
     Bool(Vec<(Occur, Plan)>),
-    /// Matches what its plan matches, scoring nothing (a filter).
-    Filter(Box<Plan>),
+    /// Matches when any part matches; scores the best part (a word and its
+    /// alternatives: the best spelling counts, not how many of them a story uses).
+    Max(Vec<Plan>),
+    /// Matches what its plan matches, scoring a constant (0 for a filter).
+    Const(Box<Plan>, f32),
 }
 
 impl Clone for Plan {
@@ -295,7 +316,8 @@ impl Clone for Plan {
             Plan::Leaf(q) => Plan::Leaf(q.box_clone()),
             Plan::Any(parts) => Plan::Any(parts.clone()),
             Plan::Bool(parts) => Plan::Bool(parts.clone()),
-            Plan::Filter(p) => Plan::Filter(p.clone()),
+            Plan::Max(parts) => Plan::Max(parts.clone()),
+            Plan::Const(p, c) => Plan::Const(p.clone(), *c),
         }
     }
 }
@@ -316,7 +338,15 @@ impl Plan {
             Plan::Bool(parts) => Box::new(BooleanQuery::new(
                 parts.iter().map(|(o, p)| (*o, p.to_query())).collect(),
             )),
-            Plan::Filter(p) => Box::new(ConstScoreQuery::new(p.to_query(), 0.0)),
+            Plan::Max(parts) => {
+                if let [one] = parts.as_slice() {
+                    return one.to_query();
+                }
+                Box::new(DisjunctionMaxQuery::new(
+                    parts.iter().map(Plan::to_query).collect(),
+                ))
+            }
+            Plan::Const(p, c) => Box::new(ConstScoreQuery::new(p.to_query(), *c)),
         }
     }
 }
@@ -327,7 +357,8 @@ pub(crate) enum PlanWeight {
     Leaf(Box<dyn Weight>),
     Any(Vec<PlanWeight>),
     Bool(Vec<(Occur, PlanWeight)>),
-    Filter(Box<PlanWeight>),
+    Max(Vec<PlanWeight>),
+    Const(Box<PlanWeight>, f32),
 }
 
 impl PlanWeight {
@@ -346,7 +377,13 @@ impl PlanWeight {
                     .map(|(o, p)| Ok((*o, PlanWeight::new(p, scoring)?)))
                     .collect::<Result<_>>()?,
             ),
-            Plan::Filter(p) => PlanWeight::Filter(Box::new(PlanWeight::new(p, scoring)?)),
+            Plan::Max(parts) => PlanWeight::Max(
+                parts
+                    .iter()
+                    .map(|p| PlanWeight::new(p, scoring))
+                    .collect::<Result<_>>()?,
+            ),
+            Plan::Const(p, c) => PlanWeight::Const(Box::new(PlanWeight::new(p, scoring)?), *c),
         })
     }
 
@@ -374,7 +411,13 @@ impl PlanWeight {
                     .map(|(o, p)| Ok((*o, p.scorer(reader)?)))
                     .collect::<Result<_>>()?,
             ),
-            PlanWeight::Filter(p) => PlanScorer::Filter(Box::new(p.scorer(reader)?)),
+            PlanWeight::Max(parts) => PlanScorer::Max(
+                parts
+                    .iter()
+                    .map(|p| p.scorer(reader))
+                    .collect::<Result<_>>()?,
+            ),
+            PlanWeight::Const(p, c) => PlanScorer::Const(Box::new(p.scorer(reader)?), *c),
         })
     }
 }
@@ -394,7 +437,8 @@ pub(crate) enum PlanScorer {
     },
     Any(Vec<PlanScorer>),
     Bool(Vec<(Occur, PlanScorer)>),
-    Filter(Box<PlanScorer>),
+    Max(Vec<PlanScorer>),
+    Const(Box<PlanScorer>, f32),
 }
 
 impl PlanScorer {
@@ -451,7 +495,11 @@ impl PlanScorer {
                 }
                 (has_must || any_should).then_some(total)
             }
-            PlanScorer::Filter(p) => p.score(doc).map(|_| 0.0),
+            PlanScorer::Max(parts) => parts
+                .iter_mut()
+                .filter_map(|p| p.score(doc))
+                .reduce(f32::max),
+            PlanScorer::Const(p, c) => p.score(doc).map(|_| *c),
         }
     }
 }
@@ -462,7 +510,7 @@ impl PlanScorer {
 fn filters(
     b: &Builder<'_>,
     q: &SearchQuery,
-    syn: &Synonyms,
+    syn: &Expander,
 ) -> Result<(Vec<Plan>, Vec<FilterBound>)> {
     let mut out: Vec<Plan> = Vec::new();
     let mut bounds: Vec<FilterBound> = Vec::new();
@@ -494,7 +542,7 @@ fn filters(
         bounds.push((false, vec![Term::from_field_text(b.f.source, &value)]));
     }
     if let Some(entity) = q.entity.as_deref().filter(|s| !s.trim().is_empty()) {
-        let texts = syn.expand(entity);
+        let (texts, _) = syn.expand(entity, false);
         out.push(b.clause(Target::Entity, &texts, true)?);
         let mut terms = Vec::new();
         b.driver_terms(Target::Entity, &texts, true, &mut terms)?;
@@ -544,6 +592,8 @@ pub(crate) fn normalize_source(s: &str) -> String {
 struct Builder<'a> {
     index: &'a TantivyIndex,
     f: &'a Fields,
+    /// For document frequencies (see [`Builder::title_idf_factor`]).
+    searcher: &'a Searcher,
 }
 
 impl Builder<'_> {
@@ -575,22 +625,49 @@ impl Builder<'_> {
                 return Ok(one_or_union(qs));
             }
         }
-        let mut parts: Vec<Plan> = Vec::new();
+        let mut alternatives: Vec<Plan> = Vec::new();
         for (text, weight) in texts {
+            let mut parts: Vec<Plan> = Vec::new();
             for &(field, w) in &fields {
                 if field == f.body_exact && !phrase {
                     continue;
                 }
+                let boost = w * weight;
+                if phrase && field != f.entities && self.terms(field, text)?.len() > 1 {
+                    // A quoted phrase: its words near each other in order earn most
+                    // of the weight, the exact phrase the rest on top.
+                    if let (Some(near), Some(exact)) = (
+                        self.text(field, text, PHRASE_SLOP)?,
+                        self.text(field, text, 0)?,
+                    ) {
+                        let near = BoostQuery::new(near, boost * W_PHRASE_NEAR);
+                        let exact = BoostQuery::new(exact, boost * (1.0 - W_PHRASE_NEAR));
+                        parts.push(Plan::Bool(vec![
+                            (Occur::Must, Plan::Leaf(Box::new(near))),
+                            (Occur::Should, Plan::Leaf(Box::new(exact))),
+                        ]));
+                    }
+                    continue;
+                }
                 if let Some(q) = self.text(field, text, 0)? {
-                    parts.push(Plan::Leaf(Box::new(BoostQuery::new(q, w * weight))));
+                    let boost = boost * self.title_idf_factor(field, text)?;
+                    parts.push(Plan::Leaf(Box::new(BoostQuery::new(q, boost))));
                 }
             }
+            if !parts.is_empty() {
+                alternatives.push(one_or_union(parts));
+            }
         }
-        if parts.is_empty() {
+        if alternatives.is_empty() {
             // Only punctuation: matches nothing rather than everything.
             return Ok(Plan::Leaf(Box::new(EmptyQuery)));
         }
-        Ok(one_or_union(parts))
+        if alternatives.len() == 1
+            && let Some(one) = alternatives.pop()
+        {
+            return Ok(one);
+        }
+        Ok(Plan::Max(alternatives))
     }
 
     /// The text fields a target searches, with their weights.
@@ -624,8 +701,9 @@ impl Builder<'_> {
                 if field == self.f.body_exact && !phrase {
                     continue;
                 }
+                let factor = self.title_idf_factor(field, text)?;
                 for (_, term) in self.terms(field, text)? {
-                    out.push((term, w * weight));
+                    out.push((term, w * weight * factor));
                 }
             }
         }
@@ -642,6 +720,41 @@ impl Builder<'_> {
             }),
             _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
         })
+    }
+
+    /// BM25F gives a word one idf whatever field it is found in; tantivy scores each
+    /// field with that field's own. Titles are short and few words occur in many of
+    /// them, so a common word ("power", "growth") is rare *among titles* and its title
+    /// match would outweigh a body about the query. This factor brings a single-word
+    /// title match down to the word's idf in the body (never up): idf(body) /
+    /// idf(title), at most 1. Other fields and multi-word texts: 1.
+    fn title_idf_factor(&self, field: Field, text: &str) -> Result<f32> {
+        let body = if field == self.f.title {
+            self.f.body
+        } else if field == self.f.title_exact {
+            self.f.body_exact
+        } else {
+            return Ok(1.0);
+        };
+        let (Some((_, title_term)), Some((_, body_term))) = (
+            self.terms(field, text)?.into_iter().next(),
+            self.terms(body, text)?.into_iter().next(),
+        ) else {
+            return Ok(1.0);
+        };
+        let n = self.searcher.num_docs() as f32;
+        let idf = |df: u64| {
+            let df = df as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        };
+        let in_title = self.searcher.doc_freq(&title_term)?;
+        let in_body = self.searcher.doc_freq(&body_term)?;
+        // The word's document frequency over both fields is at least the larger one.
+        let title_idf = idf(in_title);
+        if title_idf <= 0.0 {
+            return Ok(1.0);
+        }
+        Ok((idf(in_body.max(in_title)) / title_idf).clamp(0.0, 1.0))
     }
 
     /// The plain words in order, near each other.
@@ -676,54 +789,145 @@ impl Builder<'_> {
     }
 }
 
-/// Lower-cased, whitespace-folded synonym groups.
+/// Groups of interchangeable texts, with a weight per group, looked up by key.
 struct Synonyms {
-    groups: Vec<Vec<String>>,
-    /// Every member of two words or more, split into its words.
-    multiword: Vec<Vec<String>>,
+    groups: Vec<Group>,
+    /// The most words a member has.
+    max_words: usize,
+    /// For stemmed keys (the thesaurus); names are only lower-cased.
+    stemmer: Option<RefCell<TextAnalyzer>>,
+}
+
+struct Group {
+    /// `(key, text)` per member.
+    members: Vec<(String, String)>,
+    weight: f32,
 }
 
 impl Synonyms {
-    fn new<'a>(groups: impl IntoIterator<Item = &'a Vec<String>>) -> Self {
-        let groups: Vec<Vec<String>> = groups
-            .into_iter()
-            .map(|g| g.iter().map(|s| key(s)).filter(|s| !s.is_empty()).collect())
-            .filter(|g: &Vec<String>| g.len() >= 2)
-            .collect();
-        let multiword = groups
-            .iter()
-            .flatten()
-            .filter(|m| m.contains(' '))
-            .map(|m| m.split(' ').map(str::to_string).collect())
-            .collect();
-        Synonyms { groups, multiword }
-    }
-
-    /// The text itself (weight 1) plus every synonym (weight [`W_SYNONYM`]).
-    fn expand(&self, text: &str) -> Vec<(String, f32)> {
-        let k = key(text);
-        let mut out = vec![(text.to_string(), 1.0)];
-        for g in self.groups.iter().filter(|g| g.contains(&k)) {
-            for m in g.iter().filter(|m| **m != k) {
-                if !out.iter().any(|(t, _)| key(t) == *m) {
-                    out.push((m.clone(), W_SYNONYM));
+    fn new<'a>(groups: impl IntoIterator<Item = (&'a [String], f32)>, stem: bool) -> Self {
+        let mut out = Synonyms {
+            groups: Vec::new(),
+            max_words: 0,
+            stemmer: stem.then(|| RefCell::new(crate::schema::english_analyzer())),
+        };
+        for (members, weight) in groups {
+            let mut g = Group {
+                members: Vec::new(),
+                weight,
+            };
+            for m in members {
+                let k = out.key(m);
+                if !k.is_empty() && !g.members.iter().any(|(x, _)| *x == k) {
+                    out.max_words = out.max_words.max(m.split_whitespace().count());
+                    g.members.push((k, m.trim().to_string()));
                 }
+            }
+            if g.members.len() >= 2 {
+                out.groups.push(g);
             }
         }
         out
     }
 
-    /// The longest multi-word member that `words` starts with, in words.
+    /// Lower-cased and whitespace-folded; for the thesaurus also stemmed, so
+    /// `tumbled` and `tumble` meet.
+    fn key(&self, s: &str) -> String {
+        let Some(stemmer) = &self.stemmer else {
+            return key(s);
+        };
+        let mut analyzer = stemmer.borrow_mut();
+        let mut stream = analyzer.token_stream(s);
+        let mut words: Vec<String> = Vec::new();
+        while stream.advance() {
+            words.push(stream.token().text.clone());
+        }
+        words.join(" ")
+    }
+
+    /// Every other member of every group holding `text`, with its group's weight.
+    fn others(&self, text: &str, out: &mut Vec<(String, f32)>, factor: f32) {
+        let k = self.key(text);
+        if k.is_empty() {
+            return;
+        }
+        for g in self
+            .groups
+            .iter()
+            .filter(|g| g.members.iter().any(|(x, _)| *x == k))
+        {
+            for (_, mt) in g.members.iter().filter(|(x, _)| *x != k) {
+                if out.len() >= MAX_ALTERNATIVES {
+                    return;
+                }
+                let seen = out.iter().any(|(t, _)| key(t) == key(mt));
+                if !seen {
+                    out.push((mt.clone(), factor * g.weight));
+                }
+            }
+        }
+    }
+
+    /// How many of `words` (at least two) from the start spell one member, if any.
+    fn multiword_prefix(&self, words: &[String]) -> Option<usize> {
+        let longest = words.len().min(self.max_words);
+        (2..=longest).rev().find(|&n| {
+            let k = self.key(&words[..n].join(" "));
+            self.groups
+                .iter()
+                .any(|g| g.members.iter().any(|(x, _)| *x == k))
+        })
+    }
+}
+
+/// The most texts one query word is searched as (itself included).
+const MAX_ALTERNATIVES: usize = 16;
+
+/// A query's three sources of alternatives: entity aliases (equal), the thesaurus
+/// (lower), related entities (lower still).
+struct Expander {
+    aliases: Synonyms,
+    thesaurus: Synonyms,
+    related: Synonyms,
+}
+
+impl Expander {
+    fn new(q: &SearchQuery) -> Self {
+        Expander {
+            aliases: Synonyms::new(q.synonyms.iter().map(|g| (g.as_slice(), 1.0)), false),
+            thesaurus: Synonyms::new(
+                q.thesaurus
+                    .iter()
+                    .map(|(g, w)| (g.as_slice(), w.clamp(0.0, 1.0))),
+                true,
+            ),
+            related: Synonyms::new(q.related.iter().map(|g| (g.as_slice(), 1.0)), false),
+        }
+    }
+
+    /// The text itself (weight 1) and its aliases ([`W_SYNONYM`]); with `all`, then
+    /// the thesaurus ([`W_THESAURUS`]) and related entities ([`W_RELATED`]). Also
+    /// how many of them are the text and its aliases.
+    fn expand(&self, text: &str, all: bool) -> (Vec<(String, f32)>, usize) {
+        let mut out = vec![(text.to_string(), 1.0)];
+        self.aliases.others(text, &mut out, W_SYNONYM);
+        let equal = out.len();
+        if all {
+            self.thesaurus.others(text, &mut out, W_THESAURUS);
+            self.related.others(text, &mut out, W_RELATED);
+        }
+        (out, equal)
+    }
+
+    /// The longest run of words from the start that spells a name or a thesaurus
+    /// member, in words.
     fn multiword_prefix(&self, words: &[String]) -> Option<usize> {
         if words.len() < 2 {
             return None;
         }
-        let keys: Vec<String> = words.iter().map(|w| key(w)).collect();
-        self.multiword
+        [&self.aliases, &self.thesaurus, &self.related]
             .iter()
-            .filter(|parts| parts.len() <= keys.len())
-            .filter(|parts| parts.iter().zip(&keys).all(|(p, w)| p == w))
-            .map(Vec::len)
+            .filter_map(|s| s.multiword_prefix(words))
             .max()
     }
 }
@@ -737,7 +941,7 @@ fn key(s: &str) -> String {
 
 /// Turns parsed groups into concept groups, expanding synonyms and merging runs of
 /// plain words that spell a multi-word synonym. The flag is `negated`.
-fn merge_multiword(groups: Vec<Vec<Clause>>, syn: &Synonyms) -> Vec<Vec<(Concept, bool)>> {
+fn merge_multiword(groups: Vec<Vec<Clause>>, syn: &Expander) -> Vec<Vec<(Concept, bool)>> {
     let plain = |g: &[Clause]| matches!(g, [c] if c.target == Target::Any && !c.phrase && !c.negated && !c.required);
     let mut out = Vec::new();
     let mut i = 0;
@@ -750,10 +954,12 @@ fn merge_multiword(groups: Vec<Vec<Clause>>, syn: &Synonyms) -> Vec<Vec<(Concept
             .collect();
         if let Some(n) = syn.multiword_prefix(&run) {
             let text = run[..n].join(" ");
+            let (texts, equal) = syn.expand(&text, true);
             out.push(vec![(
                 Concept {
                     target: Target::Any,
-                    texts: syn.expand(&text),
+                    texts,
+                    equal,
                     phrase: false,
                     required: false,
                 },
@@ -765,14 +971,17 @@ fn merge_multiword(groups: Vec<Vec<Clause>>, syn: &Synonyms) -> Vec<Vec<(Concept
         let concepts = groups[i]
             .iter()
             .map(|c| {
-                let texts = match c.target {
-                    Target::Any | Target::Entity | Target::Title => syn.expand(&c.text),
-                    Target::Source | Target::Metric => vec![(c.text.clone(), 1.0)],
+                let (texts, equal) = match c.target {
+                    // A negated word excludes itself and its aliases only.
+                    Target::Any => syn.expand(&c.text, !c.negated),
+                    Target::Entity | Target::Title => syn.expand(&c.text, false),
+                    Target::Source | Target::Metric => (vec![(c.text.clone(), 1.0)], 1),
                 };
                 (
                     Concept {
                         target: c.target,
                         texts,
+                        equal,
                         phrase: c.phrase,
                         required: c.required,
                     },
@@ -790,16 +999,25 @@ fn merge_multiword(groups: Vec<Vec<Clause>>, syn: &Synonyms) -> Vec<Vec<(Concept
 mod tests {
     use super::*;
 
+    fn groups(v: &[&[&str]]) -> Vec<Vec<String>> {
+        v.iter()
+            .map(|g| g.iter().map(|s| (*s).to_string()).collect())
+            .collect()
+    }
+
     #[test]
     fn synonyms_expand_both_ways() {
-        let s = Synonyms::new(&[vec!["Amazon Web Services".into(), "AWS".into()]]);
-        assert_eq!(s.multiword, [["amazon", "web", "services"]]);
-        let e = s.expand("aws");
-        assert_eq!(e.len(), 2);
-        assert_eq!(e[1].0, "amazon web services");
-        let e = s.expand("Amazon  Web Services");
-        assert_eq!(e[1].0, "aws");
-        assert_eq!(s.expand("azure").len(), 1);
+        let q = SearchQuery {
+            synonyms: groups(&[&["Amazon Web Services", "AWS"]]),
+            ..Default::default()
+        };
+        let s = Expander::new(&q);
+        let (e, equal) = s.expand("aws", true);
+        assert_eq!((e.len(), equal), (2, 2));
+        assert_eq!(e[1], ("Amazon Web Services".to_string(), W_SYNONYM));
+        let (e, _) = s.expand("Amazon  Web Services", true);
+        assert_eq!(e[1].0, "AWS");
+        assert_eq!(s.expand("azure", true).0.len(), 1);
         let words: Vec<String> = ["amazon", "web", "services", "growth"]
             .map(String::from)
             .to_vec();
@@ -808,20 +1026,43 @@ mod tests {
     }
 
     #[test]
-    fn domain_vocabulary_is_expanded() {
-        let groups: Vec<Vec<String>> = DOMAIN_SYNONYMS
-            .iter()
-            .map(|g| g.iter().map(|s| (*s).to_string()).collect())
-            .collect();
-        let s = Synonyms::new(&groups);
-        let q4: Vec<String> = s.expand("Q4").into_iter().map(|(t, _)| t).collect();
-        assert_eq!(q4, ["Q4", "fourth quarter"]);
-        let capex = s.expand("Capital  Expenditures");
-        assert!(capex.iter().any(|(t, w)| t == "capex" && *w == W_SYNONYM));
-        let words: Vec<String> = ["data", "centre", "power"].map(String::from).to_vec();
+    fn thesaurus_is_stemmed_weighted_and_below_aliases() {
+        let q = SearchQuery {
+            thesaurus: vec![
+                (
+                    groups(&[&["layoffs", "job cuts", "redundancies"]])[0].clone(),
+                    1.0,
+                ),
+                (groups(&[&["decline", "tumble", "slump"]])[0].clone(), 0.5),
+            ],
+            related: groups(&[&["Amazon Web Services", "AWS", "Amazon"]]),
+            synonyms: groups(&[&["Amazon Web Services", "AWS"]]),
+            ..Default::default()
+        };
+        let s = Expander::new(&q);
+        // "tumbled" meets "tumble" through the stemmer; the group's weight applies.
+        let (e, equal) = s.expand("Tumbled", true);
+        assert_eq!(equal, 1);
+        assert!(
+            e.iter()
+                .any(|(t, w)| t == "slump" && *w == W_THESAURUS * 0.5),
+            "{e:?}"
+        );
+        // A run of words spelling a member is one concept.
+        let words: Vec<String> = ["job", "cuts", "at", "hp"].map(String::from).to_vec();
         assert_eq!(s.multiword_prefix(&words), Some(2));
-        // Every built-in group is a real group: two or more distinct members.
-        assert_eq!(s.groups.len(), DOMAIN_SYNONYMS.len());
+        let (e, _) = s.expand("job cuts", true);
+        assert!(e.iter().any(|(t, w)| t == "layoffs" && *w == W_THESAURUS));
+        // Aliases are equal, the parent is related; exclusions see neither thesaurus
+        // nor relations.
+        let (e, equal) = s.expand("AWS", true);
+        assert_eq!(equal, 2);
+        assert!(
+            e.iter().any(|(t, w)| t == "Amazon" && *w == W_RELATED),
+            "{e:?}"
+        );
+        assert_eq!(s.expand("AWS", false).0.len(), 2);
+        const { assert!(W_RELATED < W_THESAURUS && W_THESAURUS < W_SYNONYM) };
     }
 
     #[test]

@@ -151,7 +151,6 @@ pub fn register_tokenizers(manager: &TokenizerManager) {
 }
 
 /// The `fw_en` analyser.
-#[cfg(test)]
 pub(crate) fn english_analyzer() -> TextAnalyzer {
     english()
 }

@@ -24,6 +24,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     let (since, until) = parse_window(a.since.as_deref(), a.until.as_deref())?;
     let (settings, dd) = existing_data(global)?;
     let aliases = Aliases::load(&settings)?;
+    let thesaurus = crate::thesaurus::load(&settings)?;
     let (index, state) = Index::open(&dd.index_dir()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string()))
     })?;
@@ -53,7 +54,9 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Newest => Sort::Newest,
         },
+        related: aliases.related(),
         synonyms: aliases.into_groups(),
+        thesaurus,
     };
     let hits = index.search(&query).map_err(|e| match e {
         factwire_index::Error::Query { .. } | factwire_index::Error::InvalidDate { .. } => {
