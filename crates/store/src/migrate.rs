@@ -35,6 +35,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_fingerprints.sql"),
         data: Some(fill_fingerprints),
     },
+    Migration {
+        name: "0005_feed_health",
+        sql: include_str!("../migrations/0005_feed_health.sql"),
+        data: None,
+    },
 ];
 
 /// 0002's data step: the SimHash of every stored article's text.
