@@ -11,7 +11,12 @@
 //! - `"a phrase"`, `+word` and `field:value` are *required*.
 //! - `-x` and `NOT x` exclude; `a OR b` makes two clauses alternatives of one another.
 //! - `AND` is accepted and ignored (it is the preference anyway).
-//! - A `word:rest` whose prefix is not a known field (a URL, a time) stays a word.
+//! - A `word:rest` whose prefix is not a known field is an error listing the fields
+//!   (`titel:cloud`), unless it is text with a colon: a URL (`https://…`,
+//!   `mailto:…`), a time (`10:30`), a trailing colon (`breaking: news`).
+//! - `source:` takes a host or a URL (read as its host).
+//! - Input that is not blank but holds no term (`-`, `AND`) is an error: nothing to
+//!   search for. Blank input parses to nothing (match every document, for filters).
 //!
 //! Errors carry the char position of the offending token, so the CLI can point at it.
 
@@ -100,6 +105,15 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
                             message: format!("missing value after `{name}:`"),
                         });
                     }
+                } else if looks_like_field(&name, &chars[colon + 1..]) {
+                    return Err(SyntaxError {
+                        position: i,
+                        message: format!(
+                            "unknown field `{name}:` (known fields: {}); to search for \
+                             the text, put it in quotes",
+                            FIELDS.join(", ")
+                        ),
+                    });
                 }
             }
         }
@@ -138,6 +152,13 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
             pending_not = Some(start);
             continue;
         }
+        let text = match target {
+            // `source:https://www.example.com/a` means the host, as `--source` does.
+            Target::Source if text.contains("://") => {
+                factwire_core::source_of(&text).unwrap_or(text)
+            }
+            _ => text,
+        };
         items.push(Item::Clause(Clause {
             target,
             text,
@@ -153,7 +174,31 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
             message: "NOT needs a term after it".into(),
         });
     }
+    if items.is_empty() && !input.trim().is_empty() {
+        // "-", "+ -", "AND": something was typed, but not one term.
+        return Err(SyntaxError {
+            position: 0,
+            message: "nothing to search for: give at least one word".into(),
+        });
+    }
     group(items)
+}
+
+/// The field prefixes, as the error for an unknown one lists them.
+const FIELDS: [&str; 4] = ["title", "entity", "source", "metric"];
+
+/// Whether `name:rest` is meant as a field prefix (`titel:cloud`, `site:"a b"`) rather
+/// than text with a colon in it: a pasted URL (`https://…`, `mailto:…`), a time
+/// (`10:30`), a ratio (`3:1`), a one-letter prefix (`a:b`) or a trailing colon
+/// (`breaking: news`).
+fn looks_like_field(name: &str, rest: &[char]) -> bool {
+    const SCHEMES: [&str; 6] = ["mailto", "tel", "urn", "data", "news", "javascript"];
+    // Two letters at least: `a:b` is more likely notation than a mistyped field.
+    let is_name = name.chars().count() >= 2 && name.chars().all(|c| c.is_alphabetic() || c == '_');
+    let has_value = rest.first().is_some_and(|c| !c.is_whitespace());
+    let url =
+        rest.starts_with(&['/', '/']) || SCHEMES.contains(&name.to_ascii_lowercase().as_str());
+    is_name && has_value && !url
 }
 
 enum Item {
@@ -283,10 +328,14 @@ mod tests {
         assert!(g[1][0].negated);
         assert_eq!(g[2][0].target, Target::Entity);
         assert_eq!(g[3][0].target, Target::Metric);
-        // Unknown prefixes stay words.
-        let g = parse("https://a.example/x 10:30").unwrap();
+        // URLs, times and trailing colons stay words.
+        let g = parse("https://a.example/x 10:30 breaking: mailto:a@b.example 3:1").unwrap();
         assert_eq!(g[0][0].target, Target::Any);
         assert_eq!(g[0][0].text, "https://a.example/x");
+        assert_eq!(g.len(), 5);
+        // A source given as a URL is its host.
+        let g = parse("source:https://www.Example.com/a/b").unwrap();
+        assert_eq!(g[0][0].text, "example.com");
     }
 
     #[test]
@@ -302,6 +351,23 @@ mod tests {
         assert_eq!(parse("aws NOT").unwrap_err().position, 4);
         // Char positions, not bytes.
         assert_eq!(parse("é \"x").unwrap_err().position, 2);
+        let e = parse("aws titel:cloud").unwrap_err();
+        assert_eq!(e.position, 4);
+        assert!(
+            e.message.contains("title, entity, source, metric"),
+            "{}",
+            e.message
+        );
+        assert!(
+            parse(r#"site:"a b""#)
+                .unwrap_err()
+                .message
+                .contains("`site:`")
+        );
+        for nothing in ["-", "+", "- +", "AND", " - "] {
+            let e = parse(nothing).unwrap_err();
+            assert!(e.message.contains("nothing to search for"), "{nothing:?}");
+        }
         let many = "w ".repeat(MAX_CLAUSES + 1);
         assert!(parse(&many).is_err());
     }
