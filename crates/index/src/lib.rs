@@ -550,11 +550,11 @@ impl Ranker<'_> {
             let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
             let more = self.run(&*compiled.loose, n + top.len())?;
             let room = n - top.len();
-            top.extend(
-                more.into_iter()
-                    .filter(|(_, a)| !seen.contains(a))
-                    .take(room),
-            );
+            let more = more
+                .into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .take(room);
+            append_tier(&mut top, more.collect());
         }
         Ok(top)
     }
@@ -602,11 +602,11 @@ impl Ranker<'_> {
         let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
         let more = self.pool(compiled, &*driver, &exact, size + top.len(), n)?;
         let room = n - top.len();
-        top.extend(
-            more.into_iter()
-                .filter(|(_, a)| !seen.contains(a))
-                .take(room),
-        );
+        let more = more
+            .into_iter()
+            .filter(|(_, a)| !seen.contains(a))
+            .take(room);
+        append_tier(&mut top, more.collect());
         Ok(top)
     }
 }
@@ -673,6 +673,21 @@ impl Ranker<'_> {
         }
         Ok(rarest)
     }
+}
+
+/// Appends the next tier of a ranking (documents with only some of the words) after
+/// `top` (those with all of them). The tiers are scored by different queries, so a
+/// partial match can score more than a full one ranked above it; its tier's scores are
+/// then scaled, in proportion, to end at `top`'s last score, so the score shown never
+/// rises down the list and the order within each tier is kept.
+fn append_tier(top: &mut Vec<(f32, DocAddress)>, more: Vec<(f32, DocAddress)>) {
+    let floor = top.last().map(|(s, _)| *s);
+    let best = more.iter().map(|(s, _)| *s).fold(f32::MIN, f32::max);
+    let scale = match floor {
+        Some(f) if best > f && best > 0.0 => f / best,
+        _ => 1.0,
+    };
+    top.extend(more.into_iter().map(|(s, a)| (s * scale, a)));
 }
 
 /// A word in fewer than one document in this many is rare (see [`Ranker::pruned`]).
