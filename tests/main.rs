@@ -5,11 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod cron;
 mod digest;
 mod errors;
+mod exports;
 mod extract;
 mod http;
 mod ingest;
+mod input;
 mod query;
 mod relevance;
 mod tls;
