@@ -11,9 +11,10 @@
 //! - `"a phrase"`, `+word` and `field:value` are *required*.
 //! - `-x` and `NOT x` exclude; `a OR b` makes two clauses alternatives of one another.
 //! - `AND` is accepted and ignored (it is the preference anyway).
-//! - A `word:rest` whose prefix is not a known field is an error listing the fields
-//!   (`titel:cloud`), unless it is text with a colon: a URL (`https://…`,
-//!   `mailto:…`), a time (`10:30`), a trailing colon (`breaking: news`).
+//! - A `word:rest` whose prefix looks like a field but is none (a typo, `titel:`, or
+//!   another search engine's operator, `site:`) is an error listing the fields. Other
+//!   words with a colon are text: a URL (`https://…`), a time (`10:30`), a name
+//!   (`re:Invent`), a trailing colon (`breaking: news`).
 //! - `source:` takes a host or a URL (read as its host).
 //! - Input that is not blank but holds no term (`-`, `AND`) is an error: nothing to
 //!   search for. Blank input parses to nothing (match every document, for filters).
@@ -187,18 +188,49 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
 /// The field prefixes, as the error for an unknown one lists them.
 const FIELDS: [&str; 4] = ["title", "entity", "source", "metric"];
 
-/// Whether `name:rest` is meant as a field prefix (`titel:cloud`, `site:"a b"`) rather
-/// than text with a colon in it: a pasted URL (`https://…`, `mailto:…`), a time
-/// (`10:30`), a ratio (`3:1`), a one-letter prefix (`a:b`) or a trailing colon
-/// (`breaking: news`).
+/// Whether `name:rest` is meant as a field prefix rather than text with a colon in it:
+/// the name is a typo of a known field (`titel:`, `sorce:`, within two edits) or an
+/// operator of other search engines (`site:`, `intitle:`, `author:`), and a value
+/// follows. Everything else with a colon is text: a pasted URL (`https://…`), a time
+/// (`10:30`), a name such as `re:Invent`, a trailing colon (`breaking: news`).
 fn looks_like_field(name: &str, rest: &[char]) -> bool {
-    const SCHEMES: [&str; 6] = ["mailto", "tel", "urn", "data", "news", "javascript"];
-    // Two letters at least: `a:b` is more likely notation than a mistyped field.
-    let is_name = name.chars().count() >= 2 && name.chars().all(|c| c.is_alphabetic() || c == '_');
+    const OPERATORS: [&str; 14] = [
+        "site",
+        "intitle",
+        "inurl",
+        "intext",
+        "url",
+        "author",
+        "date",
+        "tag",
+        "kind",
+        "subject",
+        "published",
+        "since",
+        "until",
+        "lang",
+    ];
+    let name = name.to_lowercase();
     let has_value = rest.first().is_some_and(|c| !c.is_whitespace());
-    let url =
-        rest.starts_with(&['/', '/']) || SCHEMES.contains(&name.to_ascii_lowercase().as_str());
-    is_name && has_value && !url
+    let url = rest.starts_with(&['/', '/']);
+    let typo = name.chars().count() >= 4 && FIELDS.iter().any(|f| edits(&name, f) <= 2);
+    has_value && !url && (typo || OPERATORS.contains(&name.as_str()))
+}
+
+/// The Levenshtein distance between two short words.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 enum Item {
@@ -329,7 +361,7 @@ mod tests {
         assert_eq!(g[2][0].target, Target::Entity);
         assert_eq!(g[3][0].target, Target::Metric);
         // URLs, times and trailing colons stay words.
-        let g = parse("https://a.example/x 10:30 breaking: mailto:a@b.example 3:1").unwrap();
+        let g = parse("https://a.example/x 10:30 breaking: re:Invent 3:1").unwrap();
         assert_eq!(g[0][0].target, Target::Any);
         assert_eq!(g[0][0].text, "https://a.example/x");
         assert_eq!(g.len(), 5);
