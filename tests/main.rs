@@ -7,12 +7,15 @@
 
 mod crash;
 mod bounded;
+mod cron;
 mod digest;
 mod durable;
 mod errors;
+mod exports;
 mod extract;
 mod http;
 mod ingest;
+mod input;
 mod query;
 mod ranking;
 mod real_relevance;

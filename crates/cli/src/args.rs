@@ -166,8 +166,8 @@ pub enum SortArg {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words, "exact phrases", -exclusions, OR, and field prefixes
-    /// (title:, entity:, source:, metric:).
-    #[arg(value_name = "QUERY")]
+    /// (title:, entity:, source:, metric:). May start with `-` ("-AWS cloud").
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     /// Only articles published on or after DATE (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -175,7 +175,8 @@ pub struct SearchArgs {
     /// Only articles published on or before DATE (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Only articles from this host (example.com).
+    /// Only articles from this host (example.com; a URL is read as its host, and
+    /// `www.` does not matter).
     #[arg(long, value_name = "HOST")]
     pub source: Option<String>,
     /// Only articles mentioning this entity (any alias: AWS).

@@ -4,6 +4,8 @@
 //! clap already folds the environment into the command line (`FACTWIRE_DATA_DIR`,
 //! `FACTWIRE_CONFIG`), so [`Settings::resolve`] only has three layers to merge.
 
+mod check;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -120,7 +122,11 @@ impl Settings {
             data_dir,
         };
         if let Some(ca_file) = settings.file.fetch.ca_file.take() {
-            settings.file.fetch.ca_file = Some(settings.relative_to_config(&ca_file));
+            let resolved = settings.relative_to_config(&ca_file);
+            check::ca_file(&resolved)
+                .with_context(|| settings.config_display())
+                .map_err(Fail::Input)?;
+            settings.file.fetch.ca_file = Some(resolved);
         }
         Ok(settings)
     }
@@ -139,6 +145,14 @@ impl Settings {
             g.extend(more);
         }
         Ok(g)
+    }
+
+    /// The config file's path for messages (`(no config file)` when there is none).
+    fn config_display(&self) -> String {
+        self.config_path.as_deref().map_or_else(
+            || "(no config file)".to_string(),
+            |p| p.display().to_string(),
+        )
     }
 
     /// A path from the config: as given if it exists from the current directory,
@@ -167,24 +181,31 @@ pub fn load(path: &Path) -> Result<FileConfig> {
     parse(&text).with_context(|| format!("{}", path.display()))
 }
 
-/// Parses config text.
+/// Parses config text: TOML syntax, then whole numbers in range ([`check::numbers`]),
+/// then the typed parse (unknown keys, wrong types), then feed URLs and the user agent
+/// ([`check::values`]). Every error names the key (or the line) and what is allowed.
 pub fn parse(text: &str) -> Result<FileConfig> {
-    let cfg: FileConfig = toml::from_str(text).map_err(|e| {
-        // toml's message spans several lines (with a caret); keep it to one.
-        let msg = e.message().to_string();
-        match e.span() {
-            Some(span) => {
-                let line = text.as_bytes()[..span.start.min(text.len())]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
-                anyhow::anyhow!("line {line}: {msg}")
-            }
-            None => anyhow::anyhow!("{msg}"),
-        }
-    })?;
+    let raw: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    check::numbers(&raw)?;
+    let cfg: FileConfig = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    check::values(&cfg)?;
     Ok(cfg)
+}
+
+/// toml's message spans several lines (with a caret); keep it to one, with the line.
+fn toml_error(text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text.as_bytes()[..span.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            anyhow::anyhow!("line {line}: {msg}")
+        }
+        None => anyhow::anyhow!("{msg}"),
+    }
 }
 
 #[cfg(test)]

@@ -94,17 +94,41 @@ fn clap_error(e: clap::Error) -> ExitCode {
             }
         }
         _ => {
-            let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("error: bad usage")
-                .trim();
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see factwire --help)");
+            eprintln!("error: {}", clap_message(&e.render().to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's rendered error as one line: the message, the items clap lists under it
+/// (`the following required arguments were not provided: <QUERY>`), and where to
+/// read more (`see factwire search --help`).
+fn clap_message(rendered: &str) -> String {
+    let mut lines = rendered.lines().skip_while(|l| l.trim().is_empty());
+    let first = lines.next().unwrap_or("error: bad usage").trim();
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    if msg.ends_with(':') {
+        let items: Vec<&str> = lines
+            .take_while(|l| l.starts_with(' ') && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        msg.push(' ');
+        msg.push_str(&items.join(", "));
+    }
+    // "Usage: factwire search [OPTIONS] <QUERY>" names the command.
+    let command: Vec<&str> = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or("factwire")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let command = if command.is_empty() {
+        "factwire".to_string()
+    } else {
+        command.join(" ")
+    };
+    format!("{msg} (see {command} --help)")
 }
 
 /// The error and its causes on one line, `a: b: c`, without repeats.

@@ -11,7 +11,13 @@
 //! - `"a phrase"`, `+word` and `field:value` are *required*.
 //! - `-x` and `NOT x` exclude; `a OR b` makes two clauses alternatives of one another.
 //! - `AND` is accepted and ignored (it is the preference anyway).
-//! - A `word:rest` whose prefix is not a known field (a URL, a time) stays a word.
+//! - A `word:rest` whose prefix looks like a field but is none (a typo, `titel:`, or
+//!   another search engine's operator, `site:`) is an error listing the fields. Other
+//!   words with a colon are text: a URL (`https://…`), a time (`10:30`), a name
+//!   (`re:Invent`), a trailing colon (`breaking: news`).
+//! - `source:` takes a host or a URL (read as its host).
+//! - Input that is not blank but holds no term (`-`, `AND`) is an error: nothing to
+//!   search for. Blank input parses to nothing (match every document, for filters).
 //!
 //! Errors carry the char position of the offending token, so the CLI can point at it.
 
@@ -100,6 +106,15 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
                             message: format!("missing value after `{name}:`"),
                         });
                     }
+                } else if looks_like_field(&name, &chars[colon + 1..]) {
+                    return Err(SyntaxError {
+                        position: i,
+                        message: format!(
+                            "unknown field `{name}:` (known fields: {}); to search for \
+                             the text, put it in quotes",
+                            FIELDS.join(", ")
+                        ),
+                    });
                 }
             }
         }
@@ -138,6 +153,13 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
             pending_not = Some(start);
             continue;
         }
+        let text = match target {
+            // `source:https://www.example.com/a` means the host, as `--source` does.
+            Target::Source if text.contains("://") => {
+                factwire_core::source_of(&text).unwrap_or(text)
+            }
+            _ => text,
+        };
         items.push(Item::Clause(Clause {
             target,
             text,
@@ -153,7 +175,62 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Vec<Clause>>, SyntaxError> {
             message: "NOT needs a term after it".into(),
         });
     }
+    if items.is_empty() && !input.trim().is_empty() {
+        // "-", "+ -", "AND": something was typed, but not one term.
+        return Err(SyntaxError {
+            position: 0,
+            message: "nothing to search for: give at least one word".into(),
+        });
+    }
     group(items)
+}
+
+/// The field prefixes, as the error for an unknown one lists them.
+const FIELDS: [&str; 4] = ["title", "entity", "source", "metric"];
+
+/// Whether `name:rest` is meant as a field prefix rather than text with a colon in it:
+/// the name is a typo of a known field (`titel:`, `sorce:`, within two edits) or an
+/// operator of other search engines (`site:`, `intitle:`, `author:`), and a value
+/// follows. Everything else with a colon is text: a pasted URL (`https://…`), a time
+/// (`10:30`), a name such as `re:Invent`, a trailing colon (`breaking: news`).
+fn looks_like_field(name: &str, rest: &[char]) -> bool {
+    const OPERATORS: [&str; 14] = [
+        "site",
+        "intitle",
+        "inurl",
+        "intext",
+        "url",
+        "author",
+        "date",
+        "tag",
+        "kind",
+        "subject",
+        "published",
+        "since",
+        "until",
+        "lang",
+    ];
+    let name = name.to_lowercase();
+    let has_value = rest.first().is_some_and(|c| !c.is_whitespace());
+    let url = rest.starts_with(&['/', '/']);
+    let typo = name.chars().count() >= 4 && FIELDS.iter().any(|f| edits(&name, f) <= 2);
+    has_value && !url && (typo || OPERATORS.contains(&name.as_str()))
+}
+
+/// The Levenshtein distance between two short words.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 enum Item {
@@ -283,10 +360,14 @@ mod tests {
         assert!(g[1][0].negated);
         assert_eq!(g[2][0].target, Target::Entity);
         assert_eq!(g[3][0].target, Target::Metric);
-        // Unknown prefixes stay words.
-        let g = parse("https://a.example/x 10:30").unwrap();
+        // URLs, times and trailing colons stay words.
+        let g = parse("https://a.example/x 10:30 breaking: re:Invent 3:1").unwrap();
         assert_eq!(g[0][0].target, Target::Any);
         assert_eq!(g[0][0].text, "https://a.example/x");
+        assert_eq!(g.len(), 5);
+        // A source given as a URL is its host.
+        let g = parse("source:https://www.Example.com/a/b").unwrap();
+        assert_eq!(g[0][0].text, "example.com");
     }
 
     #[test]
@@ -302,6 +383,23 @@ mod tests {
         assert_eq!(parse("aws NOT").unwrap_err().position, 4);
         // Char positions, not bytes.
         assert_eq!(parse("é \"x").unwrap_err().position, 2);
+        let e = parse("aws titel:cloud").unwrap_err();
+        assert_eq!(e.position, 4);
+        assert!(
+            e.message.contains("title, entity, source, metric"),
+            "{}",
+            e.message
+        );
+        assert!(
+            parse(r#"site:"a b""#)
+                .unwrap_err()
+                .message
+                .contains("`site:`")
+        );
+        for nothing in ["-", "+", "- +", "AND", " - "] {
+            let e = parse(nothing).unwrap_err();
+            assert!(e.message.contains("nothing to search for"), "{nothing:?}");
+        }
         let many = "w ".repeat(MAX_CLAUSES + 1);
         assert!(parse(&many).is_err());
     }

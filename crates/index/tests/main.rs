@@ -454,17 +454,13 @@ fn bad_syntax_is_a_query_error_with_position() {
             "{bad}"
         );
     }
+    // Punctuation alone is nothing to search for.
+    for nothing in ["-", "+", "- +"] {
+        let err = index.search(&q(nothing)).unwrap_err();
+        assert!(err.to_string().contains("nothing to search for"), "{err}");
+    }
     // Odd but valid input never panics.
-    for odd in [
-        "-",
-        "+",
-        "((",
-        "ÄÖÜ",
-        "$35.6",
-        "a:b:c",
-        "\u{0}",
-        "title:\"x\"",
-    ] {
+    for odd in ["((", "ÄÖÜ", "$35.6", "a:b:c", "\u{0}", "title:\"x\""] {
         index.search(&q(odd)).unwrap();
     }
 }

@@ -38,6 +38,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0003_pending_links",
         sql: include_str!("../migrations/0003_pending_links.sql"),
+        name: "0005_feed_health",
+        sql: include_str!("../migrations/0005_feed_health.sql"),
         data: None,
     },
 ];

@@ -9,7 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
 use crate::{
-    ArticleHead, Error, FactQuery, FeedState, FingerprintRow, NewArticle, PendingLink, PutOutcome,
+    ArticleHead, Error, FactQuery, FeedHealth, FeedState, FingerprintRow, NewArticle, PendingLink,
+    PutOutcome,
     PutStatus, Result, RunInfo, Stats, StoredArticle, content_hash,
 };
 
@@ -679,6 +680,28 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// Every feed's health, by URL: when it last worked, how many times in a row it
+    /// has failed since, and why it failed last.
+    pub fn feed_health(&self) -> Result<Vec<FeedHealth>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT url, name, last_fetched, last_success, consecutive_failures, last_error \
+             FROM feeds ORDER BY url",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(FeedHealth {
+                    url: r.get(0)?,
+                    name: r.get(1)?,
+                    last_fetched: r.get(2)?,
+                    last_success: r.get(3)?,
+                    consecutive_failures: r.get(4)?,
+                    last_error: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     // ---- fetch failures and hosts -----------------------------------------------------
 
     /// Records a failed fetch of `url` now; see [`Store::record_failure_at`].
@@ -846,7 +869,7 @@ impl Store {
             feeds: self.count("SELECT count(*) FROM feeds")?,
             articles: self.article_count()?,
             facts: self.count("SELECT count(*) FROM facts")?,
-            entities: self.count("SELECT count(*) FROM entities")?,
+            entities: self.count("SELECT count(DISTINCT lower(name)) FROM entities")?,
             unindexed: self
                 .count("SELECT count(*) FROM articles WHERE version <> indexed_version")?,
             last_run,
@@ -863,12 +886,18 @@ impl Store {
 fn upsert_feed_state(tx: &Connection, s: &FeedState) -> Result<()> {
     tx.execute(
         "INSERT INTO feeds (url, name, etag, last_modified, last_fetched, last_status, \
-         consecutive_failures, discovered_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         consecutive_failures, discovered_url, last_success, last_error) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+         CASE WHEN ?7 = 0 THEN ?5 END, CASE WHEN ?7 > 0 THEN ?6 END) \
          ON CONFLICT(url) DO UPDATE SET name = excluded.name, etag = excluded.etag, \
          last_modified = excluded.last_modified, last_fetched = excluded.last_fetched, \
          last_status = excluded.last_status, \
          consecutive_failures = excluded.consecutive_failures, \
-         discovered_url = excluded.discovered_url",
+         discovered_url = excluded.discovered_url, \
+         last_success = CASE WHEN excluded.consecutive_failures = 0 \
+             THEN excluded.last_fetched ELSE feeds.last_success END, \
+         last_error = CASE WHEN excluded.consecutive_failures > 0 \
+             THEN excluded.last_status ELSE feeds.last_error END",
         params![
             s.url,
             s.name,

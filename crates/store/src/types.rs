@@ -156,6 +156,21 @@ pub struct PendingLink {
     pub published: Option<String>,
     /// Whether the link is on the feed's own host (trusted like the feed).
     pub trusted: bool,
+/// A feed's health, for [`Store::feed_health`](crate::Store::feed_health).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedHealth {
+    /// The feed URL.
+    pub url: String,
+    /// Display name from the config.
+    pub name: Option<String>,
+    /// When it was last fetched (or tried), RFC 3339.
+    pub last_fetched: Option<String>,
+    /// When it last answered with a feed or "not modified", RFC 3339.
+    pub last_success: Option<String>,
+    /// Failures in a row since then.
+    pub consecutive_failures: u32,
+    /// The status of its latest failure (`connect: …`), kept after it recovers.
+    pub last_error: Option<String>,
 }
 
 /// Filters for [`Store::facts`](crate::Store::facts); all `None` means every fact.
@@ -204,7 +219,7 @@ pub struct Stats {
     pub articles: u64,
     /// Stored facts.
     pub facts: u64,
-    /// Stored entities (one per article mention set).
+    /// Distinct entities (by name, case-insensitive), however many articles name them.
     pub entities: u64,
     /// Articles whose current version is not yet indexed.
     pub unindexed: u64,

@@ -408,6 +408,39 @@ fn feed_state_round_trips_and_updates() {
 }
 
 #[test]
+fn feed_health_keeps_the_last_success_and_the_last_error() {
+    let mut s = Store::open_in_memory().unwrap();
+    let at = |t: &str, status: &str, failures: u32| FeedState {
+        url: "https://f.example/rss".into(),
+        name: None,
+        etag: None,
+        last_modified: None,
+        last_fetched: Some(t.into()),
+        last_status: Some(status.into()),
+        consecutive_failures: failures,
+        discovered_url: None,
+    };
+    let health = |s: &Store| s.feed_health().unwrap().remove(0);
+    s.save_feed_state(&at("2026-02-01T00:00:00Z", "ok", 0))
+        .unwrap();
+    s.save_feed_state(&at("2026-02-02T00:00:00Z", "connect: refused", 1))
+        .unwrap();
+    s.save_feed_state(&at("2026-02-03T00:00:00Z", "timeout: 30 s", 2))
+        .unwrap();
+    let h = health(&s);
+    assert_eq!(h.last_success.as_deref(), Some("2026-02-01T00:00:00Z"));
+    assert_eq!(h.consecutive_failures, 2);
+    assert_eq!(h.last_error.as_deref(), Some("timeout: 30 s"));
+    // Recovered: a new last success; the last error is still there to read.
+    s.save_feed_state(&at("2026-02-04T00:00:00Z", "not_modified", 0))
+        .unwrap();
+    let h = health(&s);
+    assert_eq!(h.last_success.as_deref(), Some("2026-02-04T00:00:00Z"));
+    assert_eq!(h.consecutive_failures, 0);
+    assert_eq!(h.last_error.as_deref(), Some("timeout: 30 s"));
+}
+
+#[test]
 fn runs_are_recorded_in_stats() {
     let mut s = Store::open_in_memory().unwrap();
     assert!(s.stats().unwrap().last_run.is_none());

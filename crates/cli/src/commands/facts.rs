@@ -7,6 +7,7 @@ use factwire_summarizer::digest::{Consolidated, consolidate, format_value};
 
 use super::{canonical_name, existing_data, parse_window};
 use crate::args::{FactsArgs, Format, GlobalArgs};
+use crate::output::csv::{Cell, CsvWriter};
 use crate::output::{Table, json_items, num, opt};
 use crate::{CmdResult, Fail, write_stdout};
 
@@ -69,7 +70,7 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
     } else {
         match a.format {
             Format::Json | Format::Jsonl => json_items(&rows, a.format)?,
-            Format::Csv => csv(&rows)?,
+            Format::Csv => csv(&rows),
             Format::Table => table(&rows),
         }
     };
@@ -81,40 +82,41 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
     }
 }
 
-fn cells(r: &FactRow) -> Vec<String> {
+/// One fact as CSV cells, in [`COLUMNS`] order: numbers stay numbers, text is
+/// neutralised for spreadsheets ([`crate::output::csv`]).
+fn cells(r: &FactRow) -> Vec<Cell> {
     let f = &r.fact;
+    let opt_num = |v: Option<f64>| match v {
+        Some(_) => Cell::Number(num(v)),
+        None => Cell::text(""),
+    };
     vec![
-        r.article_id.to_string(),
-        r.url.clone(),
-        opt(&r.title),
-        opt(&r.source),
-        opt(&r.published),
-        f.kind.as_str().to_string(),
-        f.text.clone(),
-        f.start.to_string(),
-        f.end.to_string(),
-        num(f.value),
-        num(f.value_max),
-        opt(&f.unit),
-        opt(&f.date),
-        opt(&f.subject),
-        opt(&f.metric),
-        opt(&f.period),
-        f.sentence.clone(),
+        Cell::number(r.article_id),
+        Cell::text(&r.url),
+        Cell::text(opt(&r.title)),
+        Cell::text(opt(&r.source)),
+        Cell::text(opt(&r.published)),
+        Cell::text(f.kind.as_str()),
+        Cell::text(&f.text),
+        Cell::number(f.start),
+        Cell::number(f.end),
+        opt_num(f.value),
+        opt_num(f.value_max),
+        Cell::text(opt(&f.unit)),
+        Cell::text(opt(&f.date)),
+        Cell::text(opt(&f.subject)),
+        Cell::text(opt(&f.metric)),
+        Cell::text(opt(&f.period)),
+        Cell::text(&f.sentence),
     ]
 }
 
-fn csv(rows: &[FactRow]) -> Result<String, Fail> {
-    let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS).map_err(err)?;
+fn csv(rows: &[FactRow]) -> String {
+    let mut w = CsvWriter::with_header(&COLUMNS);
     for r in rows {
-        w.write_record(cells(r)).map_err(err)?;
+        w.row(cells(r));
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.finish()
 }
 
 fn table(rows: &[FactRow]) -> String {
@@ -185,34 +187,31 @@ fn consolidated(groups: &[Consolidated], format: Format) -> Result<String, Fail>
     match format {
         Format::Json | Format::Jsonl => json_items(groups, format),
         Format::Csv => {
-            let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
-            let mut w = ::csv::Writer::from_writer(Vec::new());
-            w.write_record(CONSOLIDATED_COLUMNS).map_err(err)?;
+            let mut w = CsvWriter::with_header(&CONSOLIDATED_COLUMNS);
             for g in groups {
                 let f = &g.figure;
-                w.write_record([
-                    f.subject.clone(),
-                    f.metric.clone(),
-                    opt(&f.period),
-                    f.kind.as_str().to_string(),
-                    opt(&f.unit),
-                    num(Some(f.value)),
-                    num(f.value_max),
-                    f.text.clone(),
-                    g.range_text(),
-                    num(Some(g.range_min)),
-                    num(Some(g.range_max)),
-                    f.articles.to_string(),
-                    f.agreeing.to_string(),
-                    opt(&g.first_seen),
-                    g.sources.join(";"),
-                ])
-                .map_err(err)?;
+                w.row([
+                    Cell::text(&f.subject),
+                    Cell::text(&f.metric),
+                    Cell::text(opt(&f.period)),
+                    Cell::text(f.kind.as_str()),
+                    Cell::text(opt(&f.unit)),
+                    Cell::Number(num(Some(f.value))),
+                    match f.value_max {
+                        Some(_) => Cell::Number(num(f.value_max)),
+                        None => Cell::text(""),
+                    },
+                    Cell::text(&f.text),
+                    Cell::text(g.range_text()),
+                    Cell::Number(num(Some(g.range_min))),
+                    Cell::Number(num(Some(g.range_max))),
+                    Cell::number(f.articles),
+                    Cell::number(f.agreeing),
+                    Cell::text(opt(&g.first_seen)),
+                    Cell::text(g.sources.join(";")),
+                ]);
             }
-            let bytes = w
-                .into_inner()
-                .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
-            Ok(String::from_utf8_lossy(&bytes).into_owned())
+            Ok(w.finish())
         }
         Format::Table => {
             let mut t = Table::new(vec![

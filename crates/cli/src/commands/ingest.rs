@@ -11,6 +11,7 @@ use factwire_pipeline::{DataDir, Error as PipelineError, FeedSpec, IngestPlan};
 use super::{location_to_url, progress_bar, show_progress};
 use crate::args::{Format, GlobalArgs, IngestArgs};
 use crate::config::Settings;
+use crate::output::csv::{Cell, CsvWriter};
 use crate::output::{Table, json_one};
 use crate::signals::StopSignals;
 use crate::{CmdResult, Fail, write_stdout};
@@ -153,10 +154,13 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
     match format {
         Format::Json | Format::Jsonl => json_one(r, format),
         Format::Csv => {
+            // Every counter is a number; the shared writer neutralises any text
+            // column a later version adds.
             let c = counters(r);
             let names: Vec<&str> = c.iter().map(|(name, _, _)| *name).collect();
-            let values: Vec<&str> = c.iter().map(|(_, _, v)| v.as_str()).collect();
-            Ok(format!("{}\n{}\n", names.join(","), values.join(",")))
+            let mut w = CsvWriter::with_header(&names);
+            w.row(c.into_iter().map(|(_, _, v)| Cell::Number(v)));
+            Ok(w.finish())
         }
         Format::Table => {
             let line: Vec<String> = counters(r)
@@ -171,30 +175,17 @@ pub fn render(r: &RunReport, format: Format) -> Result<String, Fail> {
             let mut s = line.join("  ");
             s.push('\n');
             if !r.failures.is_empty() || !r.skips.is_empty() || !r.warnings.is_empty() {
-                let mut t = Table::new(vec!["status", "reason", "url", "detail"]);
-                for f in &r.failures {
-                    t.row(vec![
-                        "failed".into(),
-                        f.reason.clone(),
-                        f.url.clone(),
+                // The URL and the detail (the root cause: "connection refused",
+                // "1000 of 5000 bytes") are printed whole: the detail on its own line.
+                let mut t = Table::new(vec!["status", "reason", "url"]).full_last_column();
+                let items = (r.failures.iter().map(|f| ("failed", f)))
+                    .chain(r.skips.iter().map(|f| ("skipped", f)))
+                    .chain(r.warnings.iter().map(|f| ("stored", f)));
+                for (status, f) in items {
+                    t.row_with_note(
+                        vec![status.into(), f.reason.clone(), f.url.clone()],
                         f.detail.clone(),
-                    ]);
-                }
-                for f in &r.skips {
-                    t.row(vec![
-                        "skipped".into(),
-                        f.reason.clone(),
-                        f.url.clone(),
-                        f.detail.clone(),
-                    ]);
-                }
-                for f in &r.warnings {
-                    t.row(vec![
-                        "stored".into(),
-                        f.reason.clone(),
-                        f.url.clone(),
-                        f.detail.clone(),
-                    ]);
+                    );
                 }
                 s.push_str(&t.render());
             }

@@ -9,7 +9,8 @@ use factwire_index::{Index, OpenState, SearchQuery, Sort};
 use super::{existing_data, parse_window};
 use crate::aliases::Aliases;
 use crate::args::{Format, GlobalArgs, SearchArgs, SortArg};
-use crate::output::{json_items, opt};
+use crate::output::csv::{Cell, CsvWriter};
+use crate::output::{json_items, one_line, opt, printable};
 use crate::{CmdResult, Fail, write_stdout};
 
 pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
@@ -47,7 +48,7 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
         text: a.query.clone(),
         since,
         until,
-        source: a.source.clone().map(|s| s.to_ascii_lowercase()),
+        source: a.source.as_deref().map(source_host).transpose()?,
         entity,
         limit: a.limit,
         sort: match a.sort {
@@ -66,16 +67,38 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     })?;
     let out = match a.format {
         Format::Json | Format::Jsonl => json_items(&hits, a.format)?,
-        Format::Csv => csv(&hits)?,
-        Format::Table => table(&hits, std::io::stdout().is_terminal()),
+        Format::Csv => csv(&hits),
+        // Sorted by date, the relevance score would not follow the list's order.
+        Format::Table => table(
+            &hits,
+            std::io::stdout().is_terminal(),
+            query.sort == Sort::Relevance,
+        ),
     };
     write_stdout(&out)
 }
 
-fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let err = |e: ::csv::Error| Fail::Work(anyhow::Error::new(e).context("csv output"));
-    w.write_record([
+/// `--source`: a host (`example.com`, `www.Example.com`) or anything with one in it
+/// (`https://example.com/a/b`, `example.com/a`), as the host articles are stored
+/// under: lower case, without `www.` and port.
+fn source_host(s: &str) -> Result<String, Fail> {
+    let t = s.trim();
+    let as_url = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("http://{t}")
+    };
+    factwire_core::source_of(&as_url)
+        .filter(|h| !h.contains(char::is_whitespace))
+        .ok_or_else(|| {
+            Fail::Input(anyhow!(
+                "--source {s:?}: expected a host (example.com) or a URL (https://example.com/a)"
+            ))
+        })
+}
+
+fn csv(hits: &[SearchHit]) -> String {
+    let mut w = CsvWriter::with_header(&[
         "id",
         "url",
         "title",
@@ -83,29 +106,25 @@ fn csv(hits: &[SearchHit]) -> Result<String, Fail> {
         "published",
         "score",
         "snippet",
-    ])
-    .map_err(err)?;
+    ]);
     for h in hits {
-        w.write_record([
-            h.id.to_string(),
-            h.url.clone(),
-            opt(&h.title),
-            opt(&h.source),
-            opt(&h.published),
-            format!("{:.4}", h.score),
-            h.snippet.clone(),
-        ])
-        .map_err(err)?;
+        w.row([
+            Cell::number(h.id),
+            Cell::text(&h.url),
+            Cell::text(opt(&h.title)),
+            Cell::text(opt(&h.source)),
+            Cell::text(opt(&h.published)),
+            Cell::Number(format!("{:.4}", h.score)),
+            Cell::text(&h.snippet),
+        ]);
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Fail::Work(anyhow!("csv output: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.finish()
 }
 
 /// Hits for people: title line (with the number of near-duplicate copies folded into
-/// the hit), snippet with matches in bold on a terminal, URL.
-fn table(hits: &[SearchHit], bold: bool) -> String {
+/// the hit, and the score when ranked by relevance), snippet with matches in bold on a
+/// terminal, URL.
+fn table(hits: &[SearchHit], bold: bool, scores: bool) -> String {
     if hits.is_empty() {
         return "no matches\n".to_string();
     }
@@ -121,19 +140,23 @@ fn table(hits: &[SearchHit], bold: bool) -> String {
             1 => "  +1 copy".to_string(),
             n => format!("  +{n} copies"),
         };
+        let score = if scores {
+            format!(" · {:.2}", h.score)
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "{:>2}. {}  [{} · {} · #{} · {:.2}]{copies}\n",
+            "{:>2}. {}  [{} · {} · #{}{score}]{copies}\n",
             i + 1,
-            h.title.as_deref().unwrap_or("(untitled)"),
+            one_line(h.title.as_deref().unwrap_or("(untitled)")),
             h.source.as_deref().unwrap_or("local"),
             date,
             h.id,
-            h.score
         ));
         s.push_str("    ");
-        s.push_str(&highlight(&h.snippet, &h.highlights, bold));
+        s.push_str(&highlight(&printable(&h.snippet), &h.highlights, bold));
         s.push('\n');
-        s.push_str(&format!("    {}\n", h.url));
+        s.push_str(&format!("    {}\n", printable(&h.url)));
     }
     s
 }
@@ -186,11 +209,27 @@ mod tests {
                 hit(3, &[]),
             ],
             false,
+            true,
         );
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with(" 1. Story 1") && lines[0].ends_with("+2 copies"));
         assert!(lines[3].ends_with("+1 copy"), "{}", lines[3]);
         assert!(lines[6].ends_with("1.50]"), "{}", lines[6]);
+    }
+
+    #[test]
+    fn sources_are_hosts_from_hosts_or_urls() {
+        for (input, want) in [
+            ("example.com", "example.com"),
+            ("WWW.Example.com", "example.com"),
+            ("https://www.example.com/a/b?c", "example.com"),
+            ("example.com/a", "example.com"),
+            ("http://example.com:8080/", "example.com"),
+        ] {
+            assert_eq!(source_host(input).ok().as_deref(), Some(want), "{input}");
+        }
+        assert!(source_host("").is_err());
+        assert!(source_host("https://").is_err());
     }
 
     #[test]

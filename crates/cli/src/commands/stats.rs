@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use factwire_store::Store;
+use factwire_store::{FeedHealth, Store};
 
 use super::{existing_data, progress_bar, show_progress};
 use crate::args::{Format, FormatArgs, GlobalArgs};
@@ -45,6 +45,9 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         })
         .filter(|h| !h["retry_after_until"].is_null() || !h["crawl_delay_ms"].is_null())
         .collect();
+    let health = store
+        .feed_health()
+        .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
     let last = st.last_run.as_ref().map(|r| {
         serde_json::json!({
             "started_at": r.started_at,
@@ -61,6 +64,14 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         "index_segments": segments,
         "last_run": last,
         "hosts": hosts,
+        "feed_health": health.iter().map(|f| serde_json::json!({
+            "url": f.url,
+            "name": f.name,
+            "last_fetched": f.last_fetched,
+            "last_success": f.last_success,
+            "consecutive_failures": f.consecutive_failures,
+            "last_error": f.last_error,
+        })).collect::<Vec<_>>(),
     });
     let out = match a.format {
         Format::Table => {
@@ -100,11 +111,29 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
                     asks.join(", ")
                 ));
             }
+            for f in &health {
+                s.push_str(&format!("feed       {}  {}\n", f.url, feed_line(f)));
+            }
             s
         }
         _ => json_one(&v, a.format)?,
     };
     write_stdout(&out)
+}
+
+/// One feed's health for the table, never cut: `ok since …` or `failing: …`, with
+/// the last error's full text.
+fn feed_line(f: &FeedHealth) -> String {
+    let success = f.last_success.as_deref().unwrap_or("never");
+    let mut line = match f.consecutive_failures {
+        0 => format!("ok (last success {success})"),
+        1 => format!("failing: 1 failure, last success {success}"),
+        n => format!("failing: {n} failures in a row, last success {success}"),
+    };
+    if let Some(e) = &f.last_error {
+        line.push_str(&format!("; last error: {e}"));
+    }
+    line
 }
 
 pub fn reindex(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
