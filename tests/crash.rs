@@ -161,7 +161,7 @@ fn check_search(d: &Dir, n: usize, every: bool, moments: &mut Moments) {
 
 #[test]
 fn crash_harness_short() {
-    harness(300, 6, 2, 1500, false);
+    harness(400, 10, 3, 800, false);
 }
 
 #[test]
