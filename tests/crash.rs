@@ -134,7 +134,7 @@ fn check_store(d: &Dir, n: usize) {
 }
 
 /// One search finds all `n` (each once); the marker of each (or of a sample) finds
-/// exactly its article.
+/// its article, once.
 fn check_search(d: &Dir, n: usize, every: bool, moments: &mut Moments) {
     let limit = (n + 10).to_string();
     let hits = d.json(&["search", "cloud", "--limit", &limit, "--format", "json"]);
@@ -151,17 +151,21 @@ fn check_search(d: &Dir, n: usize, every: bool, moments: &mut Moments) {
             .collect()
     };
     for i in sample {
+        // Search forgives a typo, so a marker one letter from another finds both; the
+        // article must be among the hits, once.
         let hits = d.json(&["search", &marker(i), "--format", "json"]);
         let hits = hits.as_array().unwrap();
-        assert_eq!(hits.len(), 1, "{} finds article {i}: {hits:?}", marker(i));
-        let url = hits[0]["url"].as_str().unwrap();
-        assert!(url.ends_with(&format!("/a/{i}.html")), "{url}");
+        let path = format!("/a/{i}.html");
+        let found: Vec<usize> = (0..hits.len())
+            .filter(|&k| hits[k]["url"].as_str().unwrap().ends_with(&path))
+            .collect();
+        assert_eq!(found.len(), 1, "{} finds article {i}: {hits:?}", marker(i));
     }
 }
 
 #[test]
 fn crash_harness_short() {
-    harness(300, 6, 2, 1500, false);
+    harness(400, 10, 3, 800, false);
 }
 
 #[test]

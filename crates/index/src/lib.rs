@@ -126,6 +126,22 @@ pub enum Error {
     Tantivy(#[source] TantivyError),
 }
 
+impl Error {
+    /// Whether the disk (or quota) holding the index is full (`ENOSPC` under this
+    /// error): the caller can say so, and that a later run with space resumes.
+    pub fn is_disk_full(&self) -> bool {
+        let full = |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull;
+        match self {
+            Error::Io { source, .. } => full(source),
+            Error::Tantivy(TantivyError::IoError(e)) => full(e),
+            Error::Tantivy(TantivyError::OpenWriteError(
+                tantivy::directory::error::OpenWriteError::IoError { io_error, .. },
+            )) => full(io_error),
+            _ => false,
+        }
+    }
+}
+
 impl From<TantivyError> for Error {
     fn from(e: TantivyError) -> Self {
         match e {

@@ -461,7 +461,7 @@ impl Run {
 fn on_full_disk(e: Error, dd: &DataDir) -> Error {
     let path = match &e {
         Error::Store(s) if s.is_disk_full() => dd.store_path(),
-        Error::Index(_) if caused_by_full_disk(&e) => dd.index_dir(),
+        Error::Index(i) if i.is_disk_full() || caused_by_full_disk(&e) => dd.index_dir(),
         Error::DataDir { path, .. } if caused_by_full_disk(&e) => path.clone(),
         _ => return e,
     };

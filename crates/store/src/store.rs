@@ -605,8 +605,9 @@ impl Store {
     /// Saves a feed's state (its new validators) and queues the links it listed, in one
     /// transaction: either both are durable or neither is, so a run that stops before
     /// fetching the links finds them queued next time even when the feed then answers
-    /// `304 Not Modified`. A link already queued keeps its place in the queue; its
-    /// title, date and trust are refreshed from the new listing.
+    /// `304 Not Modified`. A link already queued keeps its place in the queue and the
+    /// latest date any listing gave it (two feeds may list it, one with a newer date);
+    /// its feed, title and trust come from the latest listing.
     pub fn save_feed_listing(&mut self, s: &FeedState, links: &[PendingLink]) -> Result<()> {
         let now = now_rfc3339();
         self.write(|tx| {
@@ -619,8 +620,11 @@ impl Store {
                 "INSERT INTO pending_links (key, url, feed_url, title, published, trusted, \
                  queued_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
                  ON CONFLICT(key) DO UPDATE SET url = excluded.url, \
-                 feed_url = excluded.feed_url, title = excluded.title, \
-                 published = excluded.published, trusted = excluded.trusted",
+                 feed_url = excluded.feed_url, \
+                 title = coalesce(excluded.title, pending_links.title), \
+                 published = CASE WHEN pending_links.published IS NULL \
+                 OR excluded.published > pending_links.published THEN excluded.published \
+                 ELSE pending_links.published END, trusted = excluded.trusted",
             )?;
             for (seq, l) in (last + 1..).zip(links) {
                 insert.execute(params![
