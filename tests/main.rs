@@ -12,6 +12,7 @@ mod http;
 mod ingest;
 mod query;
 mod relevance;
+mod stores;
 mod tls;
 mod util;
 mod watch;

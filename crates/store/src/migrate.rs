@@ -35,6 +35,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_fingerprints.sql"),
         data: Some(fill_fingerprints),
     },
+    // 0003 (the pending-links queue) comes from another branch; it goes before this.
+    Migration {
+        name: "0004_index_generation",
+        sql: include_str!("../migrations/0004_index_generation.sql"),
+        data: None,
+    },
 ];
 
 /// 0002's data step: the SimHash of every stored article's text.
@@ -57,6 +63,11 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Brings `conn` up to [`SCHEMA_VERSION`]; a no-op when it is already there.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    // Up to date (every open but the first after an upgrade): no exclusive
+    // transaction, so a reader never waits for a running ingest's write batch.
+    if user_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let found: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
