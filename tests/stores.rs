@@ -247,7 +247,7 @@ fn a_reader_never_rebuilds_a_stale_index_and_the_next_ingest_does() {
     assert_error(&d.run(&["reindex"]), 1, "another ingest is running");
     drop(lock);
     // The next ingest (here with nothing to fetch) rebuilds the index from the store.
-    d.ok(&["ingest"]);
+    ingest_demo(&d);
     let st = stats(&d);
     assert_eq!(st["indexed"].as_u64(), Some(articles), "{st}");
     assert!(
@@ -267,7 +267,7 @@ fn a_lost_or_replaced_index_is_fully_rebuilt_by_the_next_ingest() {
     // Lost: readers say what rebuilds it; the next ingest does.
     std::fs::remove_dir_all(&index).unwrap();
     assert_error(&d.run(&["search", "AWS"]), 1, "no search index");
-    d.ok(&["ingest"]);
+    ingest_demo(&d);
     assert_eq!(stats(&d)["indexed"].as_u64(), Some(articles));
 
     // Replaced by another data dir's index (of the same schema, one article): the
@@ -288,7 +288,7 @@ fn a_lost_or_replaced_index_is_fully_rebuilt_by_the_next_ingest() {
     let out = d.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("not the one the store indexed into"));
-    d.ok(&["ingest"]);
+    ingest_demo(&d);
     let st = stats(&d);
     assert_eq!(st["indexed"].as_u64(), Some(articles), "{st}");
     assert!(st["index_error"].is_null(), "{st}");

@@ -73,34 +73,40 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// The first panic's message and place, kept by the hook [`dispatch_without_panics`]
-/// installs.
-static FIRST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// The first panic's message and place (and, with `RUST_BACKTRACE` set, its
+/// backtrace), kept by the hook [`dispatch_without_panics`] installs.
+static FIRST_PANIC: std::sync::Mutex<Option<(String, Option<String>)>> =
+    std::sync::Mutex::new(None);
 
 /// Runs the command so that even a bug ends in one `error:` line and exit status 1,
-/// never a stack trace (the contract). The panic hook stays quiet and keeps the message
-/// for that line; libraries that catch a panic at their boundary (the index, on a
-/// corrupt file) then report it as an ordinary error. With `RUST_BACKTRACE` set the
-/// default hook prints as usual, for developers.
+/// never a stack trace (the contract). The panic hook prints nothing and keeps the
+/// message for that line, so a panic a library catches at its boundary (the index, on
+/// a corrupt file, reports it as an ordinary error) leaves no trace on stderr. With
+/// `RUST_BACKTRACE` set, an uncaught panic's backtrace follows the error line.
 fn dispatch_without_panics(cli: args::Cli) -> CmdResult {
-    if std::env::var_os("RUST_BACKTRACE").is_none() {
-        std::panic::set_hook(Box::new(|info| {
-            let at = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            if let Ok(mut first) = FIRST_PANIC.lock() {
-                first.get_or_insert_with(|| format!("{}{at}", panic_message(info.payload())));
-            }
-        }));
-    }
+    let trace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let backtrace = trace.then(|| std::backtrace::Backtrace::force_capture().to_string());
+        if let Ok(mut first) = FIRST_PANIC.lock() {
+            first.get_or_insert_with(|| {
+                (format!("{}{at}", panic_message(info.payload())), backtrace)
+            });
+        }
+    }));
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::dispatch(cli)))
         .unwrap_or_else(|payload| {
-            let what = FIRST_PANIC
+            let (what, backtrace) = FIRST_PANIC
                 .lock()
                 .ok()
                 .and_then(|mut p| p.take())
-                .unwrap_or_else(|| panic_message(payload.as_ref()));
+                .unwrap_or_else(|| (panic_message(payload.as_ref()), None));
+            if let Some(bt) = backtrace {
+                eprintln!("{bt}");
+            }
             Err(Fail::Work(anyhow::anyhow!(
                 "internal error: {what} (a bug in factwire; please report it)"
             )))

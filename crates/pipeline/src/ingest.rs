@@ -159,8 +159,21 @@ pub fn open_index(
     store: &mut Store,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Index> {
-    let (index, state) = Index::open(&dd.index_dir())?;
-    adopt_generation(store, &index, state != OpenState::Opened)?;
+    let (mut index, state) = Index::open(&dd.index_dir())?;
+    let mut new = state != OpenState::Opened;
+    let recorded = store.index_generation()?;
+    if !new && recorded.is_some() && index.generation() != recorded.as_deref() {
+        // Lost and recreated by someone else, or copied in: whatever it holds, the
+        // store's marks do not describe it. Start it again from nothing.
+        tracing::warn!(
+            index = %index.dir().display(),
+            "the index is not the one the store indexed into; rebuilding it"
+        );
+        drop(index);
+        index = Index::recreate(&dd.index_dir())?;
+        new = true;
+    }
+    adopt_generation(store, &index, new)?;
     sync_index(store, &index, progress)?;
     Ok(index)
 }
@@ -168,7 +181,7 @@ pub fn open_index(
 /// Makes the store's "indexed" marks refer to `index`. When the index is `new`
 /// (created or rebuilt empty) or of another generation than the store recorded, every
 /// article is marked unindexed in the transaction that records the generation, so
-/// the next pass rebuilds it fully. A store from before generations adopts an index
+/// the next pass indexes everything. A store from before generations adopts an index
 /// that opened normally.
 pub(crate) fn adopt_generation(store: &mut Store, index: &Index, new: bool) -> Result<()> {
     let Some(ours) = index.generation() else {
@@ -177,12 +190,6 @@ pub(crate) fn adopt_generation(store: &mut Store, index: &Index, new: bool) -> R
     let recorded = store.index_generation()?;
     if recorded.as_deref() == Some(ours) && !new {
         return Ok(());
-    }
-    if recorded.is_some() && !new {
-        tracing::warn!(
-            index = %index.dir().display(),
-            "the index is not the one the store indexed into; rebuilding it"
-        );
     }
     store.set_index_generation(ours, new || recorded.is_some())?;
     Ok(())
