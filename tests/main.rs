@@ -22,6 +22,7 @@ mod real_relevance;
 mod relevance;
 mod robots;
 mod site;
+mod stores;
 mod tls;
 mod trust;
 mod util;

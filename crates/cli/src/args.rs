@@ -97,6 +97,34 @@ pub enum Command {
     Digest(DigestArgs),
     /// Run `ingest` on a schedule, in the foreground, until Ctrl-C.
     Watch(WatchArgs),
+    /// Verify the store, the index and that they agree; --repair fixes what it can.
+    Check(CheckArgs),
+    /// Copy the store consistently (also while an ingest runs) to a new file.
+    Backup(BackupArgs),
+}
+
+/// `check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fix what can be fixed (rebuild or re-index; takes the ingest lock), then check
+    /// again.
+    #[arg(long)]
+    pub repair: bool,
+    /// Output format (table, json or jsonl).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `backup` arguments.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new file to write (never overwritten), or a directory to write a
+    /// time-stamped copy into.
+    #[arg(value_name = "DEST")]
+    pub dest: std::path::PathBuf,
+    /// Output format (table, json or jsonl).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `extract` arguments.

@@ -60,7 +60,7 @@ pub fn run() -> ExitCode {
         Err(e) => return clap_error(e),
     };
     init_logging(&cli.global);
-    let result = commands::dispatch(cli);
+    let result = dispatch_without_panics(cli);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(fail) => {
@@ -77,6 +77,54 @@ pub fn run() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// The first panic's message and place (and, with `RUST_BACKTRACE` set, its
+/// backtrace), kept by the hook [`dispatch_without_panics`] installs.
+static FIRST_PANIC: std::sync::Mutex<Option<(String, Option<String>)>> =
+    std::sync::Mutex::new(None);
+
+/// Runs the command so that even a bug ends in one `error:` line and exit status 1,
+/// never a stack trace (the contract). The panic hook prints nothing and keeps the
+/// message for that line, so a panic a library catches at its boundary (the index, on
+/// a corrupt file, reports it as an ordinary error) leaves no trace on stderr. With
+/// `RUST_BACKTRACE` set, an uncaught panic's backtrace follows the error line.
+fn dispatch_without_panics(cli: args::Cli) -> CmdResult {
+    let trace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let backtrace = trace.then(|| std::backtrace::Backtrace::force_capture().to_string());
+        if let Ok(mut first) = FIRST_PANIC.lock() {
+            first.get_or_insert_with(|| {
+                (format!("{}{at}", panic_message(info.payload())), backtrace)
+            });
+        }
+    }));
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::dispatch(cli)))
+        .unwrap_or_else(|payload| {
+            let (what, backtrace) = FIRST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut p| p.take())
+                .unwrap_or_else(|| (panic_message(payload.as_ref()), None));
+            if let Some(bt) = backtrace {
+                eprintln!("{bt}");
+            }
+            Err(Fail::Work(anyhow::anyhow!(
+                "internal error: {what} (a bug in factwire; please report it)"
+            )))
+        })
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
 }
 
 /// clap's errors span several lines; the contract wants one `error:` line.

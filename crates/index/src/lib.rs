@@ -2,9 +2,20 @@
 //! weighted search and plain-text snippets.
 //!
 //! The store is the source of truth; this index can always be thrown away and rebuilt
-//! from it. [`Index::open`] creates the index when missing and wipes it when it was
-//! written under another [`SCHEMA_VERSION`] or cannot be read, answering
-//! [`OpenState::NeedsRebuild`] so the caller re-adds every stored article.
+//! from it. Two ways in:
+//!
+//! - [`Index::open`], for the holder of the ingest lock, creates the index when missing
+//!   and wipes it when it was written under another [`SCHEMA_VERSION`] or cannot be
+//!   read, answering [`OpenState::NeedsRebuild`] so the caller re-adds every stored
+//!   article. Each created index gets a new generation id ([`Index::generation`]).
+//! - [`Index::open_read`], for everyone else, writes nothing (a read-only mount, a user
+//!   who may only read): a missing, stale or damaged index is an error that names the
+//!   file and says what rebuilds it.
+//!
+//! Damage never panics: tantivy may panic on a corrupt file, so every entry point that
+//! reads segments runs guarded, and the panic becomes [`Error::Damaged`].
+//! [`Index::health`] verifies every file's checksum and lists the indexed ids and
+//! versions, for `factwire check`.
 //!
 //! This crate does not know about SQLite, feeds or extraction, and it never prints. It
 //! owns `tantivy`; no tantivy type appears in its public signatures.
@@ -35,6 +46,7 @@
 //! ```
 
 pub mod baseline;
+mod health;
 mod parse;
 mod query;
 pub mod schema;
@@ -56,12 +68,14 @@ use tantivy::{
     TantivyError, Term,
 };
 
+pub use health::{BadFile, Health, IndexedDoc};
 pub use query::{
     W_BODY, W_BODY_EXACT, W_COORD, W_ENTITIES, W_NEAR, W_PHRASE_NEAR, W_RELATED, W_SYNONYM,
     W_THESAURUS, W_TITLE, W_TITLE_EXACT,
 };
+use schema::Fields;
 pub use schema::SCHEMA_VERSION;
-use schema::{Fields, VERSION_FILE};
+pub use schema::{GENERATION_FILE, VERSION_FILE};
 
 /// Writer memory budget, shared by its threads (tantivy needs ≥ 15 MB per thread).
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
@@ -121,6 +135,35 @@ pub enum Error {
     /// A document id that cannot be indexed (negative).
     #[error("invalid document id {0}")]
     InvalidId(i64),
+    /// There is no index in the directory (a reader never creates one).
+    #[error("no search index in {} (run `factwire reindex`)", path.display())]
+    Missing {
+        /// The index directory.
+        path: PathBuf,
+    },
+    /// The index was written under another schema version. Only the holder of the
+    /// ingest lock may rebuild it: the next ingest does, or `factwire reindex`.
+    #[error(
+        "the search index in {} has schema version {}, this factwire needs {expected} (run `factwire reindex`)",
+        path.display(),
+        found.map_or_else(|| "unknown".to_string(), |v| v.to_string())
+    )]
+    Stale {
+        /// The index directory.
+        path: PathBuf,
+        /// The version found (`None`: no or an unreadable version file).
+        found: Option<u32>,
+        /// [`SCHEMA_VERSION`].
+        expected: u32,
+    },
+    /// A file of the index is missing, truncated or fails its checksum.
+    #[error("the search index is damaged: {}: {detail} (run `factwire reindex`)", path.display())]
+    Damaged {
+        /// The damaged file (or the index directory when no one file is to blame).
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// Any other tantivy error.
     #[error("index error: {0}")]
     Tantivy(#[source] TantivyError),
@@ -242,48 +285,87 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     schema: Schema,
+    /// The index directory (named in errors).
+    dir: PathBuf,
+    /// The generation id in [`GENERATION_FILE`]; `None` when a reader found none.
+    generation: Option<String>,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index").finish_non_exhaustive()
+        f.debug_struct("Index")
+            .field("dir", &self.dir)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
     }
 }
 
 impl Index {
-    /// Opens the index in `dir`, creating it (and `dir`) when missing. A version
-    /// mismatch or an unreadable index is wiped and recreated: see [`OpenState`].
+    /// Opens the index in `dir` for writing, creating it (and `dir`) when missing. A
+    /// version mismatch or an unreadable index is wiped and recreated: see
+    /// [`OpenState`]. Because it may wipe the directory, only the holder of the ingest
+    /// lock calls this; readers use [`Index::open_read`], which never writes.
     pub fn open(dir: &Path) -> Result<(Index, OpenState)> {
         let io = |source| Error::Io {
             path: dir.to_path_buf(),
             source,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let version_path = dir.join(VERSION_FILE);
-        let has_meta = dir.join("meta.json").exists();
-        let version = std::fs::read_to_string(&version_path).ok();
-        // tantivy's own lock files may outlive a killed writer; they do not count.
-        let mut entries = std::fs::read_dir(dir).map_err(io)?;
-        let is_empty = !entries.any(|e| {
-            e.map(|e| !e.file_name().to_string_lossy().starts_with(".tantivy"))
-                .unwrap_or(true)
-        });
-
-        if is_empty {
-            return Ok((Self::create(dir)?, OpenState::Created));
+        match health::inspect(dir)? {
+            health::Found::Empty => Ok((Self::create(dir)?, OpenState::Created)),
+            health::Found::Foreign => Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+            }),
+            health::Found::Index { version } => {
+                if version == Some(SCHEMA_VERSION)
+                    && let Ok(index) = Self::open_existing(dir, health::Access::Write)
+                {
+                    return Ok((index, OpenState::Opened));
+                }
+                wipe(dir)?;
+                Ok((Self::create(dir)?, OpenState::NeedsRebuild))
+            }
         }
-        if !has_meta && version.is_none() {
+    }
+
+    /// Opens the index in `dir` for searching and counting, writing nothing: it works
+    /// on a read-only mount and for a user who may read but not write. A missing
+    /// index is [`Error::Missing`], one of another schema version [`Error::Stale`]
+    /// (only the lock holder rebuilds), an unreadable one [`Error::Damaged`].
+    pub fn open_read(dir: &Path) -> Result<Index> {
+        match health::inspect(dir)? {
+            health::Found::Empty => Err(Error::Missing {
+                path: dir.to_path_buf(),
+            }),
+            health::Found::Foreign => Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+            }),
+            health::Found::Index { version } if version != Some(SCHEMA_VERSION) => {
+                Err(Error::Stale {
+                    path: dir.to_path_buf(),
+                    found: version,
+                    expected: SCHEMA_VERSION,
+                })
+            }
+            health::Found::Index { .. } => Self::open_existing(dir, health::Access::Read),
+        }
+    }
+
+    /// Wipes `dir` (which must hold a factwire index, or nothing) and creates an empty
+    /// index of a new generation there: what a full rebuild starts from. Lock holder
+    /// only, like [`Index::open`].
+    pub fn recreate(dir: &Path) -> Result<Index> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if health::inspect(dir)? == health::Found::Foreign {
             return Err(Error::NotAnIndex {
                 path: dir.to_path_buf(),
             });
         }
-        if version.as_deref().map(str::trim) == Some(SCHEMA_VERSION.to_string().as_str())
-            && let Ok(index) = Self::open_existing(dir)
-        {
-            return Ok((index, OpenState::Opened));
-        }
         wipe(dir)?;
-        Ok((Self::create(dir)?, OpenState::NeedsRebuild))
+        Self::create(dir)
     }
 
     fn create(dir: &Path) -> Result<Index> {
@@ -295,22 +377,48 @@ impl Index {
                 source,
             },
         )?;
-        Self::finish(index, schema, fields)
+        let generation = health::new_generation();
+        health::write_generation(dir, &generation)?;
+        health::share_metadata(dir)?;
+        Self::finish(dir, index, schema, fields, Some(generation))
     }
 
-    fn open_existing(dir: &Path) -> Result<Index> {
-        let (schema, fields) = schema::build();
-        let index = TantivyIndex::open_in_dir(dir)?;
-        if index.schema() != schema {
-            // Same version number but a different layout: treat as a mismatch.
-            return Err(Error::Tantivy(TantivyError::SchemaError(
-                "schema differs from this build".into(),
-            )));
-        }
-        Self::finish(index, schema, fields)
+    /// Opens an index of this schema version; any damage (an error or a panic inside
+    /// tantivy) is an [`Error`] naming the file, never a panic.
+    fn open_existing(dir: &Path, access: health::Access) -> Result<Index> {
+        let generation = match (health::read_generation(dir)?, access) {
+            (Some(g), _) => Some(g),
+            // An index from before generations: the writer gives it one.
+            (None, health::Access::Write) => {
+                let g = health::new_generation();
+                health::write_generation(dir, &g)?;
+                Some(g)
+            }
+            (None, health::Access::Read) => None,
+        };
+        health::guarded(dir, || {
+            let (schema, fields) = schema::build();
+            let index = match access {
+                health::Access::Write => TantivyIndex::open_in_dir(dir)?,
+                health::Access::Read => TantivyIndex::open(health::ReadOnlyDir::open(dir)?)?,
+            };
+            if index.schema() != schema {
+                return Err(Error::Damaged {
+                    path: dir.join("meta.json"),
+                    detail: "its schema differs from this build's".into(),
+                });
+            }
+            Self::finish(dir, index, schema, fields, generation.clone())
+        })
     }
 
-    fn finish(index: TantivyIndex, schema: Schema, fields: Fields) -> Result<Index> {
+    fn finish(
+        dir: &Path,
+        index: TantivyIndex,
+        schema: Schema,
+        fields: Fields,
+        generation: Option<String>,
+    ) -> Result<Index> {
         schema::register_tokenizers(index.tokenizers());
         let reader = index
             .reader_builder()
@@ -321,7 +429,22 @@ impl Index {
             reader,
             fields,
             schema,
+            dir: dir.to_path_buf(),
+            generation,
         })
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The id of this index's generation: a new one each time the directory is created
+    /// or rebuilt from nothing. The store records the generation it indexed into, so a
+    /// lost or replaced index (another generation) is noticed and fully rebuilt.
+    /// `None` only for an index from before generations, opened by a reader.
+    pub fn generation(&self) -> Option<&str> {
+        self.generation.as_deref()
     }
 
     /// A writer with the default budget ([`WRITER_MEMORY_BYTES`], [`WRITER_THREADS`]).
@@ -345,6 +468,7 @@ impl Index {
             writer,
             reader: self.reader.clone(),
             fields: self.fields,
+            dir: self.dir.clone(),
         })
     }
 
@@ -373,15 +497,19 @@ impl Index {
 
     /// How many documents the index holds.
     pub fn doc_count(&self) -> Result<u64> {
-        self.reader.reload()?;
-        Ok(self.reader.searcher().num_docs())
+        health::guarded(&self.dir, || {
+            self.reader.reload()?;
+            Ok(self.reader.searcher().num_docs())
+        })
     }
 
     /// How many segments a search visits (fewer is faster; see
     /// [`IndexWriter::merge_all`]).
     pub fn segment_count(&self) -> Result<usize> {
-        self.reader.reload()?;
-        Ok(self.reader.searcher().segment_readers().len())
+        health::guarded(&self.dir, || {
+            self.reader.reload()?;
+            Ok(self.reader.searcher().segment_readers().len())
+        })
     }
 
     /// Runs a search. Bad syntax is [`Error::Query`] with the char position; a bad
@@ -391,7 +519,13 @@ impl Index {
     /// original and its syndicated copies, see [`IndexDoc::duplicate_of`]) only the
     /// best-ranked one is a hit, in the order asked for, and the URLs of the other
     /// matching members are its [`SearchHit::duplicates`]. The limit counts folded hits.
+    ///
+    /// A damaged index is [`Error::Damaged`] naming the file, never a panic.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        health::guarded(&self.dir, || self.search_unguarded(q))
+    }
+
+    fn search_unguarded(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         let searcher = self.searcher()?;
         let compiled = query::compile(&self.index, &searcher, &self.fields, q)?;
         let limit = match q.limit {
@@ -910,6 +1044,7 @@ pub struct IndexWriter {
     writer: tantivy::IndexWriter<TantivyDocument>,
     reader: IndexReader,
     fields: Fields,
+    dir: PathBuf,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -995,6 +1130,7 @@ impl IndexWriter {
     /// between batches: one writer (and one memory arena) for the whole run.
     pub fn checkpoint(&mut self) -> Result<()> {
         self.writer.commit()?;
+        health::share_metadata(&self.dir)?;
         self.reader.reload()?;
         Ok(())
     }
@@ -1003,6 +1139,7 @@ impl IndexWriter {
     pub fn commit(mut self) -> Result<()> {
         self.writer.commit()?;
         self.writer.wait_merging_threads()?;
+        health::share_metadata(&self.dir)?;
         self.reader.reload()?;
         Ok(())
     }

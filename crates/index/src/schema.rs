@@ -63,6 +63,10 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// Name of the file in the index directory that holds [`SCHEMA_VERSION`].
 pub const VERSION_FILE: &str = "factwire-schema-version";
 
+/// Name of the file in the index directory that holds the index's generation id (see
+/// [`crate::Index::generation`]).
+pub const GENERATION_FILE: &str = "factwire-generation";
+
 /// The stemmed English analyser.
 pub const ENGLISH: &str = "fw_en";
 /// The unstemmed analyser for exact words, phrases and names.

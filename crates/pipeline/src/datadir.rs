@@ -92,6 +92,18 @@ impl DataDir {
     }
 }
 
+impl DataDir {
+    /// Whether an ingest (or reindex, or repair) holds the run lock right now. Looks
+    /// without taking the lock for long and without writing, so it works for a user
+    /// who may only read; a lock file that cannot be opened counts as not held.
+    pub fn ingest_running(&self) -> bool {
+        let Ok(file) = File::open(self.lock_path()) else {
+            return false;
+        };
+        matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))
+    }
+}
+
 fn describe_holder(file: &mut File, path: &Path) -> PathBuf {
     let mut pid = String::new();
     let _ = file.read_to_string(&mut pid);
@@ -125,7 +137,9 @@ mod tests {
             }
             other => panic!("expected AlreadyRunning, got {other:?}"),
         }
+        assert!(dd.ingest_running());
         drop(first);
+        assert!(!dd.ingest_running());
         assert!(dd.lock().is_ok());
     }
 }

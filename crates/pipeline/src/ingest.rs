@@ -165,23 +165,48 @@ fn record_doc(
     }
 }
 
-/// Opens the index, rebuilding it from the store when it is new or of another schema
-/// version, and indexes whatever the store has that the index has not seen.
+/// Opens the index, rebuilding it from the store when it is new, of another schema
+/// version, or of another generation than the one the store indexed into (lost,
+/// replaced, copied in), and indexes whatever the store has that the index has not
+/// seen. It may wipe the index: only the holder of the run lock calls it.
 pub fn open_index(
     dd: &DataDir,
     store: &mut Store,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Index> {
-    let (index, state) = Index::open(&dd.index_dir())?;
-    if state != OpenState::Opened {
-        mark_all_unindexed(store)?;
+    let (mut index, state) = Index::open(&dd.index_dir())?;
+    let mut new = state != OpenState::Opened;
+    let recorded = store.index_generation()?;
+    if !new && recorded.is_some() && index.generation() != recorded.as_deref() {
+        // Lost and recreated by someone else, or copied in: whatever it holds, the
+        // store's marks do not describe it. Start it again from nothing.
+        tracing::warn!(
+            index = %index.dir().display(),
+            "the index is not the one the store indexed into; rebuilding it"
+        );
+        drop(index);
+        index = Index::recreate(&dd.index_dir())?;
+        new = true;
     }
+    adopt_generation(store, &index, new)?;
     sync_index(store, &index, progress)?;
     Ok(index)
 }
 
-fn mark_all_unindexed(store: &mut Store) -> Result<()> {
-    store.reset_indexed()?;
+/// Makes the store's "indexed" marks refer to `index`. When the index is `new`
+/// (created or rebuilt empty) or of another generation than the store recorded, every
+/// article is marked unindexed in the transaction that records the generation, so
+/// the next pass indexes everything. A store from before generations adopts an index
+/// that opened normally.
+pub(crate) fn adopt_generation(store: &mut Store, index: &Index, new: bool) -> Result<()> {
+    let Some(ours) = index.generation() else {
+        return Ok(());
+    };
+    let recorded = store.index_generation()?;
+    if recorded.as_deref() == Some(ours) && !new {
+        return Ok(());
+    }
+    store.set_index_generation(ours, new || recorded.is_some())?;
     Ok(())
 }
 
@@ -249,14 +274,21 @@ fn bulk(added: u64, total: u64) -> bool {
 pub fn reindex(dd: &DataDir, progress: &mut dyn FnMut(&Progress)) -> Result<u64> {
     let _lock = dd.lock()?;
     let mut store = Store::open(&dd.store_path())?;
-    let (index, _) = Index::open(&dd.index_dir())?;
-    // Mark first, then clear: a reindex killed half-way leaves articles marked
-    // unindexed, and the next run indexes them again.
-    mark_all_unindexed(&mut store)?;
-    let mut writer = index.writer()?;
-    writer.delete_all()?;
-    writer.commit()?;
-    sync_index(&mut store, &index, progress)
+    rebuild(dd, &mut store, progress)
+}
+
+/// Wipes the index, starts a new generation and indexes every stored article. The
+/// caller holds the run lock. A rebuild killed half-way leaves the store recording
+/// the old generation (or the new one with everything unindexed): either way the next
+/// run rebuilds again.
+pub(crate) fn rebuild(
+    dd: &DataDir,
+    store: &mut Store,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<u64> {
+    let index = Index::recreate(&dd.index_dir())?;
+    adopt_generation(store, &index, true)?;
+    sync_index(store, &index, progress)
 }
 
 fn failure(url: &str, reason: &str, detail: impl ToString) -> ItemFailure {

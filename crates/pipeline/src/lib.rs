@@ -8,6 +8,8 @@
 //!   article to the store and then the index, and returns the
 //!   [`RunReport`](factwire_core::RunReport).
 //! * [`reindex`] rebuilds the tantivy index from the store alone.
+//! * [`check`] verifies the store, the index and that they agree; [`repair`] fixes
+//!   what it can (under the run lock, like every writer of the index).
 //!
 //! Per-article failures are data (lines of the run report), never errors; only
 //! run-level problems (the lock is held, the store cannot open) and a document that
@@ -25,12 +27,14 @@
 //! ```
 
 mod analyze;
+mod check;
 mod datadir;
 mod dedup;
 mod error;
 mod ingest;
 
 pub use analyze::{AnalyzeOptions, Analyzer, InputHint};
+pub use check::{Area, CheckReport, Problem, RepairReport, check, repair};
 pub use datadir::{DataDir, RunLock};
 pub use error::{Error, Result};
 pub use ingest::{

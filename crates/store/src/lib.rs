@@ -29,13 +29,17 @@
 //! # Ok::<(), factwire_store::Error>(())
 //! ```
 
+mod backup;
 mod dates;
 mod hash;
+mod health;
 mod migrate;
 mod store;
 mod types;
 
+pub use backup::BackupInfo;
 pub use hash::content_hash;
+pub use health::{IndexedState, StoreCheck};
 pub use migrate::SCHEMA_VERSION;
 pub use store::{BACKOFF_BASE_SECS, BACKOFF_MAX_SECS, FetchFailure, HostState, Store};
 pub use types::*;
@@ -88,6 +92,63 @@ pub enum Error {
         /// What was wrong with it.
         detail: String,
     },
+    /// The database file is damaged: not a database, or malformed inside. The message
+    /// gives the way back (a backup, or SQLite's `.recover`).
+    #[error("{}", damaged_message(path.as_deref(), source))]
+    Damaged {
+        /// The database path, when known.
+        path: Option<PathBuf>,
+        /// The SQLite error that showed the damage.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database file (or its directory) may not be read by this user.
+    #[error("cannot read database {}: {source}", path.display())]
+    Unreadable {
+        /// The path that could not be read.
+        path: PathBuf,
+        /// The I/O error (permission denied, ...).
+        #[source]
+        source: std::io::Error,
+    },
+    /// Opened read-only, the database has an older schema than this build reads, and
+    /// a read-only database cannot be migrated.
+    #[error(
+        "database {} has schema version {found}, this factwire reads {expected} and cannot migrate it read-only: run `factwire check --repair` (or an ingest) once as a user who may write to it",
+        path.display()
+    )]
+    ReadOnlyOutdated {
+        /// The database path.
+        path: PathBuf,
+        /// The `user_version` found.
+        found: u32,
+        /// [`SCHEMA_VERSION`].
+        expected: u32,
+    },
+    /// A backup's destination exists already; backups never overwrite.
+    #[error("{} exists already; give a new file name (backups never overwrite)", path.display())]
+    BackupExists {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// Writing the backup failed.
+    #[error("backup to {} failed: {source}", path.display())]
+    Backup {
+        /// The destination.
+        path: PathBuf,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A file operation beside the database failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
@@ -118,10 +179,56 @@ impl Error {
         }
         false
     }
+
+    /// Whether this error means the database may be read but not written here (a
+    /// read-only mount or file, or a directory where SQLite cannot create its
+    /// `-wal`/`-shm` files): a reader then opens it with [`Store::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        use rusqlite::ErrorCode::{CannotOpen, PermissionDenied, ReadOnly};
+        match self {
+            Error::Open { source, .. }
+            | Error::Migration { source, .. }
+            | Error::Sqlite(source) => {
+                matches!(
+                    source.sqlite_error_code(),
+                    Some(ReadOnly | CannotOpen | PermissionDenied)
+                )
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether SQLite says the file is damaged (malformed, or not a database at all).
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+fn damaged_message(path: Option<&std::path::Path>, source: &rusqlite::Error) -> String {
+    let shown = path.map_or_else(|| "the database".to_string(), |p| p.display().to_string());
+    let p = path.map_or_else(
+        || "factwire.sqlite".to_string(),
+        |p| p.display().to_string(),
+    );
+    format!(
+        "database {shown} is damaged ({source}); restore it from a backup (`cp BACKUP {p}`, \
+         see `factwire backup`) or recover what SQLite can still read \
+         (`sqlite3 {p} .recover | sqlite3 recovered.sqlite`, then move recovered.sqlite \
+         to {p}), then run `factwire reindex`"
+    )
 }
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        if is_damage(&e) {
+            return Error::Damaged {
+                path: None,
+                source: e,
+            };
+        }
         Error::Sqlite(e)
     }
 }

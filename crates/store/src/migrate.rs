@@ -38,6 +38,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0003_pending_links",
         sql: include_str!("../migrations/0003_pending_links.sql"),
+        data: None,
+    },
+    Migration {
+        name: "0004_index_generation",
+        sql: include_str!("../migrations/0004_index_generation.sql"),
+        data: None,
+    },
+    Migration {
         name: "0005_feed_health",
         sql: include_str!("../migrations/0005_feed_health.sql"),
         data: None,
@@ -64,6 +72,11 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Brings `conn` up to [`SCHEMA_VERSION`]; a no-op when it is already there.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    // Up to date (every open but the first after an upgrade): no exclusive
+    // transaction, so a reader never waits for a running ingest's write batch.
+    if user_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let found: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {

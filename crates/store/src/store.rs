@@ -19,7 +19,7 @@ pub const BACKOFF_BASE_SECS: i64 = 15 * 60;
 /// Longest retry delay, in seconds (7 days); the delay doubles up to this.
 pub const BACKOFF_MAX_SECS: i64 = 7 * 24 * 3600;
 /// How long a writer waits for another process's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 const ARTICLE_COLS: &str = "id, url, canonical_url, source, feed_url, title, byline, \
      published, site_name, language, text, summary, version, indexed_version, fetched_at, \
@@ -28,7 +28,7 @@ const ARTICLE_COLS: &str = "id, url, canonical_url, source, feed_url, title, byl
 /// The SQLite system of record. One connection; not shared between threads.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 /// A fetch failure and when to try again.
@@ -68,6 +68,10 @@ impl Store {
         let conn = Connection::open(path).map_err(open_err)?;
         Self::setup(conn).map_err(|e| match e {
             Error::Sqlite(source) => open_err(source),
+            Error::Damaged { source, .. } => Error::Damaged {
+                path: Some(path.to_path_buf()),
+                source,
+            },
             other => other,
         })
     }
@@ -79,9 +83,11 @@ impl Store {
 
     fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )?;
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
         migrate(&mut conn)?;
         Ok(Store { conn })
     }

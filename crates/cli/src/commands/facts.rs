@@ -44,7 +44,7 @@ pub fn run(global: &GlobalArgs, a: FactsArgs) -> CmdResult {
     let (since, until) = parse_window(a.since.as_deref(), a.until.as_deref())?;
     let (settings, dd) = existing_data(global)?;
     let subject = canonical_name(&settings, a.subject.as_deref())?;
-    let store = Store::open(&dd.store_path()).map_err(|e| {
+    let store = Store::open_for_reading(&dd.store_path()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
     })?;
     let q = FactQuery {

@@ -1,5 +1,7 @@
 //! One module per command; [`dispatch`] picks one.
 
+mod backup;
+mod check;
 mod digest;
 mod extract;
 mod facts;
@@ -33,22 +35,29 @@ pub fn dispatch(cli: Cli) -> CmdResult {
         Command::Stats(a) => stats::run(&global, a),
         Command::Digest(a) => digest::run(&global, a),
         Command::Watch(a) => watch::run(&global, a),
+        Command::Check(a) => check::run(&global, a),
+        Command::Backup(a) => backup::run(&global, a),
     }
 }
 
-/// Settings plus a data directory that must already hold a store (read commands).
+/// Settings plus a data directory that must already hold a store (read commands). A
+/// store this user may not see is "permission denied", not "no store here".
 pub(crate) fn existing_data(
     global: &GlobalArgs,
 ) -> Result<(Settings, factwire_pipeline::DataDir), Fail> {
     let settings = Settings::resolve(global)?;
     let dd = factwire_pipeline::DataDir::new(&settings.data_dir);
-    if !dd.exists() {
-        return Err(Fail::Input(anyhow!(
+    let path = dd.store_path();
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => Ok((settings, dd)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Fail::Work(
+            anyhow::Error::new(e).context(format!("{}: cannot read the store", path.display())),
+        )),
+        _ => Err(Fail::Input(anyhow!(
             "{}: no factwire store here (run `factwire ingest` first, or pass --data-dir)",
             settings.data_dir.display()
-        )));
+        ))),
     }
-    Ok((settings, dd))
 }
 
 /// Which end of a day a bare date stands for.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::anyhow;
 use factwire_core::SearchHit;
-use factwire_index::{Index, OpenState, SearchQuery, Sort};
+use factwire_index::{Index, SearchQuery, Sort};
 
 use super::{existing_data, parse_window};
 use crate::aliases::Aliases;
@@ -26,19 +26,9 @@ pub fn run(global: &GlobalArgs, a: SearchArgs) -> CmdResult {
     let (settings, dd) = existing_data(global)?;
     let aliases = Aliases::load(&settings)?;
     let thesaurus = crate::thesaurus::load(&settings)?;
-    let (index, state) = Index::open(&dd.index_dir()).map_err(|e| {
-        Fail::Work(anyhow::Error::new(e).context(dd.index_dir().display().to_string()))
-    })?;
-    let index = if state == OpenState::Opened {
-        index
-    } else {
-        drop(index);
-        factwire_pipeline::reindex(&dd, &mut |_| {})
-            .map_err(|e| Fail::Work(anyhow::Error::new(e).context("rebuilding the index")))?;
-        Index::open(&dd.index_dir())
-            .map_err(|e| Fail::Work(anyhow::Error::new(e).context("index")))?
-            .0
-    };
+    // Read-only: a missing, stale or damaged index is an error saying what rebuilds it
+    // (only the holder of the ingest lock may rebuild or wipe it).
+    let index = Index::open_read(&dd.index_dir()).map_err(|e| Fail::Work(anyhow::Error::new(e)))?;
     let entity = a.entity.as_deref().map(|n| {
         aliases
             .canonical(n)

@@ -11,7 +11,7 @@ use crate::{CmdResult, Fail, write_stdout};
 pub fn run(global: &GlobalArgs, a: ShowArgs) -> CmdResult {
     no_csv(a.format, "show")?;
     let (_, dd) = existing_data(global)?;
-    let store = Store::open(&dd.store_path()).map_err(|e| {
+    let store = Store::open_for_reading(&dd.store_path()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
     })?;
     let work = |e: factwire_store::Error| Fail::Work(anyhow::Error::new(e).context("store"));

@@ -12,7 +12,7 @@ use crate::{CmdResult, Fail, write_stdout};
 pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
     no_csv(a.format, "stats")?;
     let (_, dd) = existing_data(global)?;
-    let store = Store::open(&dd.store_path()).map_err(|e| {
+    let store = Store::open_for_reading(&dd.store_path()).map_err(|e| {
         Fail::Work(anyhow::Error::new(e).context(dd.store_path().display().to_string()))
     })?;
     let st = store
@@ -20,9 +20,11 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         .map_err(|e| Fail::Work(anyhow::Error::new(e).context("store")))?;
     // The index is derived; report how many documents it holds so a user (or a test)
     // can see it is in step with the store.
-    let index = factwire_index::Index::open(&dd.index_dir())
-        .ok()
-        .map(|(ix, _)| ix);
+    // Read-only, and never "healthy" when it is not: a missing, stale, damaged or
+    // foreign index is reported with what fixes it.
+    let index = super::check::index_state(&dd, &store);
+    let index_error = index.as_ref().err().cloned();
+    let index = index.ok();
     let indexed = index.as_ref().and_then(|ix| ix.doc_count().ok());
     let segments = index.as_ref().and_then(|ix| ix.segment_count().ok());
     // Hosts that asked us to slow down or stay away: what the next run will respect.
@@ -62,6 +64,7 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
         "entities": st.entities,
         "indexed": indexed,
         "index_segments": segments,
+        "index_error": index_error,
         "last_run": last,
         "hosts": hosts,
         "feed_health": health.iter().map(|f| serde_json::json!({
@@ -81,7 +84,10 @@ pub fn run(global: &GlobalArgs, a: FormatArgs) -> CmdResult {
                 st.articles,
                 st.facts,
                 st.entities,
-                indexed.map_or_else(|| "unknown".to_string(), |n| n.to_string()),
+                indexed.map_or_else(
+                    || index_error.clone().unwrap_or_else(|| "unknown".to_string()),
+                    |n| n.to_string()
+                ),
                 segments.map_or_else(String::new, |n| match n {
                     0 | 1 => format!(" ({n} segment)"),
                     _ => format!(" ({n} segments; `factwire reindex` merges them)"),
