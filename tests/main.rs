@@ -5,8 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-mod crash;
 mod bounded;
+mod crash;
 mod cron;
 mod digest;
 mod durable;

@@ -10,8 +10,7 @@ use crate::dates::{now_rfc3339, now_unix, since_bound, until_bound};
 use crate::migrate::migrate;
 use crate::{
     ArticleHead, Error, FactQuery, FeedHealth, FeedState, FingerprintRow, NewArticle, PendingLink,
-    PutOutcome,
-    PutStatus, Result, RunInfo, Stats, StoredArticle, content_hash,
+    PutOutcome, PutStatus, Result, RunInfo, Stats, StoredArticle, content_hash,
 };
 
 /// First retry delay after a fetch failure, in seconds (15 minutes).

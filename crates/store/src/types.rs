@@ -156,6 +156,8 @@ pub struct PendingLink {
     pub published: Option<String>,
     /// Whether the link is on the feed's own host (trusted like the feed).
     pub trusted: bool,
+}
+
 /// A feed's health, for [`Store::feed_health`](crate::Store::feed_health).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedHealth {

@@ -133,7 +133,7 @@ pub(crate) fn plan(
 }
 
 /// The report's counters as (CSV column, table label, value), in one order for both.
-fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 10] {
+fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 11] {
     [
         ("feeds", "feeds", r.feeds.to_string()),
         ("articles_seen", "seen", r.articles_seen.to_string()),

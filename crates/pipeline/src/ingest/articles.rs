@@ -168,7 +168,8 @@ impl<'r> Commit<'r> {
                 self.report.skipped += 1;
                 tracing::info!(url = %c.url, outcome = "skipped", reason = "not_text", "article");
                 self.report.skips.push(failure(&c.url, "not_text", &e));
-                self.store.record_failure(&c.key, "not_text", &e.to_string())?;
+                self.store
+                    .record_failure(&c.key, "not_text", &e.to_string())?;
                 self.finish_pending(c)?;
             }
             (Outcome::Fetched(f), Some(Ok((rec, fingerprint)))) => {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::charts::{ChartScale, Granularity};
 #[cfg(test)]
 use super::figures::Point;
-use super::figures::{KeyFigure, Series, format_value};
+use super::figures::{KeyFigure, Series};
 use super::{Digest, Story};
 
 /// Key figures shown per story.
