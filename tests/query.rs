@@ -72,7 +72,13 @@ fn search_facts_show_reindex_on_the_demo_corpus() {
     let re = d.json(&["reindex", "--format", "json"]);
     assert!(re["articles"].as_u64().unwrap() >= 25);
     let after = d.json(&["search", "AWS layoffs", "--format", "json"]);
-    assert_eq!(urls(&before), urls(&after));
+    // The same hits; the leaders in the same order (hits whose scores differ only in
+    // the last bits may swap when the rebuilt index lays documents out anew).
+    let (mut b, mut a) = (urls(&before), urls(&after));
+    assert_eq!(b[..3], a[..3]);
+    b.sort();
+    a.sort();
+    assert_eq!(b, a);
 
     // facts: AWS (an alias) finds Amazon Web Services' revenue, with the article's columns.
     let csv = d.ok(&["facts", "--subject", "AWS", "--format", "csv"]);

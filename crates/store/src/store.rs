@@ -612,7 +612,9 @@ impl Store {
     /// fetching the links finds them queued next time even when the feed then answers
     /// `304 Not Modified`. A link already queued keeps its place in the queue and the
     /// latest date any listing gave it (two feeds may list it, one with a newer date);
-    /// its feed, title and trust come from the latest listing.
+    /// its title comes from the latest listing. Of two feeds listing it, one that
+    /// trusts it decides its feed and trust (a remote feed's copy of a local feed's file
+    /// link must not make the local feed's own unreadable).
     pub fn save_feed_listing(&mut self, s: &FeedState, links: &[PendingLink]) -> Result<()> {
         let now = now_rfc3339();
         self.write(|tx| {
@@ -624,12 +626,16 @@ impl Store {
             let mut insert = tx.prepare(
                 "INSERT INTO pending_links (key, url, feed_url, title, published, trusted, \
                  queued_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-                 ON CONFLICT(key) DO UPDATE SET url = excluded.url, \
-                 feed_url = excluded.feed_url, \
+                 ON CONFLICT(key) DO UPDATE SET \
+                 url = CASE WHEN excluded.trusted OR NOT pending_links.trusted \
+                 THEN excluded.url ELSE pending_links.url END, \
+                 feed_url = CASE WHEN excluded.trusted OR NOT pending_links.trusted \
+                 THEN excluded.feed_url ELSE pending_links.feed_url END, \
                  title = coalesce(excluded.title, pending_links.title), \
                  published = CASE WHEN pending_links.published IS NULL \
                  OR excluded.published > pending_links.published THEN excluded.published \
-                 ELSE pending_links.published END, trusted = excluded.trusted",
+                 ELSE pending_links.published END, \
+                 trusted = pending_links.trusted OR excluded.trusted",
             )?;
             for (seq, l) in (last + 1..).zip(links) {
                 insert.execute(params![

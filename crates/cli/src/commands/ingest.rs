@@ -145,7 +145,11 @@ fn counters(r: &RunReport) -> [(&'static str, &'static str, String); 11] {
         ("near_duplicates", "copies", r.near_duplicates.to_string()),
         ("truncated", "truncated", r.truncated.to_string()),
         ("seconds", "in", format!("{:.3}", r.seconds)),
-        ("interrupted", "interrupted", r.interrupted.to_string()),
+        (
+            "interrupted",
+            "interrupted",
+            u8::from(r.interrupted).to_string(),
+        ),
     ]
 }
 
