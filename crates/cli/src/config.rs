@@ -181,9 +181,9 @@ pub fn load(path: &Path) -> Result<FileConfig> {
     parse(&text).with_context(|| format!("{}", path.display()))
 }
 
-/// Parses config text: TOML syntax, then whole numbers in range ([`check::numbers`]),
+/// Parses config text: TOML syntax, then whole numbers in range (`check::numbers`),
 /// then the typed parse (unknown keys, wrong types), then feed URLs and the user agent
-/// ([`check::values`]). Every error names the key (or the line) and what is allowed.
+/// (`check::values`). Every error names the key (or the line) and what is allowed.
 pub fn parse(text: &str) -> Result<FileConfig> {
     let raw: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
     check::numbers(&raw)?;

@@ -588,13 +588,13 @@ impl<'a> Finder<'a> {
     ///
     /// At each token the steps below are tried in order; a step that finds a name
     /// says where to go on, the others let the next step look:
-    /// 1. [`Finder::product_extension`]: "Claude" + "Opus 4.6" becomes one product;
-    /// 2. [`Finder::can_start_name`]: only capitalised words and cue words go on;
-    /// 3. [`Finder::product_code`]: "C8id", "MI300X", "Graviton5";
-    /// 4. [`Finder::honorific`]: "Mr Nadella" (merged with the full name later);
-    /// 5. [`Finder::company_evidence`]: "Zalando’s", "Acme said" (org candidates);
-    /// 6. [`Finder::cue_names`]: "CEO Andy Jassy", "said Jane Doe", "analysts at X";
-    /// 7. [`Finder::name_shape`]: "Acme Robotics Inc.", "Jane Doe, chief executive".
+    /// 1. `Finder::product_extension`: "Claude" + "Opus 4.6" becomes one product;
+    /// 2. `Finder::can_start_name`: only capitalised words and cue words go on;
+    /// 3. `Finder::product_code`: "C8id", "MI300X", "Graviton5";
+    /// 4. `Finder::honorific`: "Mr Nadella" (merged with the full name later);
+    /// 5. `Finder::company_evidence`: "Zalando’s", "Acme said" (org candidates);
+    /// 6. `Finder::cue_names`: "CEO Andy Jassy", "said Jane Doe", "analysts at X";
+    /// 7. `Finder::name_shape`: "Acme Robotics Inc.", "Jane Doe, chief executive".
     pub fn discover(&mut self, toks: &[Token], heading: bool) {
         let mut i = 0;
         while i < toks.len() {

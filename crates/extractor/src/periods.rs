@@ -70,7 +70,7 @@ pub fn parse_ymd(s: &str) -> Option<(i32, u32, u32)> {
 const HEADER_BYTES: usize = 300;
 
 /// The document's own date when the caller knows none: the first full date (with
-/// its year) in the header, the first [`HEADER_BYTES`] of the text ("2026-03-11 …",
+/// its year) in the header, the first `HEADER_BYTES` of the text ("2026-03-11 …",
 /// "Published March 11, 2026"), unless it ends or bounds a period ("the quarter ended
 /// September 30, 2025", "since March 1, 2020"). `dates` are (byte offset, date) in
 /// text order.

@@ -80,7 +80,7 @@ pub const W_NEAR: f32 = 1.5;
 /// that repeats fewer of them. It replaces a hard all-words-first tier.
 pub const W_COORD: f32 = 1.0;
 /// Share of a quoted phrase's weight earned by its words near each other in order
-/// ([`PHRASE_SLOP`]); the exact phrase earns the rest on top.
+/// (`PHRASE_SLOP`); the exact phrase earns the rest on top.
 pub const W_PHRASE_NEAR: f32 = 0.6;
 /// How many extra positions a quoted phrase's near match tolerates: one word between
 /// two of the phrase's words. Kept at 1 because tantivy's slop also lets words swap

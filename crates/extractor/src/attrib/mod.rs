@@ -12,12 +12,12 @@
 //! the entity in focus), and keep the candidate whose evidence scores best. The
 //! evidence kinds and their weights are listed in one place per field:
 //!
-//! - [`subject`]: "X and Y ... respectively", a possessive right before the number,
+//! - `subject`: "X and Y ... respectively", a possessive right before the number,
 //!   the grammatical subject of a deal clause, the nearest company to the left, a
 //!   company after a fronted clause or a preposition ("growth at Google Cloud"), the
 //!   focus. A total over several companies ("the three companies' combined ...") has
 //!   no subject. Media and analyst firms are never subjects.
-//! - [`metric`]: the nearest cue word in the clause, by kind (money cues, percent
+//! - `metric`: the nearest cue word in the clause, by kind (money cues, percent
 //!   levels against change verbs, counted nouns, power units), then whose forecast it
 //!   is: analysts' (`estimate`) or the company's own (`guidance`).
 //! - [`period`]: the period a comparison base names is the base's own; then the period

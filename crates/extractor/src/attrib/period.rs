@@ -11,7 +11,7 @@
 //! - a period bound to a comparison base ("up from 34.6% in Q3"), which is that base's
 //!   own and no other figure's.
 //!
-//! The rest get [`Evidence`] for each fact and [`Evidence::score`] picks one.
+//! The rest get `Evidence` for each fact and `Evidence::score` picks one.
 //! Durations and specs (quantities without a metric) carry no period.
 
 use factwire_core::FactKind;
