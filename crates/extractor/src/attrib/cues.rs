@@ -1,5 +1,7 @@
 //! The cue words attribution looks for, and an index from a word to the lists it may start.
 
+use std::sync::LazyLock;
+
 use crate::fasthash::FastMap;
 
 pub(super) const PRONOUNS: &[&str] = &["it", "its", "It", "Its"];
@@ -166,64 +168,19 @@ pub(super) const STOCK_CUES: &[&str] = &[
     "trading",
 ];
 
-/// Strong change cues: a percentage next to these is a change.
-pub(super) const CHANGE_CUES: &[&str] = &[
-    "leaping",
-    "leapt",
-    "leaped",
-    "soaring",
-    "plunging",
-    "tumbling",
-    "sliding",
-    "dropping",
-    "falling",
-    "climbs",
-    "rising",
-    "rises",
-    "jumps",
-    "surges",
-    "increases",
-    "declines",
-    "falls",
-    "drops",
-    "decreased",
-    "decreases",
-    "growth",
-    "grew",
-    "grow",
-    "grows",
-    "growing",
-    "gain",
-    "gains",
-    "gained",
-    "surge",
-    "surged",
+/// Change cues: a percentage next to these is a change. The strong ones
+/// ([`STRONG_CHANGE`]) and these weaker ones, which say so only near the figure.
+pub(super) static CHANGE_CUES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| [STRONG_CHANGE, WEAK_CHANGE].concat());
+
+/// Change words that mark a change only together with a figure close by (`up`, `higher`).
+const WEAK_CHANGE: &[&str] = &[
     "surging",
-    "spike",
-    "jump",
-    "jumped",
-    "increase",
-    "increased",
-    "rise",
-    "rose",
-    "climbed",
-    "climbing",
     "climb",
-    "decline",
-    "declined",
     "declining",
-    "fell",
     "fall",
-    "dropped",
     "drop",
     "slid",
-    "slumped",
-    "plunged",
-    "soared",
-    "year-over-year",
-    "year-on-year",
-    "yoy",
-    "accelerated",
     "decelerated",
     "expanded",
     "contracted",
@@ -235,7 +192,6 @@ pub(super) const CHANGE_CUES: &[&str] = &[
     "lower",
     "boost",
     "boosted",
-    "tumbled",
 ];
 
 /// Change words that make a percentage a change on their own.
@@ -334,7 +290,7 @@ pub(super) fn cue_index() -> &'static FastMap<&'static str, u32> {
         for p in STOCK_CUES {
             add(p, M_STOCK);
         }
-        for p in CHANGE_CUES {
+        for p in CHANGE_CUES.iter() {
             add(p, M_CHANGE);
         }
         for p in FIN_NOUNS {

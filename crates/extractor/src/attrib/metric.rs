@@ -350,7 +350,7 @@ fn percent(n: &Near<'_, '_, '_>) -> Option<&'static str> {
         })
         .min()
         .filter(|&d| d <= 6);
-    let change = n.has_near(CHANGE_CUES, M_CHANGE, true, 5);
+    let change = n.has_near(&CHANGE_CUES, M_CHANGE, true, 5);
     // A change word right next to the figure ("up 17%", "rising 13%") or "Y/Y" after
     // it makes it a change on its own.
     let yoy = matches!(v.lw(f.t1), "y" | "yr") && v.lw(f.t1 + 1) == "/";
